@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+// paltrain: PAL (persona-augmented emotional support conversation) end to end, on our own tensor library.
+import PackageDescription
+
+/// Numeric targets drop overflow and precondition checks in release builds; debug builds keep them.
+let numericSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "paltrain",
+    products: [
+        .executable(name: "paltrain", targets: ["paltrain"]),
+        .library(name: "TensorCore", targets: ["TensorCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
+        .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
+        .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: numericSettings),
+        .target(name: "Training", dependencies: ["TensorCore", "NN", "Checkpoint"],
+                swiftSettings: numericSettings),
+        .target(name: "TensorTesting", dependencies: ["TensorCore"]),
+        .executableTarget(name: "paltrain", dependencies: [
+            "TensorCore", "NN", "Training", "Checkpoint",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TensorCore", "TensorTesting"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting"],
+                    resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

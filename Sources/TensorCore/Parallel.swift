@@ -1,0 +1,31 @@
+// Parallel: splits a loop over rows or elements into one contiguous chunk per core. Chunking
+// depends only on the thread count, so results are deterministic for a given count.
+import Dispatch
+import Foundation
+
+/// Threading settings for TensorCore's own kernels (BLAS has its own, see `BLAS.threads`).
+public enum Threading {
+    /// Number of chunks a large kernel is split into; defaults to the active core count.
+    nonisolated(unsafe) public static var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+}
+
+/// Calls `body` on disjoint sub-ranges covering `0..<count`, in parallel when each chunk would get at
+/// least `grain` items; `body` receives the chunk index too, for per-thread partial results.
+@inline(__always)
+func parallelChunks(_ count: Int, grain: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+    let chunks = min(Threading.threads, count / max(grain, 1))
+    if chunks <= 1 {
+        body(0, 0..<count)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        body(c, (c * count / chunks)..<((c + 1) * count / chunks))
+    }
+}
+
+/// The number of chunks `parallelChunks` will use for `count` items at `grain`.
+@inline(__always)
+func chunkCount(_ count: Int, grain: Int) -> Int { max(1, min(Threading.threads, count / max(grain, 1))) }
+
+/// Elements per chunk below which an elementwise kernel stays on one thread.
+let elementwiseGrain = 1 << 15

@@ -1,0 +1,67 @@
+// Storage: reference-counted Float buffers, recycled through a size-keyed pool so that a training
+// step of the same shapes allocates nothing after the first one.
+import Foundation
+
+/// A heap buffer of `Float`s; returned to `BufferPool.shared` when the last tensor using it dies.
+public final class Storage {
+    public let base: UnsafeMutablePointer<Float>
+    public let count: Int
+
+    /// A buffer of `count` floats with unspecified contents (taken from the pool when possible).
+    public init(uninitializedCount count: Int) {
+        self.count = count
+        self.base = BufferPool.shared.take(count)
+    }
+
+    /// A buffer of `count` zeros.
+    public convenience init(zeroedCount count: Int) {
+        self.init(uninitializedCount: count)
+        base.initialize(repeating: 0, count: count)
+    }
+
+    deinit { BufferPool.shared.give(base, count: count) }
+}
+
+/// Free buffers keyed by exact element count, bounded in total bytes (`limitBytes`).
+public final class BufferPool: @unchecked Sendable {
+    public static let shared = BufferPool()
+
+    /// Upper bound of the bytes kept for reuse; buffers beyond it are freed.
+    public var limitBytes = 4 << 30
+    private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    private var pooledBytes = 0
+    private let lock = NSLock()
+
+    func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        lock.lock()
+        if var list = free[count], let p = list.popLast() {
+            free[count] = list
+            pooledBytes -= count * 4
+            lock.unlock()
+            return p
+        }
+        lock.unlock()
+        return UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+    }
+
+    func give(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        lock.lock()
+        if pooledBytes + count * 4 <= limitBytes {
+            free[count, default: []].append(p)
+            pooledBytes += count * 4
+            lock.unlock()
+        } else {
+            lock.unlock()
+            p.deallocate()
+        }
+    }
+
+    /// Frees every pooled buffer (for instance between a training run and evaluation of other shapes).
+    public func trim() {
+        lock.lock()
+        for list in free.values { for p in list { p.deallocate() } }
+        free = [:]
+        pooledBytes = 0
+        lock.unlock()
+    }
+}

@@ -1,0 +1,108 @@
+// Matrix products on cblas_sgemm: (batched) matmul with transpose flags, and the fused linear layer
+// y = x·Wᵀ + b. With C = op(A)·op(B) and upstream gradient dC:
+//   d op(A) = dC·op(B)ᵀ      d op(B) = op(A)ᵀ·dC
+// which, written for the stored A and B, gives the four gemm calls in `matmul`'s backward.
+import COpenBLAS
+
+/// C (m×n) = α·op(A)·op(B) + β·C for row-major A, B, C, where op transposes when its flag is set.
+@inline(__always)
+func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+          _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, beta: Float, _ c: UnsafeMutablePointer<Float>) {
+    guard m > 0, n > 0 else { return }
+    guard k > 0 else {
+        if beta == 0 { c.update(repeating: 0, count: m * n) }
+        return
+    }
+    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(tA ? m : k), b, Int32(tB ? k : n),
+                beta, c, Int32(n))
+}
+
+/// `batch` independent gemms; a stride of 0 reuses the same matrix (and accumulates into it for C).
+func batchedGemm(_ tA: Bool, _ tB: Bool, batch: Int, m: Int, n: Int, k: Int,
+                 _ a: UnsafePointer<Float>, strideA: Int, _ b: UnsafePointer<Float>, strideB: Int,
+                 beta: Float, _ c: UnsafeMutablePointer<Float>, strideC: Int) {
+    for i in 0..<batch {
+        gemm(tA, tB, m: m, n: n, k: k, a + i * strideA, b + i * strideB,
+             beta: strideC == 0 && i > 0 ? 1 : beta, c + i * strideC)
+    }
+}
+
+extension Tensor {
+    /// op(self)·op(other) over the last two axes. Leading (batch) axes must be equal, or `other` is a
+    /// plain matrix shared by every batch entry.
+    public func matmul(_ other: Tensor, transposeSelf tA: Bool = false, transposeOther tB: Bool = false) -> Tensor {
+        let a = self, b = other
+        precondition(a.rank >= 2 && b.rank >= 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
+        let m = tA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]
+        let k = tA ? a.shape[a.rank - 2] : a.shape[a.rank - 1]
+        let kb = tB ? b.shape[b.rank - 1] : b.shape[b.rank - 2]
+        let n = tB ? b.shape[b.rank - 2] : b.shape[b.rank - 1]
+        let batchShape = Array(a.shape.dropLast(2))
+        let sharedB = b.rank == 2
+        precondition(k == kb, "matmul inner dimensions differ: \(a.shape)\(tA ? "ᵀ" : "") · \(b.shape)\(tB ? "ᵀ" : "")")
+        precondition(sharedB || Array(b.shape.dropLast(2)) == batchShape,
+                     "matmul batch dimensions differ: \(a.shape) and \(b.shape)")
+        let batch = batchShape.reduce(1, *)
+        // A shared right operand with an untransposed left one folds the batch into the rows: one gemm.
+        let fold = sharedB && !tA
+        let (gb, gm) = fold ? (1, batch * m) : (batch, m)
+        let sA = fold ? 0 : m * k, sB = sharedB ? 0 : k * n, sC = gm * n
+
+        let out = Tensor(uninitializedShape: batchShape + [m, n])
+        batchedGemm(tA, tB, batch: gb, m: gm, n: n, k: k, a.data, strideA: sA, b.data, strideB: sB,
+                    beta: 0, out.data, strideC: sC)
+        return out.recorded("matmul", [a, b]) { g, _ in
+            if a.requiresGrad {
+                let da = a.ownedGrad()
+                if tA {   // dA (k×m) = op(B)·dCᵀ
+                    batchedGemm(tB, true, batch: gb, m: k, n: gm, k: n, b.data, strideA: sB, g.data, strideB: sC,
+                                beta: 1, da.data, strideC: sA)
+                } else {  // dA (m×k) = dC·op(B)ᵀ
+                    batchedGemm(false, !tB, batch: gb, m: gm, n: k, k: n, g.data, strideA: sC, b.data, strideB: sB,
+                                beta: 1, da.data, strideC: gm * k)
+                }
+            }
+            if b.requiresGrad {
+                let db = b.ownedGrad()
+                if tB {   // dB (n×k) = dCᵀ·op(A)
+                    batchedGemm(true, tA, batch: gb, m: n, n: k, k: gm, g.data, strideA: sC, a.data, strideB: m * k,
+                                beta: 1, db.data, strideC: sB)
+                } else {  // dB (k×n) = op(A)ᵀ·dC
+                    batchedGemm(!tA, false, batch: gb, m: k, n: n, k: gm, a.data, strideA: m * k, g.data, strideB: sC,
+                                beta: 1, db.data, strideC: sB)
+                }
+            }
+        }
+    }
+
+    /// x·Wᵀ + b over the last axis: x (…, I), weight (O, I), bias (O) → (…, O).
+    public func linear(weight: Tensor, bias: Tensor?) -> Tensor {
+        let x = self
+        let inF = weight.shape[1], outF = weight.shape[0]
+        precondition(weight.rank == 2 && x.shape.last == inF,
+                     "linear: input \(x.shape) does not match weight \(weight.shape)")
+        precondition(bias == nil || bias!.count == outF, "linear: bias \(bias!.shape) does not match weight \(weight.shape)")
+        let rows = x.count / inF
+        let out = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outF])   // (N, O)
+        if let bias {
+            for r in 0..<rows { (out.data + r * outF).update(from: bias.data, count: outF) }
+        }
+        gemm(false, true, m: rows, n: outF, k: inF, x.data, weight.data, beta: bias == nil ? 0 : 1, out.data)
+        let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+        return out.recorded("linear", inputs) { g, _ in
+            if x.requiresGrad {   // dx (N, I) = g · W
+                let dx = Tensor(uninitializedShape: x.shape)
+                gemm(false, false, m: rows, n: inF, k: outF, g.data, weight.data, beta: 0, dx.data)
+                x.accumulateGrad(dx)
+            }
+            if weight.requiresGrad {   // dW (O, I) += gᵀ · x
+                gemm(true, false, m: outF, n: inF, k: rows, g.data, x.data, beta: 1, weight.ownedGrad().data)
+            }
+            if let bias, bias.requiresGrad {   // db (O) += Σ_rows g
+                let db = bias.ownedGrad().data
+                for r in 0..<rows { addInPlace(db, g.data + r * outF, outF) }
+            }
+        }
+    }
+}
