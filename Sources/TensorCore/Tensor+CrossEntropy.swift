@@ -38,7 +38,7 @@ extension Tensor {
         let loss = counted == 0 ? 0 : Float(partial.reduce(0, +) / Double(counted))
         return Tensor(shape: [], values: [loss]).recorded("cross_entropy", [self]) { g, _ in
             let dx = Tensor(uninitializedShape: self.shape)
-            let scale = counted == 0 ? 0 : g.item / Float(counted), d = dx.data
+            let scale = counted == 0 ? 0 : g.item / Float(counted), d = dx.data, x = self.data, lp = lse.data
             targets.values.withUnsafeBufferPointer { tp in
                 parallelChunks(rows, grain: grain) { _, range in
                     for r in range {

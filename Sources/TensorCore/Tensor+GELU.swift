@@ -26,7 +26,7 @@ extension Tensor {
         let inputs = bias.map { [self, $0] } ?? [self]
         return out.recorded(bias == nil ? "gelu" : "bias_gelu", inputs) { g, _ in
             let dx = Tensor(uninitializedShape: self.shape)
-            let gp = g.data, d = dx.data
+            let gp = g.data, d = dx.data, x = self.data, b = bias?.data
             parallelChunks(n, grain: elementwiseGrain) { _, r in
                 if let b { for i in r { d[i] = gp[i] * geluDerivative(x[i] + b[i % c]) } }
                 else { for i in r { d[i] = gp[i] * geluDerivative(x[i]) } }

@@ -31,6 +31,7 @@ extension Tensor {
             let chunks = chunkCount(rows, grain: grain)
             let partial = Tensor(zeros: [chunks, 2, c])   // per-chunk Σ dy·n and Σ dy
             let dx = self.requiresGrad ? Tensor(uninitializedShape: self.shape) : nil
+            let x = self.data, w = weight.data, st = stats.data
             let gp = g.data, pp = partial.data, dxp = dx?.data
             parallelChunks(rows, grain: grain) { chunk, range in
                 let dw = pp + chunk * 2 * c, db = dw + c

@@ -11,7 +11,7 @@ extension Tensor {
         parallelChunks(count, grain: elementwiseGrain) { _, r in for i in r { y[i] = mp[i] != 0 ? value : x[i] } }
         return out.recorded("masked_fill", [self]) { g, _ in
             let dx = Tensor(uninitializedShape: self.shape)
-            let gp = g.data, d = dx.data
+            let gp = g.data, d = dx.data, mp = m.data
             parallelChunks(self.count, grain: elementwiseGrain) { _, r in for i in r { d[i] = mp[i] != 0 ? 0 : gp[i] } }
             self.accumulateGrad(dx)
         }

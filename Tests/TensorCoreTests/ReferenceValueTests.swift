@@ -1,0 +1,73 @@
+// Forward values against numbers computed by hand or by PyTorch, and the fast paths of broadcasting
+// against the general strided path.
+import TensorCore
+import TensorTesting
+import XCTest
+
+final class ReferenceValueTests: XCTestCase {
+    func testMatmulValues() {
+        let a = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+        let b = Tensor(shape: [3, 2], values: [7, 8, 9, 10, 11, 12])
+        XCTAssertEqual(a.matmul(b).toArray(), [58, 64, 139, 154])
+        XCTAssertEqual(a.matmul(a, transposeOther: true).toArray(), [14, 32, 32, 77])
+        XCTAssertEqual(a.matmul(a, transposeSelf: true).shape, [3, 3])
+        let w = Tensor(shape: [2, 3], values: [1, 0, -1, 0.5, 0.5, 0.5])
+        XCTAssertEqual(a.linear(weight: w, bias: Tensor(shape: [2], values: [10, 20])).toArray(), [8, 23, 8, 27.5])
+    }
+
+    func testSoftmaxAndLogSoftmaxValues() {
+        let x = Tensor(shape: [1, 3], values: [1, 2, 3])
+        XCTAssertLessThan(difference(x.softmax(), Tensor(shape: [1, 3], values: [0.09003057, 0.24472847, 0.66524096])).maxAbsolute, 1e-7)
+        XCTAssertLessThan(difference(x.logSoftmax(), Tensor(shape: [1, 3], values: [-2.40760596, -1.40760596, -0.40760596])).maxAbsolute, 1e-6)
+        let masked = x.softmax(mask: Tensor(shape: [3], values: [0, -.infinity, 0]))
+        XCTAssertLessThan(difference(masked, Tensor(shape: [1, 3], values: [0.11920292, 0, 0.88079708])).maxAbsolute, 1e-7)
+        let fullyMasked = x.softmax(mask: Tensor(shape: [1], values: [-.infinity]))
+        XCTAssertEqual(fullyMasked.toArray(), [0, 0, 0], "a fully masked row gives zeros, not NaN")
+    }
+
+    func testLayerNormGELUCrossEntropyValues() {
+        let x = Tensor(shape: [1, 4], values: [1, 2, 3, 4])
+        let y = x.layerNorm(weight: Tensor(shape: [4], repeating: 1), bias: Tensor(zeros: [4]))
+        // torch.nn.functional.layer_norm([1,2,3,4], (4,)) = [-1.3416, -0.4472, 0.4472, 1.3416]
+        XCTAssertLessThan(difference(y, Tensor(shape: [1, 4], values: [-1.3416355, -0.4472118, 0.4472118, 1.3416355])).maxAbsolute, 1e-6)
+        // torch.nn.functional.gelu([-1, 0, 1, 2])
+        let g = Tensor(shape: [4], values: [-1, 0, 1, 2]).gelu()
+        XCTAssertLessThan(difference(g, Tensor(shape: [4], values: [-0.15865526, 0, 0.84134474, 1.95449972])).maxAbsolute, 1e-6)
+        // cross_entropy([[1,2,3],[1,2,3]], [2, -100]) = 0.40760596
+        let logits = Tensor(shape: [2, 3], values: [1, 2, 3, 1, 2, 3])
+        XCTAssertEqual(logits.crossEntropy(targets: IndexTensor(shape: [2], values: [2, -100])).item, 0.40760596, accuracy: 1e-6)
+    }
+
+    func testBroadcastFastPathsMatchGeneralPath() {
+        var rng = RandomGenerator(seed: 1)
+        let a = Tensor.uniform([3, 4, 5], low: -1, high: 1, rng: &rng)
+        let b = Tensor.uniform([5], low: -1, high: 1, rng: &rng)
+        // [5] takes the suffix path; the same values as [1, 1, 5] with a size-1 middle axis expanded take
+        // the strided path through (3, 1, 5).
+        let suffix = a * b
+        let strided = a * Tensor.concatenate([b.reshaped(1, 1, 5), b.reshaped(1, 1, 5), b.reshaped(1, 1, 5)], axis: 0)
+        XCTAssertEqual(suffix.toArray(), strided.toArray())
+        let general = a + Tensor.uniform([3, 1, 5], low: -1, high: 1, rng: &rng)
+        XCTAssertEqual(general.shape, [3, 4, 5])
+    }
+
+    func testShapeOpValues() {
+        let x = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(x.transposed().toArray(), [1, 4, 2, 5, 3, 6])
+        XCTAssertEqual(x.sum(axes: [0]).toArray(), [5, 7, 9])
+        XCTAssertEqual(x.sum(axes: [1], keepDims: true).shape, [2, 1])
+        XCTAssertEqual(x.slice(axis: 1, 1..<3).toArray(), [2, 3, 5, 6])
+        XCTAssertEqual(Tensor.concatenate([x, x], axis: 1).toArray(), [1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6])
+        XCTAssertEqual(x.permuted(1, 0).reshaped(3, 2).toArray(), [1, 4, 2, 5, 3, 6])
+    }
+
+    func testDropoutIsSeededAndScales() {
+        var g1 = RandomGenerator(seed: 7), g2 = RandomGenerator(seed: 7)
+        let x = Tensor(shape: [1000], repeating: 1)
+        let a = x.dropout(0.25, rng: &g1), b = x.dropout(0.25, rng: &g2)
+        XCTAssertEqual(a.toArray(), b.toArray(), "same seed, same mask")
+        let kept = a.toArray().filter { $0 != 0 }
+        XCTAssertTrue(kept.allSatisfy { abs($0 - 4.0 / 3.0) < 1e-6 })
+        XCTAssertEqual(Double(kept.count) / 1000, 0.75, accuracy: 0.05)
+    }
+}
