@@ -1,0 +1,84 @@
+// Module: a tree of layers whose parameters carry HuggingFace state-dict names, spelled once where
+// each child is registered, so `namedParameters()` yields `encoder.layers.0.self_attn.q_proj.weight`
+// and loading a state dict is a strict, named operation that reports every problem at once.
+import TensorCore
+
+/// A layer or model: its own parameters and its children, each under its HuggingFace name.
+public protocol Module: AnyObject {
+    /// Parameters held directly by this module, by local name (`weight`, `bias`).
+    var ownParameters: [(name: String, tensor: Tensor)] { get }
+    /// Sub-modules, by local name (`self_attn`, `layers.0`).
+    var children: [(name: String, module: Module)] { get }
+}
+
+extension Module {
+    public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+    public var children: [(name: String, module: Module)] { [] }
+
+    /// Every parameter in registration order, with its dotted path.
+    public func namedParameters(prefix: String = "") -> [(name: String, tensor: Tensor)] {
+        var out = ownParameters.map { (name: prefix + $0.name, tensor: $0.tensor) }
+        for (name, child) in children { out += child.namedParameters(prefix: prefix + name + ".") }
+        return out
+    }
+
+    public func parameters() -> [Tensor] { namedParameters().map(\.tensor) }
+
+    public var parameterCount: Int { parameters().reduce(0) { $0 + $1.count } }
+
+    /// Copies `tensors` into this module's parameters by name. Every name must be present with the
+    /// right shape and nothing may be left over; all problems are reported together.
+    public func load(_ tensors: [String: Tensor]) throws {
+        var problems = LoadError()
+        let named = namedParameters()
+        for (name, p) in named {
+            guard let t = tensors[name] else { problems.missing.append(name); continue }
+            guard t.shape == p.shape else { problems.shapeMismatches.append((name, p.shape, t.shape)); continue }
+            p.assign(t)
+        }
+        let known = Set(named.map(\.name))
+        problems.unused = tensors.keys.filter { !known.contains($0) }.sorted()
+        if !problems.isEmpty { throw problems }
+    }
+
+    /// The parameters as a name → tensor dictionary (sharing storage, not copies).
+    public func stateDict() -> [String: Tensor] {
+        Dictionary(namedParameters().map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+    }
+}
+
+/// Everything that did not fit when loading a state dict.
+public struct LoadError: Error, CustomStringConvertible {
+    public var missing: [String] = []
+    public var unused: [String] = []
+    public var shapeMismatches: [(name: String, expected: [Int], found: [Int])] = []
+
+    public var isEmpty: Bool { missing.isEmpty && unused.isEmpty && shapeMismatches.isEmpty }
+
+    public var description: String {
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("missing \(missing)") }
+        if !unused.isEmpty { parts.append("unused \(unused)") }
+        if !shapeMismatches.isEmpty {
+            let shapes = shapeMismatches.map { "\"\($0.name)\": expected \($0.expected), found \($0.found)" }
+            parts.append("shape [\(shapes.joined(separator: ", "))]")
+        }
+        return "state dict does not match the model: " + parts.joined(separator: ", ")
+    }
+}
+
+/// Per-call state of a forward pass: training (dropout on) or not, and the dropout generator.
+public final class ForwardContext {
+    public var training: Bool
+    public var rng: RandomGenerator
+
+    public init(training: Bool, seed: UInt64 = 0) {
+        self.training = training
+        self.rng = RandomGenerator(seed: seed)
+    }
+
+    /// Dropout with probability `p` while training; the identity otherwise.
+    public func dropout(_ x: Tensor, _ p: Float) -> Tensor {
+        training && p > 0 ? x.dropout(p, rng: &rng) : x
+    }
+}

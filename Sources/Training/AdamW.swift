@@ -1,0 +1,69 @@
+// AdamW exactly as torch.optim.AdamW (single-tensor path, float32 state): decoupled weight decay
+// p ← p·(1 − lr·λ), then m ← m + (1 − β₁)(g − m), v ← β₂v + (1 − β₂)g², and
+// p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε). Scalars are formed in Double and rounded
+// to Float where PyTorch does, so a trajectory matches PyTorch's to float rounding.
+import Foundation
+import TensorCore
+
+public struct AdamWConfig: Codable, Equatable {
+    public var beta1: Double = 0.9
+    public var beta2: Double = 0.999
+    public var eps: Double = 1e-8
+    public var weightDecay: Double = 0
+
+    public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: Double = 0) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
+        self.weightDecay = weightDecay
+    }
+}
+
+public final class AdamW {
+    public let parameters: ParameterBuffer
+    public var config: AdamWConfig
+    /// Per parameter: whether weight decay applies (false for biases and LayerNorm weights by default).
+    public let decays: [Bool]
+    /// Steps taken so far (t in the bias corrections).
+    public internal(set) var stepCount = 0
+    /// First and second moments, laid out like the parameters.
+    public let exponentialAverage: Storage
+    public let exponentialAverageSquared: Storage
+
+    /// `decays(name)` chooses the weight-decay group; the default follows HF trainers.
+    public init(_ parameters: ParameterBuffer, config: AdamWConfig,
+                decays: (String) -> Bool = AdamW.huggingFaceDecayRule) {
+        self.parameters = parameters
+        self.config = config
+        self.decays = parameters.names.map(decays)
+        exponentialAverage = Storage(zeroedCount: parameters.count)
+        exponentialAverageSquared = Storage(zeroedCount: parameters.count)
+    }
+
+    /// No decay on biases or on any LayerNorm parameter, as HF's Trainer groups them.
+    public static func huggingFaceDecayRule(_ name: String) -> Bool {
+        !(name.hasSuffix("bias") || name.contains("layer_norm") || name.contains("layernorm") || name.contains("LayerNorm"))
+    }
+
+    /// One update with learning rate `lr`, from the gradients in `parameters`.
+    public func step(lr: Double) {
+        stepCount += 1
+        let t = Double(stepCount)
+        let stepSize = Float(lr / (1 - Foundation.pow(config.beta1, t)))
+        let correction2 = Float((1 - Foundation.pow(config.beta2, t)).squareRoot())
+        let w1 = Float(1 - config.beta1), b2 = Float(config.beta2), w2 = Float(1 - config.beta2)
+        let eps = Float(config.eps), decay = Float(1 - lr * config.weightDecay)
+        let p = parameters.values.base, g = parameters.gradients.base
+        let m = exponentialAverage.base, v = exponentialAverageSquared.base
+        for (range, decays) in zip(parameters.ranges, decays) {
+            if decays && config.weightDecay != 0 {
+                for i in range { p[i] *= decay }
+            }
+            for i in range {
+                m[i] += w1 * (g[i] - m[i])
+                v[i] = v[i] * b2 + w2 * g[i] * g[i]
+                p[i] += -stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+            }
+        }
+    }
+}

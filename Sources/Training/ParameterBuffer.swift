@@ -1,0 +1,67 @@
+// ParameterBuffer: every trainable tensor of a model moved into one flat value buffer, with its
+// gradient bound into one flat gradient buffer, so zeroing, norm, clipping and AdamW are single
+// loops over contiguous memory (llm.c's layout). The tensors stay usable as before: they are views.
+import Foundation
+import TensorCore
+
+public final class ParameterBuffer {
+    public let names: [String]
+    public let tensors: [Tensor]
+    /// Each parameter's element range in the flat buffers.
+    public let ranges: [Range<Int>]
+    public let values: Storage
+    public let gradients: Storage
+    public var count: Int { values.count }
+
+    /// Gathers `named` (distinct tensors, e.g. `module.namedParameters()`) into flat buffers.
+    public init(_ named: [(name: String, tensor: Tensor)]) {
+        precondition(Set(named.map { ObjectIdentifier($0.tensor) }).count == named.count,
+                     "a tensor is registered under two names; tie weights by sharing one registration")
+        names = named.map(\.name)
+        tensors = named.map(\.tensor)
+        var start = 0
+        ranges = tensors.map { t in
+            defer { start += t.count }
+            return start..<(start + t.count)
+        }
+        values = Storage(uninitializedCount: start)
+        gradients = Storage(zeroedCount: start)
+        for (t, r) in zip(tensors, ranges) {
+            (values.base + r.lowerBound).update(from: t.data, count: t.count)
+            t.rebind(to: values, offset: r.lowerBound)
+            t.bindGrad(to: gradients, offset: r.lowerBound)
+        }
+    }
+
+    /// Sets every gradient to zero (once at the top of a step).
+    public func zeroGradients() { gradients.base.update(repeating: 0, count: count) }
+
+    /// The global L2 norm of all gradients, accumulated in Double.
+    public func gradientNorm() -> Double {
+        var sum: Double = 0
+        let g = gradients.base
+        for i in 0..<count { sum += Double(g[i]) * Double(g[i]) }
+        return sum.squareRoot()
+    }
+
+    /// Scales all gradients so their global norm is at most `maxNorm`, as
+    /// `torch.nn.utils.clip_grad_norm_` does (coefficient maxNorm / (norm + 1e-6), capped at 1).
+    /// Returns the norm before clipping.
+    @discardableResult
+    public func clipGradientNorm(_ maxNorm: Double) -> Double {
+        let norm = gradientNorm()
+        let coefficient = Float(maxNorm) / (Float(norm) + 1e-6)
+        if coefficient < 1 {
+            let g = gradients.base
+            for i in 0..<count { g[i] *= coefficient }
+        }
+        return norm
+    }
+
+    /// Whether every gradient is finite (a NaN or ∞ anywhere means the step must not be applied).
+    public func gradientsAreFinite() -> Bool {
+        let g = gradients.base
+        for i in 0..<count where !g[i].isFinite { return false }
+        return true
+    }
+}
