@@ -21,11 +21,11 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: numericSettings),
-        .target(name: "Training", dependencies: ["TensorCore", "NN", "Checkpoint"],
+        .target(name: "Training", dependencies: ["TensorCore", "NN"],
                 swiftSettings: numericSettings),
         .target(name: "TensorTesting", dependencies: ["TensorCore"]),
         .executableTarget(name: "paltrain", dependencies: [
-            "TensorCore", "NN", "Training", "Checkpoint",
+            "COpenBLAS", "TensorCore", "NN", "Training", "Checkpoint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),

@@ -1,1 +1,5 @@
-print("paltrain")
+// paltrain's entry point: choose OpenBLAS's kernel before anything else, then run the command tree.
+import TensorCore
+
+BLAS.relaunchWithBestCoreTypeIfNeeded()
+Paltrain.main()

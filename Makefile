@@ -1,0 +1,44 @@
+# paltrain — the README's two commands are `make demo` and `make test`; both install what they need.
+SHELL := /bin/bash
+APT_PACKAGES := libopenblas-dev liblapacke-dev libhdf5-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian 12's OpenBLAS does not recognise recent AVX-512 CPUs and falls back to a generic kernel;
+# the variable must be in the environment before the library loads (paltrain itself re-executes
+# with it; the test runner gets it from here).
+OPENBLAS_CORETYPE ?= $(shell grep -qw avx512bw /proc/cpuinfo 2>/dev/null && grep -qw avx512vl /proc/cpuinfo && echo SkylakeX)
+ifneq ($(OPENBLAS_CORETYPE),)
+export OPENBLAS_CORETYPE
+endif
+
+RELEASE := -c release
+PALTRAIN := .build/release/paltrain
+
+.PHONY: setup build test data demo bench clean
+
+setup:  ## install the system libraries (apt-get update only when one is missing)
+	@command -v swift >/dev/null || { echo "setup: Swift 6 is required (https://swift.org/install) and was not found on PATH"; exit 1; }
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "setup: installing $$missing"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y $(APT_PACKAGES); \
+	fi
+
+build: setup
+	swift build $(RELEASE) --product paltrain
+
+test: setup  ## release build: the tests train models, which is 10-50x slower in debug
+	swift test $(RELEASE) -Xswiftc -enable-testing
+
+data:  ## ESConv, PESConv, PERSONA-CHAT into data/, verified against data/manifest.sha256
+	scripts/install-data.sh
+
+demo: setup data build
+	$(PALTRAIN) --version
+	$(PALTRAIN) doctor
+
+bench: build
+	$(PALTRAIN) bench
+
+clean:
+	rm -rf .build bench.json

@@ -1,0 +1,45 @@
+// BLAS: what OpenBLAS chose on this machine and how to make it choose well. Debian 12's OpenBLAS
+// 0.3.21 does not recognise recent AVX-512 CPUs (e.g. AMD Zen 4) and falls back to a generic kernel
+// 4-5x slower than its SkylakeX kernel; OPENBLAS_CORETYPE must be set before the library loads,
+// so executables call `BLAS.relaunchWithBestCoreTypeIfNeeded` first thing.
+import COpenBLAS
+import Foundation
+
+public enum BLAS {
+    /// The kernel family OpenBLAS is using ("SkylakeX", "Haswell", "Prescott" …).
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// OpenBLAS's build configuration string.
+    public static var configuration: String {
+        String(cString: openblas_get_config()).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Threads OpenBLAS uses for one gemm.
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+
+    /// The core type to request on this CPU, or nil when OpenBLAS's own detection is fine.
+    public static func recommendedCoreType(cpuInfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> String? {
+        guard let flagsLine = cpuInfo?.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+        let flags = Set(flagsLine.split(separator: " ").map(String.init))
+        let skylakeX: Set = ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"]
+        return skylakeX.isSubset(of: flags) ? "SkylakeX" : nil
+    }
+
+    /// Environment variable set on the relaunched process, to tell `paltrain doctor` what happened.
+    public static let relaunchMarker = "PALTRAIN_SET_OPENBLAS_CORETYPE"
+
+    /// If the CPU wants a core type that is not set, sets OPENBLAS_CORETYPE and re-executes this
+    /// program with the same arguments (the library reads it only when it loads). Returns if nothing
+    /// needs doing or the re-exec fails (the run then goes on with OpenBLAS's own choice).
+    public static func relaunchWithBestCoreTypeIfNeeded() {
+        guard getenv("OPENBLAS_CORETYPE") == nil, getenv(relaunchMarker) == nil,
+              let core = recommendedCoreType() else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        setenv(relaunchMarker, "1", 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        unsetenv("OPENBLAS_CORETYPE")   // execv only returns on failure
+    }
+}

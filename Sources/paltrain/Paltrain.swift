@@ -1,0 +1,14 @@
+// The root of the `paltrain` command tree.
+import ArgumentParser
+import TensorCore
+
+struct Paltrain: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "paltrain",
+        abstract: "Train, run and evaluate PAL (persona-augmented emotional support conversation) on the CPU.",
+        version: "paltrain \(version) (OpenBLAS core \(BLAS.coreName), \(BLAS.threads) BLAS threads, \(Threading.threads) kernel threads)",
+        subcommands: [Doctor.self, Bench.self]
+    )
+}
