@@ -1,7 +1,7 @@
 // BLAS: what OpenBLAS chose on this machine and how to make it choose well. Debian 12's OpenBLAS
-// 0.3.21 does not recognise recent AVX-512 CPUs (e.g. AMD Zen 4) and falls back to a generic kernel
-// 4-5x slower than its SkylakeX kernel; OPENBLAS_CORETYPE must be set before the library loads,
-// so executables call `BLAS.relaunchWithBestCoreTypeIfNeeded` first thing.
+// 0.3.21 does not recognise some AVX-512 CPUs and falls back to a generic kernel several times
+// slower than its SkylakeX kernel; OPENBLAS_CORETYPE must be set before the library loads, so
+// executables call `BLAS.relaunchWithBestCoreTypeIfNeeded` first thing.
 import COpenBLAS
 import Foundation
 
@@ -20,7 +20,13 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(newValue)) }
     }
 
-    /// The core type to request on this CPU, or nil when OpenBLAS's own detection is fine.
+    /// OpenBLAS kernel families that use AVX-512.
+    public static let avx512Cores: Set = ["SkylakeX", "Cooperlake", "SapphireRapids"]
+
+    /// Whether the CPU has AVX-512 but OpenBLAS runs a kernel without it.
+    public static var missesAVX512: Bool { recommendedCoreType() != nil && !avx512Cores.contains(coreName) }
+
+    /// The core type to request on this CPU, or nil when it has no AVX-512.
     public static func recommendedCoreType(cpuInfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> String? {
         guard let flagsLine = cpuInfo?.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
         let flags = Set(flagsLine.split(separator: " ").map(String.init))
@@ -31,11 +37,12 @@ public enum BLAS {
     /// Environment variable set on the relaunched process, to tell `paltrain doctor` what happened.
     public static let relaunchMarker = "PALTRAIN_SET_OPENBLAS_CORETYPE"
 
-    /// If the CPU wants a core type that is not set, sets OPENBLAS_CORETYPE and re-executes this
-    /// program with the same arguments (the library reads it only when it loads). Returns if nothing
-    /// needs doing or the re-exec fails (the run then goes on with OpenBLAS's own choice).
+    /// When OpenBLAS picked a kernel without AVX-512 on an AVX-512 CPU and OPENBLAS_CORETYPE is
+    /// unset, sets it and re-executes this program with the same arguments (the library reads it only
+    /// when it loads). An explicit OPENBLAS_CORETYPE is respected. Returns if nothing needs doing or
+    /// the re-exec fails (the run then goes on with OpenBLAS's own choice).
     public static func relaunchWithBestCoreTypeIfNeeded() {
-        guard getenv("OPENBLAS_CORETYPE") == nil, getenv(relaunchMarker) == nil,
+        guard getenv("OPENBLAS_CORETYPE") == nil, getenv(relaunchMarker) == nil, missesAVX512,
               let core = recommendedCoreType() else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         setenv(relaunchMarker, "1", 1)

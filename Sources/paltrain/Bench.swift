@@ -50,7 +50,9 @@ struct Bench: ParsableCommand {
         rows += transformerLayerStep(ceiling: ceiling)
 
         for row in rows {
-            print(String(format: "%-58@ %10.2f %-8@ %@", row.name as NSString, row.value, row.unit as NSString, row.detail as NSString))
+            let name = row.name.padding(toLength: max(row.name.count, 58), withPad: " ", startingAt: 0)
+            let unit = row.unit.padding(toLength: 8, withPad: " ", startingAt: 0)
+            print("\(name) \(String(format: "%10.2f", row.value)) \(unit) \(row.detail)")
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -16,8 +16,9 @@ struct Doctor: ParsableCommand {
             (requested != nil ? "from the environment" : "not set")
         print("OpenBLAS core:      \(BLAS.coreName)")
         print("OPENBLAS_CORETYPE:  \(requested ?? "-") (\(how))")
-        if let advice = BLAS.recommendedCoreType(), requested != advice {
-            print("  advice: this CPU supports AVX-512; run with OPENBLAS_CORETYPE=\(advice) for 4-5x faster sgemm")
+        if BLAS.missesAVX512, let advice = BLAS.recommendedCoreType() {
+            print("  advice: this CPU has AVX-512 but OpenBLAS runs its \(BLAS.coreName) kernel; OPENBLAS_CORETYPE=\(advice)"
+                  + " selects the AVX-512 kernel (or unset the variable and paltrain chooses it)")
         }
         print("OpenBLAS config:    \(BLAS.configuration)")
         print("BLAS threads:       \(BLAS.threads)")
