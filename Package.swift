@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: numericSettings),
-        .target(name: "Training", dependencies: ["TensorCore", "NN"],
+        .target(name: "Training", dependencies: ["TensorCore", "NN", "Checkpoint"],
                 swiftSettings: numericSettings),
         .target(name: "TensorTesting", dependencies: ["TensorCore"]),
         .executableTarget(name: "paltrain", dependencies: [
@@ -30,7 +30,7 @@ let package = Package(
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TensorCore", "TensorTesting"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting"],
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

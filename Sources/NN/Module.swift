@@ -28,23 +28,26 @@ extension Module {
 
     /// Copies `tensors` into this module's parameters by name. Every name must be present with the
     /// right shape and nothing may be left over; all problems are reported together.
-    public func load(_ tensors: [String: Tensor]) throws {
-        var problems = LoadError()
-        let named = namedParameters()
-        for (name, p) in named {
-            guard let t = tensors[name] else { problems.missing.append(name); continue }
-            guard t.shape == p.shape else { problems.shapeMismatches.append((name, p.shape, t.shape)); continue }
-            p.assign(t)
-        }
-        let known = Set(named.map(\.name))
-        problems.unused = tensors.keys.filter { !known.contains($0) }.sorted()
-        if !problems.isEmpty { throw problems }
-    }
+    public func load(_ tensors: [String: Tensor]) throws { try assignStrictly(namedParameters(), from: tensors) }
 
     /// The parameters as a name → tensor dictionary (sharing storage, not copies).
     public func stateDict() -> [String: Tensor] {
         Dictionary(namedParameters().map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
     }
+}
+
+/// Copies each of `tensors` into the destination of the same name, after checking that every
+/// destination has a source of its shape and every source a destination; throws all problems at once.
+public func assignStrictly(_ destinations: [(name: String, tensor: Tensor)], from tensors: [String: Tensor]) throws {
+    var problems = LoadError()
+    for (name, p) in destinations {
+        guard let t = tensors[name] else { problems.missing.append(name); continue }
+        if t.shape != p.shape { problems.shapeMismatches.append((name, p.shape, t.shape)) }
+    }
+    let known = Set(destinations.map(\.name))
+    problems.unused = tensors.keys.filter { !known.contains($0) }.sorted()
+    if !problems.isEmpty { throw problems }
+    for (name, p) in destinations { p.assign(tensors[name]!) }
 }
 
 /// Everything that did not fit when loading a state dict.

@@ -6,28 +6,6 @@ import Training
 import XCTest
 
 final class ToyTrainingTests: XCTestCase {
-    /// Token embedding + learned positions → one encoder layer → vocabulary projection.
-    final class Reverser: Module {
-        let tokens: Embedding, positions: Embedding, layer: TransformerEncoderLayer, head: Linear
-        init(vocab: Int, length: Int, rng: inout RandomGenerator) {
-            let config = TransformerBlockConfig(width: 32, heads: 4, ffnWidth: 64, dropout: 0, initStd: 0.1)
-            tokens = Embedding(vocab, 32, std: 0.5, rng: &rng)
-            positions = Embedding(length, 32, std: 0.5, rng: &rng)
-            layer = TransformerEncoderLayer(config, rng: &rng)
-            head = Linear(32, vocab, std: 0.1, rng: &rng)
-        }
-        var children: [(name: String, module: Module)] {
-            [("embed_tokens", tokens), ("embed_positions", positions), ("layer", layer), ("lm_head", head)]
-        }
-        func loss(_ ids: IndexTensor, targets: IndexTensor, context: ForwardContext) -> Tensor {
-            let b = ids.shape[0], t = ids.shape[1]
-            let pos = IndexTensor(shape: [1, t], values: (0..<t).map(Int32.init))
-            let h = tokens(ids) + positions(pos)                               // (B, T, C)
-            let logits = head(layer(h, mask: nil, context: context))          // (B, T, V)
-            return logits.reshaped(b * t, -1).crossEntropy(targets: targets)
-        }
-    }
-
     func testOneLayerLearnsToReverse() {
         let vocab = 10, length = 6, batch = 32, steps = 300
         var rng = RandomGenerator(seed: 3)
@@ -38,15 +16,7 @@ final class ToyTrainingTests: XCTestCase {
         let context = ForwardContext(training: true)
         var data = RandomGenerator(seed: 11)
 
-        func batchOf() -> (IndexTensor, IndexTensor) {
-            var ids: [Int32] = [], targets: [Int32] = []
-            for _ in 0..<batch {
-                let seq = (0..<length).map { _ in Int32(data.next() % UInt64(vocab)) }
-                ids += seq
-                targets += seq.reversed()
-            }
-            return (IndexTensor(shape: [batch, length], values: ids), IndexTensor(shape: [batch * length], values: targets))
-        }
+        func batchOf() -> (IndexTensor, IndexTensor) { Reverser.batch(size: batch, vocab: vocab, length: length, data: &data) }
 
         var first: Float = 0, last: Float = 0
         for step in 0..<steps {
