@@ -28,7 +28,7 @@ build: setup
 	swift build $(RELEASE) --product paltrain
 
 test: setup  ## release build: the tests train models, which is 10-50x slower in debug
-	swift test $(RELEASE) -Xswiftc -enable-testing
+	swift test $(RELEASE) -Xswiftc -enable-testing --disable-swift-testing
 
 data:  ## ESConv, PESConv, PERSONA-CHAT into data/, verified against data/manifest.sha256
 	scripts/install-data.sh
