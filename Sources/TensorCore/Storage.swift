@@ -32,20 +32,27 @@ public final class BufferPool: @unchecked Sendable {
     private var pooledBytes = 0
     private let lock = NSLock()
 
+    /// Buffers obtained from the system allocator so far (a steady-state training step adds none).
+    public private(set) var freshAllocations = 0
+    /// Bytes in buffers currently held by tensors.
+    public private(set) var liveBytes = 0
+
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
         lock.lock()
+        defer { lock.unlock() }
+        liveBytes += count * 4
         if var list = free[count], let p = list.popLast() {
             free[count] = list
             pooledBytes -= count * 4
-            lock.unlock()
             return p
         }
-        lock.unlock()
+        freshAllocations += 1
         return UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
     }
 
     func give(_ p: UnsafeMutablePointer<Float>, count: Int) {
         lock.lock()
+        liveBytes -= count * 4
         if pooledBytes + count * 4 <= limitBytes {
             free[count, default: []].append(p)
             pooledBytes += count * 4

@@ -36,3 +36,33 @@ final class ToyTrainingTests: XCTestCase {
         XCTAssertLessThan(held, 0.05, "a fresh batch is reversed almost perfectly")
     }
 }
+
+final class SteadyStateMemoryTests: XCTestCase {
+    /// After the first steps, a training step of the same shapes takes every buffer from the pool,
+    /// and inference without gradients holds no memory once its result is gone.
+    func testTrainingStepAndInferenceReuseBuffers() {
+        var rng = RandomGenerator(seed: 5)
+        let model = Reverser(vocab: 10, length: 6, dropout: 0.1, rng: &rng)
+        let buffer = ParameterBuffer(model.namedParameters())
+        let optimizer = AdamW(buffer, config: AdamWConfig())
+        let context = ForwardContext(training: true)
+        var data = RandomGenerator(seed: 6)
+        func step() {
+            let (ids, targets) = Reverser.batch(size: 8, vocab: 10, length: 6, data: &data)
+            buffer.zeroGradients()
+            model.loss(ids, targets: targets, context: context).backward()
+            optimizer.step(lr: 1e-3)
+        }
+        step(); step()
+        let pool = BufferPool.shared
+        let allocations = pool.freshAllocations, live = pool.liveBytes
+        for _ in 0..<5 { step() }
+        XCTAssertEqual(pool.freshAllocations, allocations, "steady-state steps allocate nothing new")
+        XCTAssertEqual(pool.liveBytes, live, "no tensor memory outlives a step")
+
+        let (ids, targets) = Reverser.batch(size: 8, vocab: 10, length: 6, data: &data)
+        let eval = ForwardContext(training: false)
+        for _ in 0..<5 { _ = withNoGrad { model.loss(ids, targets: targets, context: eval).item } }
+        XCTAssertEqual(pool.liveBytes, live, "inference without gradients keeps nothing alive")
+    }
+}
