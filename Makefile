@@ -27,7 +27,7 @@ setup:  ## install the system libraries (apt-get update only when one is missing
 build: setup
 	swift build $(RELEASE) --product paltrain
 
-test: setup  ## release build: the tests train models, which is 10-50x slower in debug
+test: setup data  ## release build: the tests train models, which is 10-50x slower in debug
 	swift test $(RELEASE) -Xswiftc -enable-testing --disable-swift-testing
 
 data:  ## ESConv, PESConv, PERSONA-CHAT into data/, verified against data/manifest.sha256

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-data.sh - installs the datasets listed in data/manifest.sha256 into data/ (run by `make data`).
-# Source order per file: (a) the shared copy ../shared/data next to the repository root (copied, never
+# Source order per file: (a) the shared copy ../shared/data (or ../shared for vocab/) next to the repository root (copied, never
 # symlinked; override with PALTRAIN_SHARED_DATA=/path), (b) the pinned public URL in data/sources.tsv
 # (curl, else wget). Every installed file is checked against data/manifest.sha256; files already present
 # with the right hash are skipped. The installed files are gitignored: never commit them.
@@ -73,6 +73,8 @@ while read -r want rel; do
   got=""
   if (( shared_ok )) && [[ -f "$SHARED/$rel" ]]; then
     cp -- "$SHARED/$rel" "$tmp" && got="shared copy $SHARED/$rel"
+  elif (( shared_ok )) && [[ -f "$SHARED/../$rel" ]]; then   # vocab/… sits beside shared/data
+    cp -- "$SHARED/../$rel" "$tmp" && got="shared copy $(dirname -- "$SHARED")/$rel"
   elif [[ -n "${URL[$rel]:-}" ]] && (( ! net_down )); then
     rc=0; download "${URL[$rel]}" "$tmp" || rc=$?
     if (( rc == 0 )); then got="${URL[$rel]}"; elif (( rc == 2 )); then net_down=1; fi
