@@ -17,7 +17,7 @@ public struct Batch: Equatable, Sendable {
     public var targetLength: Int
     public var decoderInputIds: [Int32]
     public var labels: [Int32]
-    /// Gold strategy index (0..<8) per example.
+    /// Gold strategy index (0..<8) per example, −1 where there is none.
     public var strategies: [Int32]
     /// Positions of the examples in the list they were collated from.
     public var examples: [Int]
@@ -98,6 +98,6 @@ public enum Batcher {
                      targetLength: targetLength,
                      decoderInputIds: padded(chosen.map(\.decoderInputIds), to: targetLength, with: padId),
                      labels: padded(chosen.map(\.labels), to: targetLength, with: Batch.ignoreIndex),
-                     strategies: chosen.map { Int32($0.strategy.index) }, examples: indices)
+                     strategies: chosen.map { Int32($0.strategy?.index ?? -1) }, examples: indices)
     }
 }

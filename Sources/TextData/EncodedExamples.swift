@@ -36,12 +36,14 @@ public struct EncodedExample: Equatable, Sendable {
     public var personaIds: [Int32]
     public var decoderInputIds: [Int32]
     public var labels: [Int32]
-    public var strategy: Strategy
+    /// The gold strategy (nil for persona-extractor examples).
+    public var strategy: Strategy?
+    /// Where the example comes from: conversation (or dialogue) index and turn (or speaker).
     public var conversation: Int
     public var turn: Int
 
     public init(inputIds: [Int32], personaIds: [Int32], decoderInputIds: [Int32], labels: [Int32],
-                strategy: Strategy, conversation: Int, turn: Int) {
+                strategy: Strategy?, conversation: Int, turn: Int) {
         self.inputIds = inputIds
         self.personaIds = personaIds
         self.decoderInputIds = decoderInputIds

@@ -1,0 +1,340 @@
+// JSONTextReader: JSON text → `JSONValue`, keeping the order of object members (JSONSerialization and
+// JSONDecoder do not) and locating every syntax error by line and column, for the dataset readers.
+// It accepts what Python's `json.loads` accepts, NaN and ±Infinity included.
+
+import Foundation
+
+/// A JSON syntax error: 1-based line and column (counted in UTF-8 bytes) and what was expected there.
+struct JSONSyntaxError: Error, Equatable {
+    var line: Int
+    var column: Int
+    var message: String
+}
+
+/// Parses JSON text held as UTF-8 bytes.
+struct JSONTextReader {
+    /// Objects and arrays nested deeper than this are refused rather than overflowing the stack.
+    static let maximumDepth = 512
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position: Int
+    private let end: Int
+    /// Where line `firstLine` starts, for columns; lines are counted from here on error.
+    private let lineStart: Int
+    private let firstLine: Int
+    /// What the end of the range is called in messages ("the end of the line" for JSON lines).
+    private let endName: String
+    private var depth = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int, endName: String) {
+        self.bytes = bytes
+        self.position = range.lowerBound
+        self.end = range.upperBound
+        self.lineStart = range.lowerBound
+        self.firstLine = firstLine
+        self.endName = endName
+    }
+
+    // MARK: - Entry points
+
+    /// The single JSON value in `bytes[range]` (whitespace around it allowed); `range` starts on line `firstLine`.
+    /// `endName` names the end of the range in messages ("the end of the line" for JSON lines).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int = 1,
+                      endName: String = "the end of the input") throws -> JSONValue {
+        var reader = JSONTextReader(bytes, range: range, firstLine: firstLine, endName: endName)
+        let value = try reader.value()
+        reader.skipWhitespace()
+        if reader.position < reader.end {
+            throw reader.error("expected \(endName) after the JSON value, found \(reader.found())")
+        }
+        return value
+    }
+
+    /// The single JSON value in `data`.
+    static func parse(_ data: Data) throws -> JSONValue {
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            return try parse(bytes, range: 0..<bytes.count)
+        }
+    }
+
+    // MARK: - Values
+
+    private mutating func value() throws -> JSONValue {
+        skipWhitespace()
+        guard position < end else { throw error("expected a JSON value, found \(found())") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return try object()
+        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "N"): try literal("NaN"); return .number(.nan)
+        case UInt8(ascii: "I"): try literal("Infinity"); return .number(.infinity)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        default:
+            throw error("expected a JSON value (object, array, string, number, true, false or null), found \(found())")
+        }
+    }
+
+    private mutating func object() throws -> JSONValue {
+        try enter()
+        position += 1  // {
+        var members: [(String, JSONValue)] = []
+        skipWhitespace()
+        if position < end, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard position < end, bytes[position] == UInt8(ascii: "\"") else {
+                throw error("expected a member name in double quotes, found \(found())")
+            }
+            let key = try string()
+            skipWhitespace()
+            guard position < end, bytes[position] == UInt8(ascii: ":") else {
+                throw error("expected ':' after the member name \"\(key)\", found \(found())")
+            }
+            position += 1
+            members.append((key, try value()))
+            skipWhitespace()
+            guard position < end else { throw error("expected ',' or '}' after an object member, found \(found())") }
+            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+            if bytes[position] == UInt8(ascii: "}") { position += 1; break }
+            throw error("expected ',' or '}' after an object member, found \(found())")
+        }
+        depth -= 1
+        return .object(members)
+    }
+
+    private mutating func array() throws -> JSONValue {
+        try enter()
+        position += 1  // [
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if position < end, bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            return .array(items)
+        }
+        while true {
+            items.append(try value())
+            skipWhitespace()
+            guard position < end else { throw error("expected ',' or ']' after an array element, found \(found())") }
+            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+            if bytes[position] == UInt8(ascii: "]") { position += 1; break }
+            throw error("expected ',' or ']' after an array element, found \(found())")
+        }
+        depth -= 1
+        return .array(items)
+    }
+
+    private mutating func enter() throws {
+        depth += 1
+        if depth > Self.maximumDepth { throw error("objects and arrays nested deeper than \(Self.maximumDepth)") }
+    }
+
+    private mutating func literal(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        let matches = position + count <= end && word.withUTF8Buffer { expected in
+            (0..<count).allSatisfy { bytes[position + $0] == expected[$0] }
+        }
+        guard matches else { throw error("expected a JSON value, found \(found())") }
+        position += count
+    }
+
+    // MARK: - Numbers
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, or `-Infinity`.
+    private mutating func number() throws -> Double {
+        let start = position
+        if bytes[position] == UInt8(ascii: "-") {
+            position += 1
+            if position < end, bytes[position] == UInt8(ascii: "I") { try literal("Infinity"); return -.infinity }
+        }
+        guard position < end, isDigit(bytes[position]) else { throw error("expected a digit in a number, found \(found())") }
+        if bytes[position] == UInt8(ascii: "0") { position += 1 } else { skipDigits() }
+        if position < end, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            guard position < end, isDigit(bytes[position]) else {
+                throw error("expected a digit after the decimal point, found \(found())")
+            }
+            skipDigits()
+        }
+        if position < end, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < end, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < end, isDigit(bytes[position]) else {
+                throw error("expected a digit in the exponent, found \(found())")
+            }
+            skipDigits()
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard let number = Double(text) else { throw error("number \(text) cannot be represented") }
+        return number
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private mutating func skipDigits() {
+        while position < end, isDigit(bytes[position]) { position += 1 }
+    }
+
+    // MARK: - Strings
+
+    /// A string starting at the opening quote; leaves `position` after the closing quote.
+    private mutating func string() throws -> String {
+        position += 1  // "
+        let start = position
+        // Fast path: no escapes.
+        while position < end {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character \(describe(byte)) inside a string: expected it escaped") }
+            position += 1
+        }
+        var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        while position < end {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return String(decoding: utf8, as: UTF8.self)
+            }
+            if byte < 0x20 { throw error("control character \(describe(byte)) inside a string: expected it escaped") }
+            if byte != UInt8(ascii: "\\") {
+                utf8.append(byte)
+                position += 1
+                continue
+            }
+            position += 1
+            guard position < end else { break }
+            let escape = bytes[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    // A high surrogate must be followed by \u and a low surrogate (a UTF-16 pair).
+                    guard position + 1 < end, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+                    else { throw error("lone UTF-16 surrogate \\u\(hex(scalar)) cannot be represented: expected a pair") }
+                    position += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else {
+                        throw error("lone UTF-16 surrogate \\u\(hex(scalar)) cannot be represented: expected a pair")
+                    }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00..<0xE000).contains(scalar) {
+                    throw error("lone UTF-16 surrogate \\u\(hex(scalar)) cannot be represented: expected a pair")
+                }
+                UTF8.encode(Unicode.Scalar(scalar)!) { utf8.append($0) }
+            default:
+                position -= 1
+                throw error("invalid escape \\\(found()) in a string: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")
+            }
+        }
+        throw error("unterminated string: expected a closing '\"' before \(found())")
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard position < end else { throw error("expected 4 hex digits after \\u, found \(found())") }
+            let byte = bytes[position]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("expected 4 hex digits after \\u, found \(found())")
+            }
+            value = value * 16 + UInt32(digit)
+            position += 1
+        }
+        return value
+    }
+
+    private func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    // MARK: - Whitespace and errors
+
+    private mutating func skipWhitespace() {
+        while position < end {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    /// What is at `position`, for messages: `'x'`, `byte 0x07` or the end of the input.
+    private func found() -> String {
+        guard position < end else { return endName }
+        return describe(bytes[position])
+    }
+
+    private func describe(_ byte: UInt8) -> String {
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        if byte >= 0x80 {
+            // Show the whole character when it is valid UTF-8.
+            var length = 1
+            while position + length < end, length < 4, bytes[position + length] & 0xC0 == 0x80 { length += 1 }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<min(end, position + length)]), as: UTF8.self)
+            return "'\(text)'"  // (only called with `byte` at `position`)
+        }
+        return "byte 0x" + String(format: "%02X", byte)
+    }
+
+    /// An error at `position`, with its line and column counted from the start of the range.
+    private func error(_ message: String) -> JSONSyntaxError {
+        var line = firstLine
+        var start = lineStart
+        var index = lineStart
+        let stop = min(position, end)
+        while index < stop {
+            if bytes[index] == 0x0A { line += 1; start = index + 1 }
+            index += 1
+        }
+        return JSONSyntaxError(line: line, column: stop - start + 1, message: message)
+    }
+}
+
+// MARK: - Reading fields of parsed values
+
+extension JSONValue {
+    /// The value of member `name` of an object (the last one, as Python's `json` keeps), or nil.
+    func member(named name: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.last(where: { $0.0 == name })?.1
+    }
+
+    /// What kind of value this is, for messages: `a string`, `an array` …
+    var kindDescription: String {
+        switch self {
+        case .string: return "a string"
+        case .number: return "a number"
+        case .bool: return "a boolean"
+        case .null: return "null"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
