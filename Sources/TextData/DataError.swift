@@ -5,16 +5,19 @@ public struct DataError: Error, CustomStringConvertible, Equatable {
     public var file: String
     /// 1-based line number, when the format is line-oriented.
     public var line: Int?
-    /// 0-based record (conversation, dialogue) index, when the format is an array.
+    /// 0-based record index, when the format is a list of records, and what a record is.
     public var record: Int?
+    public var recordKind: String
     /// The field or turn concerned, e.g. `dialog[7].strategy`.
     public var field: String?
     public var message: String
 
-    public init(file: String, line: Int? = nil, record: Int? = nil, field: String? = nil, _ message: String) {
+    public init(file: String, line: Int? = nil, record: Int? = nil, recordKind: String = "conversation",
+                field: String? = nil, _ message: String) {
         self.file = file
         self.line = line
         self.record = record
+        self.recordKind = recordKind
         self.field = field
         self.message = message
     }
@@ -24,7 +27,7 @@ public struct DataError: Error, CustomStringConvertible, Equatable {
         var location = file
         if let line { location += ":\(line)" }
         var parts: [String] = []
-        if let record { parts.append("conversation \(record)") }
+        if let record { parts.append("\(recordKind) \(record)") }
         if let field { parts.append(field) }
         return location + ": " + (parts.isEmpty ? "" : parts.joined(separator: ", ") + ": ") + message
     }

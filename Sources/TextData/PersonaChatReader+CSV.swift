@@ -24,16 +24,16 @@ extension PersonaChatReader {
         let body = rows.dropFirst()
         for (number, row) in body.enumerated() {
             guard row.fields.count == 3 else {
-                throw DataError(file: file, line: row.line, record: number / 2,
+                throw DataError(file: file, line: row.line, record: number / 2, recordKind: "dialogue",
                                 "\(row.fields.count) fields: expected 3 (index, context, persona)")
             }
             guard row.fields[0] == String(number) else {
-                throw DataError(file: file, line: row.line, record: number / 2, field: "index",
+                throw DataError(file: file, line: row.line, record: number / 2, recordKind: "dialogue", field: "index",
                                 "row index \"\(row.fields[0])\": expected \(number) (rows 2k and 2k+1 make dialogue k)")
             }
         }
         guard body.count % 2 == 0 else {
-            throw DataError(file: file, line: body.last!.line, record: body.count / 2,
+            throw DataError(file: file, line: body.last!.line, record: body.count / 2, recordKind: "dialogue",
                             "a 'your persona' row without its partner row: expected 2 rows per dialogue")
         }
 
@@ -46,7 +46,7 @@ extension PersonaChatReader {
                 let fieldName = column == 1 ? "context" : "persona"
                 let value = trimmed(row.fields[column])
                 guard value.hasSuffix("</s>") else {
-                    throw DataError(file: file, line: row.line, record: k, field: fieldName,
+                    throw DataError(file: file, line: row.line, record: k, recordKind: "dialogue", field: fieldName,
                                     "expected the \(fieldName) to end with \"</s>\", found \(show(value.suffix(20)))")
                 }
                 let inner = trimmed(value.dropLast("</s>".count))
@@ -54,7 +54,7 @@ extension PersonaChatReader {
                 return try inner.components(separatedBy: separator).enumerated().map { index, part in
                     let piece = trimmed(part)
                     guard !piece.isEmpty else {
-                        throw DataError(file: file, line: row.line, record: k, field: "\(fieldName)[\(index)]",
+                        throw DataError(file: file, line: row.line, record: k, recordKind: "dialogue", field: "\(fieldName)[\(index)]",
                                         "empty \(what): expected text between the \(separator) separators")
                     }
                     return piece
@@ -66,7 +66,7 @@ extension PersonaChatReader {
             let partnerPersona = try split(partnerRow, column: 2, separator: "<persona>", what: "persona sentence")
             // The partner opens, so it has as many utterances as the replier, or one more.
             guard partnerUtterances.count == selfUtterances.count || partnerUtterances.count == selfUtterances.count + 1 else {
-                throw DataError(file: file, line: partnerRow.line, record: k, field: "context",
+                throw DataError(file: file, line: partnerRow.line, record: k, recordKind: "dialogue", field: "context",
                                 "\(partnerUtterances.count) partner utterances against \(selfUtterances.count) of the replier (row \(2 * k)): expected as many, or one more")
             }
             var utterances: [PersonaChatUtterance] = []

@@ -20,7 +20,7 @@ extension PersonaChatReader {
         func finish() throws {
             guard let dialogue = current else { return }
             guard !dialogue.lines.isEmpty else {
-                throw DataError(file: file, line: dialogue.firstLine, record: dialogues.count,
+                throw DataError(file: file, line: dialogue.firstLine, record: dialogues.count, recordKind: "dialogue",
                                 "dialogue with persona lines but no utterance lines: expected 'N utterance<TAB>reply' lines after them")
             }
             dialogues.append(dialogue.dialogue(sourceID: "\(name)#\(dialogues.count)"))
@@ -32,12 +32,12 @@ extension PersonaChatReader {
             // "N rest": the line number, one space, the content.
             let digits = line.prefix(while: { $0.isASCII && $0.isNumber })
             guard !digits.isEmpty, let number = Int(digits) else {
-                throw DataError(file: file, line: lineNumber, record: dialogues.count,
+                throw DataError(file: file, line: lineNumber, record: dialogues.count, recordKind: "dialogue",
                                 "expected a line number first ('N your persona: …', 'N partner's persona: …' or 'N utterance<TAB>reply'), found \(show(line))")
             }
             let afterNumber = line.dropFirst(digits.count)
             guard afterNumber.first == " " else {
-                throw DataError(file: file, line: lineNumber, record: dialogues.count,
+                throw DataError(file: file, line: lineNumber, record: dialogues.count, recordKind: "dialogue",
                                 "expected a space after the line number \(number), found \(show(afterNumber))")
             }
             let content = afterNumber.dropFirst()
@@ -49,19 +49,19 @@ extension PersonaChatReader {
             } else {
                 let expected = current.map { "\($0.lastNumber + 1) (the next line of this dialogue) or 1 (a new dialogue)" }
                     ?? "1 (a file starts with a new dialogue)"
-                throw DataError(file: file, line: lineNumber, record: dialogues.count,
+                throw DataError(file: file, line: lineNumber, record: dialogues.count, recordKind: "dialogue",
                                 "line number \(number): expected \(expected)")
             }
             current!.lastNumber = number
 
             if let (prefix, role) = personaPrefix(of: content) {
                 guard current!.lines.isEmpty else {
-                    throw DataError(file: file, line: lineNumber, record: dialogues.count, field: "persona",
+                    throw DataError(file: file, line: lineNumber, record: dialogues.count, recordKind: "dialogue", field: "persona",
                                     "persona line after the dialogue's utterances: expected all persona lines before the first utterance line")
                 }
                 let sentence = trimmed(content.dropFirst(prefix.count))
                 guard !sentence.isEmpty else {
-                    throw DataError(file: file, line: lineNumber, record: dialogues.count, field: "persona",
+                    throw DataError(file: file, line: lineNumber, record: dialogues.count, recordKind: "dialogue", field: "persona",
                                     "empty persona sentence: expected text after '\(prefix)'")
                 }
                 if role == .you { current!.yourPersona.append(sentence) } else { current!.partnerPersona.append(sentence) }
@@ -70,17 +70,17 @@ extension PersonaChatReader {
 
             let fields = content.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count >= 2 else {
-                throw DataError(file: file, line: lineNumber, record: dialogues.count, field: "utterance",
+                throw DataError(file: file, line: lineNumber, record: dialogues.count, recordKind: "dialogue", field: "utterance",
                                 "expected 'utterance<TAB>reply' (the partner's utterance, a tab, the reply; candidates may follow), found no tab in \(show(content))")
             }
             let partner = trimmed(fields[0]), you = trimmed(fields[1])
             guard !partner.isEmpty, !you.isEmpty else {
-                throw DataError(file: file, line: lineNumber, record: dialogues.count, field: "utterance",
+                throw DataError(file: file, line: lineNumber, record: dialogues.count, recordKind: "dialogue", field: "utterance",
                                 "empty utterance: expected text on both sides of the tab")
             }
             if partner == silence {
                 guard current!.lines.isEmpty else {
-                    throw DataError(file: file, line: lineNumber, record: dialogues.count, field: "utterance",
+                    throw DataError(file: file, line: lineNumber, record: dialogues.count, recordKind: "dialogue", field: "utterance",
                                     "\(silence) after the first utterance line: expected it only as the first utterance of a dialogue")
                 }
                 current!.silentStart = true

@@ -63,7 +63,7 @@ extension PersonaChatReader {
             let persona = try per[group.lowerBound].components(separatedBy: "</s>").map { part -> String in
                 let sentence = trimmed(part)
                 guard !sentence.isEmpty else {
-                    throw DataError(file: perURL.path, line: group.lowerBound + 1, record: i, field: "persona",
+                    throw DataError(file: perURL.path, line: group.lowerBound + 1, record: i, recordKind: "dialogue", field: "persona",
                                     "empty persona sentence: expected sentences joined by </s>")
                 }
                 return sentence
@@ -78,13 +78,13 @@ extension PersonaChatReader {
             if let partnerLists, let jwlynTrain {
                 let half = partnerLists.count / 2
                 guard i < half else {
-                    throw DataError(file: perURL.path, line: group.lowerBound + 1, record: i,
+                    throw DataError(file: perURL.path, line: group.lowerBound + 1, record: i, recordKind: "dialogue",
                                     "dialogue \(i) has no persona in \(jwlynTrain.lastPathComponent): expected at most \(half) dialogues")
                 }
                 // jwlyn's sentences end in " ."; RCDG dropped it.
                 let ownInJwlyn = partnerLists[i].map { $0.hasSuffix(" .") ? String($0.dropLast(2)) : $0 }
                 guard ownInJwlyn == persona else {
-                    throw DataError(file: perURL.path, line: group.lowerBound + 1, record: i, field: "persona", """
+                    throw DataError(file: perURL.path, line: group.lowerBound + 1, record: i, recordKind: "dialogue", field: "persona", """
                         second-speaker persona \(persona) differs from \(jwlynTrain.lastPathComponent) line \(i + 1) \
                         \(partnerLists[i]): expected the same dialogue order, or the partner persona (line \(half + i + 1)) \
                         would be joined to the wrong dialogue

@@ -25,7 +25,7 @@ extension PersonaChatReader {
         dialogues.reserveCapacity(records.count)
         for (record, recordValue) in records.enumerated() {
             func fail(_ field: String?, _ message: String) -> DataError {
-                DataError(file: file, record: record, field: field, message)
+                DataError(file: file, record: record, recordKind: "dialogue", field: field, message)
             }
             guard case .object = recordValue else {
                 throw fail(nil, "expected an object {\"persona\", \"dialogue\"}, found \(recordValue.kindDescription)")

@@ -102,17 +102,17 @@ final class BadInputReaderTests: XCTestCase {
 
     func testBadParlAILines() {
         assertDataError(try PersonaChatReader.readParlAI(bad("parlai-missing-tab.txt")), contains: [
-            "parlai-missing-tab.txt:4: conversation 0, utterance: expected 'utterance<TAB>reply'",
+            "parlai-missing-tab.txt:4: dialogue 0, utterance: expected 'utterance<TAB>reply'",
             "found no tab in \"i am ! i like canning .\"",
         ])
         assertDataError(try PersonaChatReader.readParlAI(bad("parlai-bad-numbering.txt")), contains: [
-            "parlai-bad-numbering.txt:3: conversation 0: line number 4: expected 3 (the next line of this dialogue) or 1 (a new dialogue)",
+            "parlai-bad-numbering.txt:3: dialogue 0: line number 4: expected 3 (the next line of this dialogue) or 1 (a new dialogue)",
         ])
         assertDataError(try PersonaChatReader.readParlAI(bad("parlai-late-persona.txt")), contains: [
-            "parlai-late-persona.txt:3: conversation 0, persona: persona line after the dialogue's utterances",
+            "parlai-late-persona.txt:3: dialogue 0, persona: persona line after the dialogue's utterances",
         ])
         assertDataError(try PersonaChatReader.parseParlAI("your persona: i surf.\n", file: "no-number.txt"), contains: [
-            "no-number.txt:1: conversation 0: expected a line number first",
+            "no-number.txt:1: dialogue 0: expected a line number first",
         ])
     }
 
@@ -121,7 +121,7 @@ final class BadInputReaderTests: XCTestCase {
             "csv-unterminated-quote.csv:3: unterminated quoted field: expected a closing '\"'",
         ])
         assertDataError(try PersonaChatReader.readXpersona(bad("xpersona-late-silence.json")), contains: [
-            "xpersona-late-silence.json: conversation 0, dialogue[1][0]: __SILENCE__ here: expected it only as the first user utterance",
+            "xpersona-late-silence.json: dialogue 0, dialogue[1][0]: __SILENCE__ here: expected it only as the first user utterance",
         ])
         assertDataError(try PersonaChatReader.readPersonaLists(bad("jwlyn-unterminated.txt")), contains: [
             "jwlyn-unterminated.txt:2: not a Python list of strings at column 22: unterminated string: expected a closing \"'\" on the same line",
