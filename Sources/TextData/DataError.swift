@@ -39,7 +39,9 @@ public struct SkipReport: Equatable, Sendable {
 
     public init() {}
 
-    public mutating func skip(_ reason: String, count: Int = 1) { counts[reason, default: 0] += count }
+    public mutating func skip(_ reason: String, count: Int = 1) {
+        if count > 0 { counts[reason, default: 0] += count }
+    }
 
     public var total: Int { counts.values.reduce(0, +) }
 
