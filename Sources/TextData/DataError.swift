@@ -33,7 +33,7 @@ public struct DataError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// What a reader skipped, with the reason, so nothing is dropped silently.
+/// Counts of what was left out or handled by a fallback, by reason, so nothing happens silently.
 public struct SkipReport: Equatable, Sendable {
     public private(set) var counts: [String: Int] = [:]
 
@@ -47,6 +47,6 @@ public struct SkipReport: Equatable, Sendable {
 
     /// One line per reason, largest first; empty when nothing was skipped.
     public var lines: [String] {
-        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "skipped \($0.value): \($0.key)" }
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.value) × \($0.key)" }
     }
 }

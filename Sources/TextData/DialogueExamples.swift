@@ -73,7 +73,7 @@ public enum DialogueExamples {
                             persona = personas[k]
                         } else if let last = personas.last {
                             persona = last
-                            report.skip("persona_list shorter than the seeker turns; used its last entry")
+                            report.skip("persona_list shorter than the seeker turns: used its last entry")
                         }
                     }
                     examples.append(DialogueExample(conversation: c, turn: i, history: context + [supporterPrefix],

@@ -32,13 +32,13 @@ public struct ESConvCorpus: Sendable {
     /// length differs from seeker turns − 2, are counted in `report`.
     public mutating func attachPersonas(from url: URL) throws {
         let annotated = try ESConvReader(personaListPolicy: .lenient).read(url)
-        report.skip("\(url.lastPathComponent): persona_list length differs from seeker turns − 2 (kept; later turns reuse the last entry)",
+        report.skip("kept from \(url.lastPathComponent) with a persona_list length other than seeker turns − 2 (turns past its end reuse its last entry)",
                     count: annotated.personaListMismatches.count)
         var index: [String: Int] = [:]
         for (i, c) in conversations.enumerated() { index[Self.key(c)] = i }
         for source in annotated.conversations {
             guard let i = index[Self.key(source)] else {
-                report.skip("\(url.lastPathComponent): annotated conversation not found in ESConv (not attached)")
+                report.skip("not attached: a conversation of \(url.lastPathComponent) that matches no ESConv conversation")
                 continue
             }
             conversations[i].persona = source.persona

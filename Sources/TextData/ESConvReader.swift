@@ -268,7 +268,7 @@ private struct ReadState {
                 result.personaListMismatches.append(mismatch)
             case .skipMismatched:
                 result.personaListMismatches.append(mismatch)
-                result.skipped.skip("conversation whose persona_list length is not seeker turns − 2 (PersonaListPolicy.skipMismatched)")
+                result.skipped.skip("left out: a conversation whose persona_list length is not seeker turns − 2 (PersonaListPolicy.skipMismatched)")
                 return
             }
         }

@@ -27,8 +27,8 @@ public enum ExtractorPairs {
         for (d, dialogue) in dialogues.enumerated() {
             for speaker in [PersonaChatSpeaker.second, .first] {
                 let said = dialogue.utterances(of: speaker), persona = dialogue.persona(of: speaker)
-                if said.isEmpty { report.skip("speaker without utterances (persona-only source)"); continue }
-                if persona.isEmpty { report.skip("speaker whose persona the source does not give"); continue }
+                if said.isEmpty { report.skip("no pair: a speaker without utterances (persona-only source)"); continue }
+                if persona.isEmpty { report.skip("no pair: a speaker whose persona the source does not give"); continue }
                 pairs.append(ExtractorPair(source: said.joined(separator: utteranceSeparator),
                                            target: persona.joined(separator: personaSeparator), dialogue: d, speaker: speaker))
             }

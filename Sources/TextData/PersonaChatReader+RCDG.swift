@@ -57,7 +57,7 @@ extension PersonaChatReader {
         var result = PersonaChatReadResult(dialogues: [])
         for (i, group) in groups.enumerated() {
             if i == groups.count - 1 && trailingDialogue == .skip {
-                result.skipped.skip("last dialogue of the RCDG sample, which its line limit cuts (\(group.count) exchange(s) read); RCDGTrailingDialogue.keep keeps it")
+                result.skipped.skip("left out: the last dialogue of the RCDG sample, which its line limit cuts (\(group.count) exchange(s) read); RCDGTrailingDialogue.keep keeps it")
                 continue
             }
             let persona = try per[group.lowerBound].components(separatedBy: "</s>").map { part -> String in

@@ -59,7 +59,7 @@ final class ExampleTests: XCTestCase {
         let (train, valid, test) = corpus.parts(DataSplit.pal(count: 1300))
         XCTAssertTrue((valid + test).allSatisfy { $0.personaList != nil }, "PESConv covers PAL's valid and test")
         XCTAssertTrue(train.allSatisfy { $0.personaList == nil }, "no published annotations for train")
-        XCTAssertEqual(corpus.report.lines, ["skipped 1: test.txt: persona_list length differs from seeker turns − 2 (kept; later turns reuse the last entry)"])
+        XCTAssertEqual(corpus.report.lines, ["1 × kept from test.txt with a persona_list length other than seeker turns − 2 (turns past its end reuse its last entry)"])
         XCTAssertThrowsError(try DialogueExamples.make(from: train, file: "train")) { error in
             XCTAssertTrue("\(error)".contains("no inferred persona: annotate the conversations first"), "\(error)")
         }
