@@ -33,6 +33,15 @@ public struct DialogueExample: Equatable, Sendable {
     /// The supporter's (whitespace-normalised) response and its strategy.
     public var response: String
     public var strategy: Strategy
+
+    public init(conversation: Int, turn: Int, history: [String], persona: String, response: String, strategy: Strategy) {
+        self.conversation = conversation
+        self.turn = turn
+        self.history = history
+        self.persona = persona
+        self.response = response
+        self.strategy = strategy
+    }
 }
 
 public enum DialogueExamples {

@@ -96,3 +96,62 @@ final class ExampleTests: XCTestCase {
         XCTAssertEqual(DialogueExamples.personaSentences("<persona> i am sad. <persona> i like tea <input>"), ["i am sad.", "i like tea"])
     }
 }
+
+/// PAL examples as ids against the reference's construction run through HF's tokenizer
+/// (Fixtures/pal_examples.json, written by scripts/make_example_fixtures.py).
+final class EncodedExampleParityTests: XCTestCase {
+    struct Fixture: Decodable {
+        struct Case: Decodable {
+            struct Row: Decodable { var conversation, turn: Int; var input_ids, persona_ids, decoder_input_ids, labels: [Int32] }
+            var rule: String
+            var max_input_length, max_decoder_length: Int
+            var examples: [Row]
+        }
+        var conversations: Int
+        var cases: [Case]
+    }
+
+    func testIdsMatchTheReferenceConstruction() throws {
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: TestData.fixtures.appendingPathComponent("pal_examples.json")))
+        let conversations = try ESConvReader().read(TestData.file("pesconv/valid.txt")).conversations.prefix(fixture.conversations)
+        let tokenizer = try BlenderbotSmallTokenizer(directory: TestData.blenderbotSmallVocabulary, addedTokens: PALTokens.added)
+        var matched = 0
+        for c in fixture.cases {
+            let rule = try XCTUnwrap(ExampleTurns(rawValue: c.rule))
+            let examples = try DialogueExamples.make(from: Array(conversations), file: "valid.txt", turns: rule).examples
+            XCTAssertEqual(examples.count, c.examples.count, "\(c.rule): example count")
+            let limits = EncodingLimits(maxInputLength: c.max_input_length, maxDecoderLength: c.max_decoder_length)
+            for (example, want) in zip(examples, c.examples) {
+                let got = try ExampleEncoder.encode(example, variant: .pal, tokenizer: tokenizer, limits: limits)
+                XCTAssertEqual([got.conversation, got.turn], [want.conversation, want.turn])
+                XCTAssertEqual(got.inputIds, want.input_ids, "input ids, \(c.rule) \(c.max_input_length), turn \(want.turn)")
+                XCTAssertEqual(got.personaIds, want.persona_ids)
+                XCTAssertEqual(got.decoderInputIds, want.decoder_input_ids)
+                XCTAssertEqual(got.labels, want.labels)
+                if got.inputIds == want.input_ids && got.personaIds == want.persona_ids && got.labels == want.labels { matched += 1 }
+            }
+        }
+        print("PAL examples: \(matched) of \(fixture.cases.map(\.examples.count).reduce(0, +)) match the reference construction id for id")
+    }
+
+    func testVariants() throws {
+        let tokenizer = try BlenderbotSmallTokenizer(directory: TestData.blenderbotSmallVocabulary, addedTokens: PALTokens.added)
+        let example = DialogueExample(conversation: 0, turn: 3, history: ["Persona:I lost my job.", "System:[Question]When?", "Persona:Today.", "System:"],
+                                      persona: "<persona> i lost my job. <input>", response: "That is hard.", strategy: .reflection)
+        let joint = try ExampleEncoder.encode(example, variant: .joint, tokenizer: tokenizer)
+        XCTAssertTrue(joint.personaIds.isEmpty)
+        XCTAssertEqual(joint.labels.first, tokenizer.id(of: "[Reflection of feelings]"))
+        XCTAssertEqual(joint.labels.last, tokenizer.eosId)
+        XCTAssertEqual(joint.decoderInputIds, [tokenizer.bosId] + joint.labels.dropLast())
+        let prompt = try ExampleEncoder.encode(example, variant: .hardPrompt, tokenizer: tokenizer, limits: EncodingLimits(maxInputLength: 24))
+        let text = tokenizer.decode(prompt.inputIds, skipSpecialTokens: false)
+        XCTAssertTrue(text.hasPrefix("persona: i lost my job . dialogue history: "), text)
+        XCTAssertTrue(text.hasSuffix(" today . response:"), "history is cut from the left, persona and markers are kept: \(text)")
+        XCTAssertFalse(text.contains("[Question]"), "the oldest utterances went first")
+        XCTAssertLessThanOrEqual(prompt.inputIds.count, 24)
+        let bare = try BlenderbotSmallTokenizer(directory: TestData.blenderbotSmallVocabulary)
+        XCTAssertThrowsError(try ExampleEncoder.encode(example, variant: .pal, tokenizer: bare)) { error in
+            XCTAssertTrue("\(error)".contains("load it with PAL's added tokens"), "\(error)")
+        }
+    }
+}
