@@ -32,6 +32,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "TensorTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextDataTests", dependencies: ["TextData"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["paltrain"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TensorCore", "TensorTesting"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint"],
                     resources: [.copy("Fixtures")]),
