@@ -5,14 +5,18 @@ utterances "Persona:" + seeker text and "System:" + [strategy] + supporter text 
 "</s> <s>" and ending in "System:", persona = persona_list[seeker turns - 3] or "<input>",
 labels = ([strategy] + response + [eos])[:max_decoder + 1], decoder input = [bos] + labels[:-1],
 history ids cut from the left), tokenised by transformers' BlenderbotSmallTokenizer with PAL's
-added tokens. Run `make data` first; needs `pip install transformers`.
+added tokens. Also writes persona-extractor examples for the first dialogues of data/personachat/valid.csv as
+the reference's train_bart.py encodes them (BartTokenizer, add_prefix_space, <persona> and <sep>
+added, truncation to 128), with the byte-level fixture vocabulary standing in for bart-large-cnn's.
+Run `make data` first; needs `pip install transformers pandas`.
 
     python3 scripts/make_example_fixtures.py
 """
 import json
 import os
 
-from transformers import BlenderbotSmallTokenizer
+import pandas as pd
+from transformers import BartTokenizer, BlenderbotSmallTokenizer
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 ADDED = ["</s>", "<s>", "<persona>", "<input>", "[Question]", "[Restatement or Paraphrasing]",
@@ -47,6 +51,25 @@ def examples(conversation, rule):
     return out
 
 
+def extractor_examples(dialogues=3, max_length=128):
+    """CSV rows 2k ("your persona", the second speaker) and 2k+1 (the first); the CSV's literal " </s>"
+    suffix is dropped, as paltrain does (the tokenizer adds eos itself)."""
+    vocab = os.path.join(ROOT, "Tests", "TextDataTests", "Fixtures", "tokenizer_bytelevel_esconv2000")
+    # add_prefix_space at construction: transformers 5 ignores it as a call argument, where the
+    # reference's transformers 4 honoured it.
+    tok = BartTokenizer(os.path.join(vocab, "vocab.json"), os.path.join(vocab, "merges.txt"), add_prefix_space=True)
+    tok.add_special_tokens({"additional_special_tokens": ["<persona>", "<sep>"]})
+    rows = pd.read_csv(os.path.join(ROOT, "data", "personachat", "valid.csv"))[: 2 * dialogues]
+    out = []
+    for context, persona in zip(rows["context"], rows["persona"]):
+        source, target = context.removesuffix(" </s>"), persona.removesuffix(" </s>")
+        labels = tok(target, max_length=max_length, truncation=True).input_ids
+        out.append({"source": source, "target": target,
+                    "input_ids": tok(source, max_length=max_length, truncation=True).input_ids,
+                    "labels": labels, "decoder_input_ids": [tok.eos_token_id] + labels[:-1]})
+    return out
+
+
 def main():
     tok = BlenderbotSmallTokenizer.from_pretrained(os.path.join(ROOT, "..", "shared", "vocab", "blenderbot_small-90M"))
     tok.add_tokens(ADDED, special_tokens=True)
@@ -65,7 +88,8 @@ def main():
         cases.append({"rule": rule, "max_input_length": max_input, "max_decoder_length": max_decoder, "examples": rows})
     path = os.path.join(ROOT, "Tests", "TextDataTests", "Fixtures", "pal_examples.json")
     with open(path, "w") as f:
-        json.dump({"source": "data/pesconv/valid.txt", "conversations": CONVERSATIONS, "cases": cases}, f)
+        json.dump({"source": "data/pesconv/valid.txt", "conversations": CONVERSATIONS, "cases": cases,
+                   "extractor": extractor_examples()}, f)
     print(f"wrote {os.path.normpath(path)}: " + ", ".join(f"{len(c['examples'])} ({c['rule']}, {c['max_input_length']})" for c in cases))
 
 

@@ -86,4 +86,17 @@ public enum ExampleEncoder {
         return EncodedExample(inputIds: input, personaIds: persona, decoderInputIds: [tokenizer.bosId] + labels.dropLast(),
                               labels: labels, strategy: example.strategy, conversation: example.conversation, turn: example.turn)
     }
+
+    /// A persona-extractor pair as BART ids, the way the reference's train_bart.py encodes it
+    /// (BartTokenizer with add_prefix_space, truncated to `maxLength` with `<s>` and `</s>` kept);
+    /// the decoder starts from eos, BART's decoder start token.
+    public static func encode(_ pair: ExtractorPair, tokenizer: Tokenizer, maxLength: Int = 128) -> EncodedExample {
+        func ids(_ text: String) -> [Int32] {
+            let spaced = text.first.map { $0.isWhitespace } ?? true ? text : " " + text
+            return [tokenizer.bosId] + tokenizer.encode(spaced).prefix(max(0, maxLength - 2)) + [tokenizer.eosId]
+        }
+        let labels = ids(pair.target)
+        return EncodedExample(inputIds: ids(pair.source), personaIds: [], decoderInputIds: [tokenizer.eosId] + labels.dropLast(),
+                              labels: labels, strategy: nil, conversation: pair.dialogue, turn: pair.speaker.rawValue)
+    }
 }

@@ -107,8 +107,28 @@ final class EncodedExampleParityTests: XCTestCase {
             var max_input_length, max_decoder_length: Int
             var examples: [Row]
         }
+        struct ExtractorRow: Decodable { var source, target: String; var input_ids, labels, decoder_input_ids: [Int32] }
         var conversations: Int
         var cases: [Case]
+        var extractor: [ExtractorRow]
+    }
+
+    func testExtractorPairsMatchTheReference() throws {
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: TestData.fixtures.appendingPathComponent("pal_examples.json")))
+        let dialogues = try PersonaChatReader.readCSV(TestData.file("personachat/valid.csv")).dialogues
+        let pairs = ExtractorPairs.make(from: Array(dialogues.prefix(fixture.extractor.count / 2))).pairs
+        let tokenizer = try ByteLevelBPETokenizer(directory: TestData.fixtures.appendingPathComponent("tokenizer_bytelevel_esconv2000"),
+                                                  addedTokens: ExtractorPairs.addedTokens)
+        XCTAssertEqual(pairs.count, fixture.extractor.count)
+        for (pair, want) in zip(pairs, fixture.extractor) {
+            XCTAssertEqual(pair.source, want.source, "source text, as process_bart_df.py joins it")
+            XCTAssertEqual(pair.target, want.target)
+            let got = ExampleEncoder.encode(pair, tokenizer: tokenizer)
+            XCTAssertEqual(got.inputIds, want.input_ids)
+            XCTAssertEqual(got.labels, want.labels)
+            XCTAssertEqual(got.decoderInputIds, want.decoder_input_ids)
+        }
+        XCTAssertTrue(fixture.extractor.contains { $0.input_ids.count == 128 }, "the fixture exercises truncation")
     }
 
     func testIdsMatchTheReferenceConstruction() throws {
