@@ -36,6 +36,7 @@ data:  ## ESConv, PESConv, PERSONA-CHAT into data/, verified against data/manife
 demo: setup data build
 	$(PALTRAIN) --version
 	$(PALTRAIN) doctor
+	$(PALTRAIN) data stats
 
 bench: build
 	$(PALTRAIN) bench
