@@ -1,5 +1,6 @@
 // Multi-head attention as in HuggingFace's BartAttention (q_proj, k_proj, v_proj, out_proj), with the
-// 1/√D scaling, the additive mask and the softmax fused into one kernel.
+// 1/√D scaling, the additive mask and the softmax fused into one kernel. Keys and values can be
+// projected once and reused (cross-attention memory, the decoder's self-attention cache).
 // Legend: B batch, T query length, S key length, C width, H heads, D = C/H.
 import Foundation
 import TensorCore
@@ -23,24 +24,39 @@ public final class MultiHeadAttention: Module {
         [("k_proj", kProj), ("v_proj", vProj), ("q_proj", qProj), ("out_proj", outProj)]
     }
 
+    /// (B, T, C) → (B, H, T, D) through `projection`.
+    private func split(_ x: Tensor, _ projection: Linear) -> Tensor {
+        let b = x.shape[0], t = x.shape[1]
+        return projection(x).reshaped(b, t, heads, x.shape[2] / heads).permuted(0, 2, 1, 3)
+    }
+
+    /// Keys and values of `memory` (B, S, C), each (B, H, S, D).
+    public func keysValues(_ memory: Tensor) -> (keys: Tensor, values: Tensor) { (split(memory, kProj), split(memory, vProj)) }
+
     /// Attends from `x` (B, T, C) to `memory` (B, S, C; `x` itself when nil). `mask` is additive and
     /// broadcasts to (B, H, T, S): 0 where attention is allowed, −∞ where it is not.
     public func callAsFunction(_ x: Tensor, memory: Tensor? = nil, mask: Tensor? = nil, context: ForwardContext) -> Tensor {
+        let (k, v) = keysValues(memory ?? x)
+        return attend(x, keys: k, values: v, mask: mask, context: context)
+    }
+
+    /// Attends from `x` (B, T, C) to projected `keys` and `values` (B, H, S, D).
+    public func attend(_ x: Tensor, keys: Tensor, values: Tensor, mask: Tensor?, context: ForwardContext) -> Tensor {
         let b = x.shape[0], t = x.shape[1], c = x.shape[2], d = c / heads
-        let kv = memory ?? x
-        let s = kv.shape[1]
-        let q = qProj(x).reshaped(b, t, heads, d).permuted(0, 2, 1, 3)      // (B, H, T, D)
-        let k = kProj(kv).reshaped(b, s, heads, d).permuted(0, 2, 1, 3)     // (B, H, S, D)
-        let v = vProj(kv).reshaped(b, s, heads, d).permuted(0, 2, 1, 3)     // (B, H, S, D)
-        let scores = q.matmul(k, transposeOther: true)                        // (B, H, T, S)
+        let q = split(x, qProj)                                                 // (B, H, T, D)
+        let scores = q.matmul(keys, transposeOther: true)                       // (B, H, T, S)
         let probs = context.dropout(scores.softmax(scale: 1 / Float(d).squareRoot(), mask: mask), dropout)
-        let out = probs.matmul(v).permuted(0, 2, 1, 3).reshaped(b, t, c)      // (B, T, C)
-        return outProj(out)
+        return outProj(probs.matmul(values).permuted(0, 2, 1, 3).reshaped(b, t, c))   // (B, T, C)
     }
 
     /// An additive key-padding mask (B, 1, 1, S) from a 0/1 attention mask (1 = real token).
     public static func paddingMask(_ attention: IndexTensor) -> Tensor {
         let b = attention.shape[0], s = attention.shape[1]
         return Tensor(shape: [b, 1, 1, s], values: attention.values.map { $0 == 0 ? -Float.infinity : 0 })
+    }
+
+    /// An additive causal mask (T, T): position i sees positions ≤ i.
+    public static func causalMask(_ t: Int) -> Tensor {
+        Tensor(shape: [t, t], values: (0..<(t * t)).map { $0 % t > $0 / t ? -Float.infinity : 0 })
     }
 }

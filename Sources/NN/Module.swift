@@ -9,11 +9,14 @@ public protocol Module: AnyObject {
     var ownParameters: [(name: String, tensor: Tensor)] { get }
     /// Sub-modules, by local name (`self_attn`, `layers.0`).
     var children: [(name: String, module: Module)] { get }
+    /// State that is saved and loaded but not trained (`final_logits_bias`), by local name.
+    var ownBuffers: [(name: String, tensor: Tensor)] { get }
 }
 
 extension Module {
     public var ownParameters: [(name: String, tensor: Tensor)] { [] }
     public var children: [(name: String, module: Module)] { [] }
+    public var ownBuffers: [(name: String, tensor: Tensor)] { [] }
 
     /// Every parameter in registration order, with its dotted path.
     public func namedParameters(prefix: String = "") -> [(name: String, tensor: Tensor)] {
@@ -22,17 +25,27 @@ extension Module {
         return out
     }
 
+    /// Every buffer (saved, not trained) in registration order, with its dotted path.
+    public func namedBuffers(prefix: String = "") -> [(name: String, tensor: Tensor)] {
+        var out = ownBuffers.map { (name: prefix + $0.name, tensor: $0.tensor) }
+        for (name, child) in children { out += child.namedBuffers(prefix: prefix + name + ".") }
+        return out
+    }
+
+    /// Parameters then buffers: everything a checkpoint holds.
+    public func namedState() -> [(name: String, tensor: Tensor)] { namedParameters() + namedBuffers() }
+
     public func parameters() -> [Tensor] { namedParameters().map(\.tensor) }
 
     public var parameterCount: Int { parameters().reduce(0) { $0 + $1.count } }
 
-    /// Copies `tensors` into this module's parameters by name. Every name must be present with the
-    /// right shape and nothing may be left over; all problems are reported together.
-    public func load(_ tensors: [String: Tensor]) throws { try assignStrictly(namedParameters(), from: tensors) }
+    /// Copies `tensors` into this module's parameters and buffers by name. Every name must be present
+    /// with the right shape and nothing may be left over; all problems are reported together.
+    public func load(_ tensors: [String: Tensor]) throws { try assignStrictly(namedState(), from: tensors) }
 
-    /// The parameters as a name → tensor dictionary (sharing storage, not copies).
+    /// Parameters and buffers as a name → tensor dictionary (sharing storage, not copies).
     public func stateDict() -> [String: Tensor] {
-        Dictionary(namedParameters().map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(namedState().map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
     }
 }
 

@@ -1,0 +1,47 @@
+// Incremental decoding with a key/value cache: the encoder memory's cross-attention keys and
+// values are projected once per input, each layer's self-attention keys and values grow by the
+// new positions, and a step costs O(new positions), not O(everything decoded).
+import NN
+import TensorCore
+
+public final class IncrementalDecoder {
+    public let model: Seq2SeqLM
+    private var caches: [DecoderLayerCache]
+    private var memoryMask: Tensor
+    /// Positions decoded so far.
+    public private(set) var length = 0
+
+    /// A decoder over `memory` (B, S, C) from `Seq2SeqLM.encode`, whose padding is `memoryMask` (B, S).
+    public init(model: Seq2SeqLM, memory: Tensor, memoryMask: IndexTensor) {
+        self.model = model
+        caches = model.model.decoder.layers.map { $0.startCache(memory: memory) }
+        self.memoryMask = MultiHeadAttention.paddingMask(memoryMask)
+    }
+
+    /// Feeds the next decoder ids (B, T ≥ 1) and returns their logits (B, T, V).
+    public func step(_ ids: IndexTensor, context: ForwardContext) -> Tensor {
+        let decoder = model.model.decoder
+        precondition(length + ids.shape[1] <= model.config.maxPositionEmbeddings,
+                     "decoding past \(model.config.maxPositionEmbeddings) positions, the model's position table")
+        var h = decoder.embed(ids, start: length, context: context)                          // (B, T, C)
+        for (i, layer) in decoder.layers.enumerated() {
+            h = layer.step(h, cache: &caches[i], memoryMask: memoryMask, context: context)
+        }
+        length += ids.shape[1]
+        return model.logits(h)
+    }
+
+    /// Keeps only the rows `rows` of the batch (beam search reorders and drops hypotheses).
+    public func selectRows(_ rows: [Int]) {
+        func pick(_ t: Tensor) -> Tensor {
+            Tensor.concatenate(rows.map { t.slice(axis: 0, $0..<($0 + 1)) }, axis: 0)
+        }
+        for i in caches.indices {
+            caches[i].selfKeys = caches[i].selfKeys.map(pick)
+            caches[i].selfValues = caches[i].selfValues.map(pick)
+            caches[i].crossKeys = pick(caches[i].crossKeys)
+            caches[i].crossValues = pick(caches[i].crossValues)
+        }
+        memoryMask = pick(memoryMask)
+    }
+}

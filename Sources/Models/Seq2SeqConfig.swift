@@ -1,0 +1,174 @@
+// Seq2SeqConfig: an encoder-decoder's shape and behaviour, decoded from (and encoded to) HuggingFace
+// `config.json` with HF's key names, for BlenderbotSmall and BART; plus paltrain's own keys for the
+// PAL variant. Keys a file leaves out take the HF config class's default for that model type.
+import Foundation
+import NN
+
+/// The two architectures: they differ in positions (BART offsets them by 2) and in where the
+/// decoder applies `layernorm_embedding`.
+public enum ModelFamily: String, Codable, Sendable {
+    case blenderbotSmall = "blenderbot-small"
+    case bart
+}
+
+public struct Seq2SeqConfig: Codable, Equatable, Sendable {
+    public var family: ModelFamily
+    public var vocabSize: Int
+    public var dModel: Int
+    public var encoderLayers: Int
+    public var decoderLayers: Int
+    public var encoderAttentionHeads: Int
+    public var decoderAttentionHeads: Int
+    public var encoderFfnDim: Int
+    public var decoderFfnDim: Int
+    public var maxPositionEmbeddings: Int
+    public var dropout: Float
+    public var attentionDropout: Float
+    public var activationDropout: Float
+    public var activationFunction: String
+    public var scaleEmbedding: Bool
+    public var padTokenId: Int
+    public var bosTokenId: Int
+    public var eosTokenId: Int
+    public var decoderStartTokenId: Int
+    public var initStd: Float
+    /// paltrain: persona co-attention on top of the backbone (PAL), or none (Joint, Hard Prompt).
+    public var personaCoAttention: Bool
+    /// paltrain: mask padding inside the co-attention (the reference does not).
+    public var maskedCoAttention: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case family = "model_type", vocabSize = "vocab_size", dModel = "d_model"
+        case encoderLayers = "encoder_layers", decoderLayers = "decoder_layers"
+        case encoderAttentionHeads = "encoder_attention_heads", decoderAttentionHeads = "decoder_attention_heads"
+        case encoderFfnDim = "encoder_ffn_dim", decoderFfnDim = "decoder_ffn_dim"
+        case maxPositionEmbeddings = "max_position_embeddings", dropout, attentionDropout = "attention_dropout"
+        case activationDropout = "activation_dropout", activationFunction = "activation_function"
+        case scaleEmbedding = "scale_embedding", padTokenId = "pad_token_id", bosTokenId = "bos_token_id"
+        case eosTokenId = "eos_token_id", decoderStartTokenId = "decoder_start_token_id", initStd = "init_std"
+        case personaCoAttention = "paltrain_persona_coattention", maskedCoAttention = "paltrain_masked_coattention"
+        case normalizeBefore = "normalize_before", addFinalLayerNorm = "add_final_layer_norm"
+    }
+
+    public init(family: ModelFamily, vocabSize: Int, dModel: Int, encoderLayers: Int, decoderLayers: Int, heads: Int, ffnDim: Int,
+                maxPositionEmbeddings: Int, dropout: Float = 0.1, attentionDropout: Float = 0, activationDropout: Float = 0,
+                scaleEmbedding: Bool, padTokenId: Int, bosTokenId: Int, eosTokenId: Int, decoderStartTokenId: Int,
+                initStd: Float = 0.02, personaCoAttention: Bool = false, maskedCoAttention: Bool = false) {
+        self.family = family
+        self.vocabSize = vocabSize
+        self.dModel = dModel
+        self.encoderLayers = encoderLayers
+        self.decoderLayers = decoderLayers
+        self.encoderAttentionHeads = heads
+        self.decoderAttentionHeads = heads
+        self.encoderFfnDim = ffnDim
+        self.decoderFfnDim = ffnDim
+        self.maxPositionEmbeddings = maxPositionEmbeddings
+        self.dropout = dropout
+        self.attentionDropout = attentionDropout
+        self.activationDropout = activationDropout
+        self.activationFunction = "gelu"
+        self.scaleEmbedding = scaleEmbedding
+        self.padTokenId = padTokenId
+        self.bosTokenId = bosTokenId
+        self.eosTokenId = eosTokenId
+        self.decoderStartTokenId = decoderStartTokenId
+        self.initStd = initStd
+        self.personaCoAttention = personaCoAttention
+        self.maskedCoAttention = maskedCoAttention
+    }
+
+    /// `facebook/blenderbot_small-90M` (PAL's backbone).
+    public static let blenderbotSmall90M = Seq2SeqConfig(
+        family: .blenderbotSmall, vocabSize: 54944, dModel: 512, encoderLayers: 8, decoderLayers: 8, heads: 16, ffnDim: 2048,
+        maxPositionEmbeddings: 512, scaleEmbedding: true, padTokenId: 0, bosTokenId: 1, eosTokenId: 2, decoderStartTokenId: 1)
+
+    /// `facebook/bart-large-cnn` (the persona extractor's backbone).
+    public static let bartLargeCNN = Seq2SeqConfig(
+        family: .bart, vocabSize: 50264, dModel: 1024, encoderLayers: 12, decoderLayers: 12, heads: 16, ffnDim: 4096,
+        maxPositionEmbeddings: 1024, scaleEmbedding: false, padTokenId: 1, bosTokenId: 0, eosTokenId: 2, decoderStartTokenId: 2)
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        family = try c.decode(ModelFamily.self, forKey: .family)
+        let bart = family == .bart
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
+        vocabSize = try value(.vocabSize, 50265)
+        dModel = try value(.dModel, bart ? 1024 : 512)
+        encoderLayers = try value(.encoderLayers, bart ? 12 : 8)
+        decoderLayers = try value(.decoderLayers, bart ? 12 : 8)
+        encoderAttentionHeads = try value(.encoderAttentionHeads, 16)
+        decoderAttentionHeads = try value(.decoderAttentionHeads, 16)
+        encoderFfnDim = try value(.encoderFfnDim, bart ? 4096 : 2048)
+        decoderFfnDim = try value(.decoderFfnDim, bart ? 4096 : 2048)
+        maxPositionEmbeddings = try value(.maxPositionEmbeddings, bart ? 1024 : 512)
+        dropout = try value(.dropout, 0.1)
+        attentionDropout = try value(.attentionDropout, 0)
+        activationDropout = try value(.activationDropout, 0)
+        activationFunction = try value(.activationFunction, "gelu")
+        scaleEmbedding = try value(.scaleEmbedding, false)
+        padTokenId = try value(.padTokenId, bart ? 1 : 0)
+        bosTokenId = try value(.bosTokenId, bart ? 0 : 1)
+        eosTokenId = try value(.eosTokenId, 2)
+        decoderStartTokenId = try value(.decoderStartTokenId, bart ? 2 : 1)
+        initStd = try value(.initStd, 0.02)
+        personaCoAttention = try value(.personaCoAttention, false)
+        maskedCoAttention = try value(.maskedCoAttention, false)
+        var problems: [String] = []
+        if activationFunction != "gelu" { problems.append("activation_function \"\(activationFunction)\" (only \"gelu\" is implemented)") }
+        if try value(.normalizeBefore, false) { problems.append("normalize_before true (only post-layer-norm models are implemented)") }
+        if try value(.addFinalLayerNorm, false) { problems.append("add_final_layer_norm true (not implemented)") }
+        if dModel % encoderAttentionHeads != 0 || dModel % decoderAttentionHeads != 0 { problems.append("d_model \(dModel) not divisible by the head count") }
+        if !problems.isEmpty {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unsupported config: " + problems.joined(separator: "; ")))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(family, forKey: .family)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(dModel, forKey: .dModel)
+        try c.encode(encoderLayers, forKey: .encoderLayers)
+        try c.encode(decoderLayers, forKey: .decoderLayers)
+        try c.encode(encoderAttentionHeads, forKey: .encoderAttentionHeads)
+        try c.encode(decoderAttentionHeads, forKey: .decoderAttentionHeads)
+        try c.encode(encoderFfnDim, forKey: .encoderFfnDim)
+        try c.encode(decoderFfnDim, forKey: .decoderFfnDim)
+        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
+        try c.encode(dropout, forKey: .dropout)
+        try c.encode(attentionDropout, forKey: .attentionDropout)
+        try c.encode(activationDropout, forKey: .activationDropout)
+        try c.encode(activationFunction, forKey: .activationFunction)
+        try c.encode(scaleEmbedding, forKey: .scaleEmbedding)
+        try c.encode(padTokenId, forKey: .padTokenId)
+        try c.encode(bosTokenId, forKey: .bosTokenId)
+        try c.encode(eosTokenId, forKey: .eosTokenId)
+        try c.encode(decoderStartTokenId, forKey: .decoderStartTokenId)
+        try c.encode(initStd, forKey: .initStd)
+        try c.encode(personaCoAttention, forKey: .personaCoAttention)
+        try c.encode(maskedCoAttention, forKey: .maskedCoAttention)
+    }
+
+    /// The config from a HuggingFace `config.json` (or one paltrain wrote).
+    public static func decode(json: Data) throws -> Seq2SeqConfig { try JSONDecoder().decode(Seq2SeqConfig.self, from: json) }
+
+    /// JSON with HF key names (sorted), for checkpoints and `config.json`.
+    public func jsonString() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// BART's learned positions start at index 2 of their table (HF's BartLearnedPositionalEmbedding).
+    public var positionOffset: Int { family == .bart ? 2 : 0 }
+}
+
+extension Seq2SeqConfig {
+    /// The block sizes and dropout rates of the encoder's (or decoder's) layers.
+    public func block(encoder: Bool) -> TransformerBlockConfig {
+        TransformerBlockConfig(width: dModel, heads: encoder ? encoderAttentionHeads : decoderAttentionHeads,
+                               ffnWidth: encoder ? encoderFfnDim : decoderFfnDim, dropout: dropout,
+                               attentionDropout: attentionDropout, activationDropout: activationDropout, initStd: initStd)
+    }
+}

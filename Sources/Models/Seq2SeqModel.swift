@@ -1,0 +1,185 @@
+// The encoder-decoder of HuggingFace's BlenderbotSmallForConditionalGeneration and
+// BartForConditionalGeneration, with their state-dict names: `model.shared` (tied to both stacks'
+// token embeddings and to the output projection), `model.{encoder,decoder}.embed_positions`,
+// `layernorm_embedding`, `layers.N`, and the buffer `final_logits_bias`. With
+// `personaCoAttention` it is PAL: dialogue and persona share the encoder and are mixed
+// (`PersonaCoAttention`) before the decoder reads them.
+// Legend: B batch, S source length, T target length, C width, V vocabulary.
+import Foundation
+import NN
+import TensorCore
+
+/// One batch of ids for a forward pass. Shapes: inputs (B, S), persona (B, S) (PAL pads both to one
+/// length), decoder inputs (B, T), labels (B·T) with −100 where nothing is predicted.
+public struct Seq2SeqInputs {
+    public var inputIds: IndexTensor
+    public var attentionMask: IndexTensor
+    public var personaIds: IndexTensor?
+    public var personaMask: IndexTensor?
+    public var decoderInputIds: IndexTensor
+    public var labels: IndexTensor?
+
+    public init(inputIds: IndexTensor, attentionMask: IndexTensor, personaIds: IndexTensor? = nil, personaMask: IndexTensor? = nil,
+                decoderInputIds: IndexTensor, labels: IndexTensor? = nil) {
+        self.inputIds = inputIds
+        self.attentionMask = attentionMask
+        self.personaIds = personaIds
+        self.personaMask = personaMask
+        self.decoderInputIds = decoderInputIds
+        self.labels = labels
+    }
+}
+
+/// Token embedding (shared), learned positions and `layernorm_embedding`, then the layers.
+public final class Seq2SeqEncoder: Module {
+    let config: Seq2SeqConfig
+    let tokens: Embedding
+    public let positions: Embedding
+    public let layerNormEmbedding: LayerNorm
+    public let layers: [TransformerEncoderLayer]
+
+    init(_ config: Seq2SeqConfig, tokens: Embedding, rng: inout RandomGenerator) {
+        self.config = config
+        self.tokens = tokens
+        positions = Embedding(config.maxPositionEmbeddings + config.positionOffset, config.dModel, std: config.initStd, rng: &rng)
+        layerNormEmbedding = LayerNorm(config.dModel)
+        layers = (0..<config.encoderLayers).map { _ in TransformerEncoderLayer(config.block(encoder: true), rng: &rng) }
+    }
+
+    public var children: [(name: String, module: Module)] {
+        [("embed_positions", positions), ("layernorm_embedding", layerNormEmbedding)]
+            + layers.enumerated().map { ("layers.\($0.offset)", $0.element) }
+    }
+
+    /// ids (B, S) with their 0/1 mask → hidden states (B, S, C).
+    public func callAsFunction(_ ids: IndexTensor, mask: IndexTensor, context: ForwardContext) -> Tensor {
+        let s = ids.shape[1]
+        let scale = config.scaleEmbedding ? Float(config.dModel).squareRoot() : 1
+        let embedded = tokens(ids) * scale                                                   // (B, S, C)
+        // Both families add positions before `layernorm_embedding` in the encoder.
+        var h = layerNormEmbedding(embedded + positions(positionIds(count: s, start: 0)))    // (B, S, C)
+        h = context.dropout(h, config.dropout)
+        let padding = MultiHeadAttention.paddingMask(mask)                                   // (B, 1, 1, S)
+        for layer in layers { h = layer(h, mask: padding, context: context) }
+        return h
+    }
+
+    func positionIds(count: Int, start: Int) -> IndexTensor {
+        IndexTensor(shape: [1, count], values: (0..<count).map { Int32(start + $0 + config.positionOffset) })
+    }
+}
+
+/// The decoder stack; its incremental path lives in `IncrementalDecoder`.
+public final class Seq2SeqDecoder: Module {
+    let config: Seq2SeqConfig
+    let tokens: Embedding
+    public let positions: Embedding
+    public let layerNormEmbedding: LayerNorm
+    public let layers: [TransformerDecoderLayer]
+
+    init(_ config: Seq2SeqConfig, tokens: Embedding, rng: inout RandomGenerator) {
+        self.config = config
+        self.tokens = tokens
+        positions = Embedding(config.maxPositionEmbeddings + config.positionOffset, config.dModel, std: config.initStd, rng: &rng)
+        layerNormEmbedding = LayerNorm(config.dModel)
+        layers = (0..<config.decoderLayers).map { _ in TransformerDecoderLayer(config.block(encoder: false), rng: &rng) }
+    }
+
+    public var children: [(name: String, module: Module)] {
+        [("embed_positions", positions), ("layernorm_embedding", layerNormEmbedding)]
+            + layers.enumerated().map { ("layers.\($0.offset)", $0.element) }
+    }
+
+    /// Embeddings of decoder ids (B, T) at positions start…start+T−1, before the layers.
+    func embed(_ ids: IndexTensor, start: Int, context: ForwardContext) -> Tensor {
+        let t = ids.shape[1]
+        let scale = config.scaleEmbedding ? Float(config.dModel).squareRoot() : 1
+        let embedded = tokens(ids) * scale                                                   // (B, T, C)
+        let pos = positions(IndexTensor(shape: [1, t], values: (0..<t).map { Int32(start + $0 + config.positionOffset) }))
+        let h: Tensor
+        switch config.family {
+        case .blenderbotSmall:   // BlenderbotSmall's decoder normalises the token embeddings, then adds positions.
+            h = layerNormEmbedding(embedded) + pos
+        case .bart:              // BART normalises after adding positions, as its encoder does.
+            h = layerNormEmbedding(embedded + pos)
+        }
+        return context.dropout(h, config.dropout)
+    }
+
+    /// ids (B, T), memory (B, S, C) with its mask → hidden states (B, T, C).
+    public func callAsFunction(_ ids: IndexTensor, memory: Tensor, memoryMask: IndexTensor, context: ForwardContext) -> Tensor {
+        var h = embed(ids, start: 0, context: context)
+        let causal = MultiHeadAttention.causalMask(ids.shape[1])                             // (T, T)
+        let padding = MultiHeadAttention.paddingMask(memoryMask)                             // (B, 1, 1, S)
+        for layer in layers { h = layer(h, memory: memory, selfMask: causal, memoryMask: padding, context: context) }
+        return h
+    }
+}
+
+/// `model.shared`, `model.encoder`, `model.decoder`: HF's BlenderbotSmallModel / BartModel.
+public final class Seq2SeqBackbone: Module {
+    public let shared: Embedding
+    public let encoder: Seq2SeqEncoder
+    public let decoder: Seq2SeqDecoder
+
+    init(_ config: Seq2SeqConfig, rng: inout RandomGenerator) {
+        shared = Embedding(config.vocabSize, config.dModel, paddingIndex: config.padTokenId, std: config.initStd, rng: &rng)
+        encoder = Seq2SeqEncoder(config, tokens: shared, rng: &rng)
+        decoder = Seq2SeqDecoder(config, tokens: shared, rng: &rng)
+    }
+
+    public var children: [(name: String, module: Module)] { [("shared", shared), ("encoder", encoder), ("decoder", decoder)] }
+}
+
+/// The full model: backbone, tied output projection plus `final_logits_bias`, and for PAL the
+/// persona co-attention.
+public final class Seq2SeqLM: Module {
+    public let config: Seq2SeqConfig
+    public let model: Seq2SeqBackbone
+    public let personaCoAttention: PersonaCoAttention?
+    /// (1, V), saved and loaded but not trained (a buffer in HF).
+    public let finalLogitsBias: Tensor
+
+    public init(_ config: Seq2SeqConfig, seed: UInt64 = 0) {
+        var rng = RandomGenerator(seed: seed)
+        self.config = config
+        model = Seq2SeqBackbone(config, rng: &rng)
+        personaCoAttention = config.personaCoAttention ? PersonaCoAttention(width: config.dModel, masked: config.maskedCoAttention) : nil
+        finalLogitsBias = Tensor(zeros: [1, config.vocabSize])
+    }
+
+    public var children: [(name: String, module: Module)] {
+        [("model", model)] + (personaCoAttention.map { [("persona_coattention", $0 as Module)] } ?? [])
+    }
+
+    public var ownBuffers: [(name: String, tensor: Tensor)] { [("final_logits_bias", finalLogitsBias)] }
+
+    /// The decoder's memory: the encoded dialogue, mixed with the encoded persona for PAL (B, S, C).
+    public func encode(_ inputs: Seq2SeqInputs, context: ForwardContext) -> Tensor {
+        let dialogue = model.encoder(inputs.inputIds, mask: inputs.attentionMask, context: context)
+        guard let coAttention = personaCoAttention else { return dialogue }
+        guard let personaIds = inputs.personaIds, let personaMask = inputs.personaMask else {
+            preconditionFailure("a PAL model needs persona inputs (persona ids and mask)")
+        }
+        let persona = model.encoder(personaIds, mask: personaMask, context: context)
+        return coAttention(dialogue: dialogue, persona: persona, dialogueMask: inputs.attentionMask, personaMask: personaMask)
+    }
+
+    /// Decoder hidden states (B, T, C) → logits (B, T, V): the tied projection plus `final_logits_bias`.
+    public func logits(_ hidden: Tensor) -> Tensor {
+        hidden.linear(weight: model.shared.weight, bias: finalLogitsBias.reshaped(config.vocabSize))
+    }
+
+    /// Logits (B, T, V) for teacher-forced decoder inputs.
+    public func callAsFunction(_ inputs: Seq2SeqInputs, context: ForwardContext) -> Tensor {
+        let memory = encode(inputs, context: context)
+        return logits(model.decoder(inputs.decoderInputIds, memory: memory, memoryMask: inputs.attentionMask, context: context))
+    }
+
+    /// Mean cross-entropy over the labels that are not −100 (PAL-SPEC eq. 5), and the logits.
+    public func loss(_ inputs: Seq2SeqInputs, context: ForwardContext) -> (loss: Tensor, logits: Tensor) {
+        guard let labels = inputs.labels else { preconditionFailure("loss needs labels") }
+        let logits = self(inputs, context: context)                                          // (B, T, V)
+        return (logits.reshaped(-1, config.vocabSize).crossEntropy(targets: labels), logits)
+    }
+}
