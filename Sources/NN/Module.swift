@@ -65,6 +65,11 @@ public func assignStrictly(_ destinations: [(name: String, tensor: Tensor)], fro
 
 /// Everything that did not fit when loading a state dict.
 public struct LoadError: Error, CustomStringConvertible {
+    public init(missing: [String] = [], unused: [String] = []) {
+        self.missing = missing
+        self.unused = unused
+    }
+
     public var missing: [String] = []
     public var unused: [String] = []
     public var shapeMismatches: [(name: String, expected: [Int], found: [Int])] = []
