@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: numericSettings),
-        .target(name: "Training", dependencies: ["TensorCore", "NN", "Models", "Checkpoint"],
+        .target(name: "Training", dependencies: ["TensorCore", "NN", "Models", "Checkpoint", "TextData"],
                 swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["NN", "TensorCore"], swiftSettings: numericSettings),
         .target(name: "TextData"),

@@ -36,6 +36,9 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
     public var personaCoAttention: Bool
     /// paltrain: mask padding inside the co-attention (the reference does not).
     public var maskedCoAttention: Bool
+    /// paltrain: how inputs are built for this model (`pal`, `joint`, `hard-prompt`, `extractor`);
+    /// nil for a plain HuggingFace model.
+    public var inputFormat: String?
 
     enum CodingKeys: String, CodingKey {
         case family = "model_type", vocabSize = "vocab_size", dModel = "d_model"
@@ -47,6 +50,7 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
         case scaleEmbedding = "scale_embedding", padTokenId = "pad_token_id", bosTokenId = "bos_token_id"
         case eosTokenId = "eos_token_id", decoderStartTokenId = "decoder_start_token_id", initStd = "init_std"
         case personaCoAttention = "paltrain_persona_coattention", maskedCoAttention = "paltrain_masked_coattention"
+        case inputFormat = "paltrain_input_format"
         case normalizeBefore = "normalize_before", addFinalLayerNorm = "add_final_layer_norm"
     }
 
@@ -76,6 +80,7 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
         self.initStd = initStd
         self.personaCoAttention = personaCoAttention
         self.maskedCoAttention = maskedCoAttention
+        self.inputFormat = nil
     }
 
     /// `facebook/blenderbot_small-90M` (PAL's backbone).
@@ -114,6 +119,7 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
         initStd = try value(.initStd, 0.02)
         personaCoAttention = try value(.personaCoAttention, false)
         maskedCoAttention = try value(.maskedCoAttention, false)
+        inputFormat = try c.decodeIfPresent(String.self, forKey: .inputFormat)
         var problems: [String] = []
         if activationFunction != "gelu" { problems.append("activation_function \"\(activationFunction)\" (only \"gelu\" is implemented)") }
         if try value(.normalizeBefore, false) { problems.append("normalize_before true (only post-layer-norm models are implemented)") }
@@ -148,6 +154,7 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
         try c.encode(initStd, forKey: .initStd)
         try c.encode(personaCoAttention, forKey: .personaCoAttention)
         try c.encode(maskedCoAttention, forKey: .maskedCoAttention)
+        try c.encodeIfPresent(inputFormat, forKey: .inputFormat)
     }
 
     /// The config from a HuggingFace `config.json` (or one paltrain wrote).

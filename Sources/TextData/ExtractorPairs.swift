@@ -11,6 +11,13 @@ public struct ExtractorPair: Equatable, Sendable {
     /// Index of the dialogue in the input list, and whose persona this is.
     public var dialogue: Int
     public var speaker: PersonaChatSpeaker
+
+    public init(source: String, target: String, dialogue: Int, speaker: PersonaChatSpeaker) {
+        self.source = source
+        self.target = target
+        self.dialogue = dialogue
+        self.speaker = speaker
+    }
 }
 
 public enum ExtractorPairs {

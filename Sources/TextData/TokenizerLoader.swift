@@ -30,4 +30,39 @@ public enum TokenizerLoader {
         }
         return try ByteLevelBPETokenizer(directory: folder, addedTokens: addedTokens, specialTokens: specials)
     }
+
+    /// The tokenizer a checkpoint names: loaded from `override` when given, else from where it was
+    /// loaded at training time, and checked against the recorded file hashes and added tokens.
+    public static func load(_ reference: TokenizerReference, data: URL, override: String? = nil) throws -> Tokenizer {
+        let source = override ?? reference.source
+        let tokenizer = try load(source, data: data, addedTokens: reference.identity.addedTokens)
+        guard tokenizer.identity == reference.identity else {
+            throw DataError(file: source, "this tokenizer is not the one the checkpoint was made with (recorded \(reference.identity), found \(tokenizer.identity)): pass the right folder with --tokenizer")
+        }
+        return tokenizer
+    }
+}
+
+/// How a checkpoint names its tokenizer: where it was loaded from and what it was.
+public struct TokenizerReference: Codable, Equatable, Sendable {
+    /// `blenderbot-small` or the folder given when the checkpoint was made.
+    public var source: String
+    public var identity: TokenizerIdentity
+
+    public init(source: String, identity: TokenizerIdentity) {
+        self.source = source
+        self.identity = identity
+    }
+
+    /// The JSON stored in a checkpoint's `tokenizer` attribute.
+    public func jsonString() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The reference stored in a checkpoint, or nil when it names none (`{}`).
+    public static func decode(_ json: String) -> TokenizerReference? {
+        try? JSONDecoder().decode(TokenizerReference.self, from: Data(json.utf8))
+    }
 }

@@ -4,10 +4,115 @@ import Foundation
 import XCTest
 
 final class CLITests: XCTestCase {
+    private let cli = CLI()
+
+    func testDataStatsReportsThePapersSplit() throws {
+        let r = try cli.run(["data", "stats"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("1300 conversations, 38365 utterances"), r.out)
+        XCTAssertTrue(r.out.contains("conversations                          910     260     130"), r.out)
+        XCTAssertTrue(r.out.contains("examples, every-supporter-turn       12271    3549    1873"), r.out)
+        XCTAssertTrue(r.out.contains("valid: valid.csv: 1000 dialogues, 15602 utterances, 2000 pairs"), r.out)
+        let other = try cli.run(["data", "stats", "--split", "seed-7"])
+        XCTAssertEqual(other.status, 0, other.err)
+        XCTAssertFalse(other.out.contains("examples, every-supporter-turn       12271    3549    1873"), "another seed, another split")
+        let bad = try cli.run(["data", "stats", "--split", "half"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.err.contains("--split must be `default` or `seed-N`"), bad.err)
+    }
+
+    func testTokenizeRoundTripsAndReportsBadLines() throws {
+        let text = "i'm feeling anxious.</s> <s>System:[Question]Why?"
+        let encoded = try cli.run(["tokenize"], input: text + "\n")
+        XCTAssertEqual(encoded.status, 0, encoded.err)
+        XCTAssertEqual(encoded.out, "[14,8,58,957,9033,5,54944,54945,23005,813,106,54948,129,20]\n", "HF's ids")
+        let decoded = try cli.run(["tokenize", "--decode"], input: encoded.out)
+        XCTAssertEqual(decoded.out, "i ' m feeling anxious . </s> <s> system: [Question] why ?\n")
+        let bad = try cli.run(["tokenize", "--decode"], input: "[1,2]\nnot ids\n")
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.err.contains("stdin:2: expected a JSON array of integer ids"), bad.err)
+        let missing = try cli.run(["tokenize", "--tokenizer", "/nonexistent"], input: "x\n")
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.err.contains("/nonexistent: no tokenizer here"), missing.err)
+    }
+
+    func testTrainedTokenizerLoadsAndRoundTrips() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-bpe-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let train = try cli.run(["tokenizer", "train", "--vocab-size", "1000", "-o", dir.path])
+        XCTAssertEqual(train.status, 0, train.err)
+        XCTAssertTrue(train.out.hasPrefix("learned 1000 tokens"), train.out)
+        let text = "I feel lonely since my dog died 😢 <persona> i have a dog. [Reflection of feelings]"
+        let ids = try cli.run(["tokenize", "--tokenizer", dir.path], input: text + "\n")
+        XCTAssertEqual(ids.status, 0, ids.err)
+        XCTAssertTrue(ids.out.contains(",5,") || ids.out.hasPrefix("[5,"), "<persona> is one special token (id 5): \(ids.out)")
+        let back = try cli.run(["tokenize", "--tokenizer", dir.path, "--decode"], input: ids.out)
+        XCTAssertEqual(back.out, text + "\n")
+    }
+}
+
+/// `paltrain import` of a HuggingFace folder and `paltrain score` against the PyTorch fixture.
+final class ImportAndScoreTests: XCTestCase {
+    private let cli = CLI()
+    private let fixtures = CLI.root.appendingPathComponent("Tests/ModelsTests/Fixtures")
+
+    func testImportedPALScoresLikePyTorch() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-import-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let checkpoint = dir.appendingPathComponent("pal.h5").path
+        let imported = try cli.run(["import", fixtures.appendingPathComponent("pal").path, "-o", checkpoint])
+        XCTAssertEqual(imported.status, 0, imported.err)
+        XCTAssertTrue(imported.out.contains("format pal"), imported.out)
+
+        // Row 0 of the fixture batch has no padding, so scoring it alone reproduces PyTorch's logits.
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("pal/expected.json"))) as! [String: Any]
+        let input = (expected["input_ids"] as! [[Int]])[0], persona = Array((expected["persona_input_ids"] as! [[Int]])[0].prefix(5))
+        let labels = (expected["labels"] as! [[Int]])[0], logits = expected["logits"] as! [Double], v = 312
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: ["input_ids": input, "persona_ids": persona, "labels": labels]), as: UTF8.self)
+        let scored = try cli.run(["score", checkpoint, "--ids"], input: line + "\n")
+        XCTAssertEqual(scored.status, 0, scored.err)
+        let result = try JSONSerialization.jsonObject(with: Data(scored.out.utf8)) as! [String: Any]
+        let ours = result["label_logprobs"] as! [Double]
+        for (t, label) in labels.enumerated() {
+            let row = logits[(t * v)..<((t + 1) * v)]
+            let logZ = Foundation.log(row.map { Foundation.exp($0) }.reduce(0, +))
+            XCTAssertEqual(ours[t], row[row.startIndex + label] - logZ, accuracy: 1e-4, "log-probability of label \(t)")
+        }
+        XCTAssertEqual(result["tokens"] as? Int, labels.count)
+
+        let bad = try cli.run(["score", checkpoint, "--ids"], input: "{\"input_ids\": [1, 2]}\n")
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.err.contains("stdin:1: expected non-empty \"input_ids\" and \"labels\""), bad.err)
+        let noTokenizer = try cli.run(["score", checkpoint], input: "{}\n")
+        XCTAssertTrue(noTokenizer.err.contains("names no tokenizer"), noTokenizer.err)
+    }
+
+    func testImportReportsEveryProblemAtOnce() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-badimport-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("bart/model.safetensors"), to: dir.appendingPathComponent("model.safetensors"))
+        // The BART weights under a config that promises three encoder layers and a wider model.
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("bart/config.json"))) as! [String: Any]
+        config["encoder_layers"] = 3
+        config["encoder_ffn_dim"] = 48
+        try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
+        let r = try cli.run(["import", dir.path, "-o", dir.appendingPathComponent("x.h5").path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.err.contains("model.safetensors: state dict does not match the model: missing [\"model.encoder.layers.2."), r.err)
+        XCTAssertTrue(r.err.contains("\"model.encoder.layers.0.fc1.bias\": expected [48], found [64]"), "shape problems in the same message: \(r.err)")
+        let missing = try cli.run(["import", "/nonexistent-model", "-o", "/tmp/x.h5"])
+        XCTAssertTrue(missing.err.contains("/nonexistent-model/config.json: missing"), missing.err)
+    }
+}
+
+/// Runs the built `paltrain` in the repository root.
+struct CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs `paltrain arguments` in the repository root with `input` on stdin.
-    private func paltrain(_ arguments: [String], input: String = "") throws -> (status: Int32, out: String, err: String) {
+    func run(_ arguments: [String], input: String = "") throws -> (status: Int32, out: String, err: String) {
         // The test bundle runs as an executable in the build folder, beside `paltrain`.
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("paltrain")
         let process = Process()
@@ -24,49 +129,5 @@ final class CLITests: XCTestCase {
         let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-    }
-
-    func testDataStatsReportsThePapersSplit() throws {
-        let r = try paltrain(["data", "stats"])
-        XCTAssertEqual(r.status, 0, r.err)
-        XCTAssertTrue(r.out.contains("1300 conversations, 38365 utterances"), r.out)
-        XCTAssertTrue(r.out.contains("conversations                          910     260     130"), r.out)
-        XCTAssertTrue(r.out.contains("examples, every-supporter-turn       12271    3549    1873"), r.out)
-        XCTAssertTrue(r.out.contains("valid: valid.csv: 1000 dialogues, 15602 utterances, 2000 pairs"), r.out)
-        let other = try paltrain(["data", "stats", "--split", "seed-7"])
-        XCTAssertEqual(other.status, 0, other.err)
-        XCTAssertFalse(other.out.contains("examples, every-supporter-turn       12271    3549    1873"), "another seed, another split")
-        let bad = try paltrain(["data", "stats", "--split", "half"])
-        XCTAssertNotEqual(bad.status, 0)
-        XCTAssertTrue(bad.err.contains("--split must be `default` or `seed-N`"), bad.err)
-    }
-
-    func testTokenizeRoundTripsAndReportsBadLines() throws {
-        let text = "i'm feeling anxious.</s> <s>System:[Question]Why?"
-        let encoded = try paltrain(["tokenize"], input: text + "\n")
-        XCTAssertEqual(encoded.status, 0, encoded.err)
-        XCTAssertEqual(encoded.out, "[14,8,58,957,9033,5,54944,54945,23005,813,106,54948,129,20]\n", "HF's ids")
-        let decoded = try paltrain(["tokenize", "--decode"], input: encoded.out)
-        XCTAssertEqual(decoded.out, "i ' m feeling anxious . </s> <s> system: [Question] why ?\n")
-        let bad = try paltrain(["tokenize", "--decode"], input: "[1,2]\nnot ids\n")
-        XCTAssertNotEqual(bad.status, 0)
-        XCTAssertTrue(bad.err.contains("stdin:2: expected a JSON array of integer ids"), bad.err)
-        let missing = try paltrain(["tokenize", "--tokenizer", "/nonexistent"], input: "x\n")
-        XCTAssertNotEqual(missing.status, 0)
-        XCTAssertTrue(missing.err.contains("/nonexistent: no tokenizer here"), missing.err)
-    }
-
-    func testTrainedTokenizerLoadsAndRoundTrips() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-bpe-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let train = try paltrain(["tokenizer", "train", "--vocab-size", "1000", "-o", dir.path])
-        XCTAssertEqual(train.status, 0, train.err)
-        XCTAssertTrue(train.out.hasPrefix("learned 1000 tokens"), train.out)
-        let text = "I feel lonely since my dog died 😢 <persona> i have a dog. [Reflection of feelings]"
-        let ids = try paltrain(["tokenize", "--tokenizer", dir.path], input: text + "\n")
-        XCTAssertEqual(ids.status, 0, ids.err)
-        XCTAssertTrue(ids.out.contains(",5,") || ids.out.hasPrefix("[5,"), "<persona> is one special token (id 5): \(ids.out)")
-        let back = try paltrain(["tokenize", "--tokenizer", dir.path, "--decode"], input: ids.out)
-        XCTAssertEqual(back.out, text + "\n")
     }
 }

@@ -1,0 +1,135 @@
+// `paltrain score <checkpoint>`: teacher-forced scores of targets read as JSON lines on stdin —
+// token count, summed negative log-likelihood, perplexity, the strategy distribution at the first
+// decoder step, and with --ids the log-probability of every label — to rank candidate replies or
+// to check our numbers against another implementation without a tokenizer in between.
+import ArgumentParser
+import Foundation
+import Models
+import NN
+import TensorCore
+import TextData
+import Training
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score targets read as JSON lines on stdin: {\"context\": [...], \"persona\": [...], \"response\": \"...\", \"strategy\": \"...\"}, or with --ids {\"input_ids\", \"persona_ids\", \"labels\"}.")
+
+    @Argument(help: "The checkpoint (from paltrain import or training).")
+    var checkpoint: String
+
+    @Flag(help: "Read token ids instead of text, and write each label's log-probability.")
+    var ids = false
+
+    @Option(help: "The tokenizer folder, when it is no longer where the checkpoint was made.")
+    var tokenizer: String?
+
+    @Option(help: "The data folder that `make data` fills.")
+    var data = "data"
+
+    @Option(help: "Encoder input length; longer histories are cut from the left.")
+    var maxInputLength = 512
+
+    func run() throws {
+        let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: checkpoint))
+        let format = model.config.inputFormat ?? (model.config.personaCoAttention ? "pal" : "joint")
+        let dataURL = URL(fileURLWithPath: data)
+        var tok: Tokenizer?
+        if let reference = TokenizerReference.decode(contents.tokenizer) {
+            tok = try TokenizerLoader.load(reference, data: dataURL, override: tokenizer)
+        } else if let tokenizer {
+            tok = try TokenizerLoader.load(tokenizer, data: dataURL, addedTokens: format == "extractor" ? ExtractorPairs.addedTokens : PALTokens.added)
+        } else if !ids {
+            throw ValidationError("\(checkpoint) names no tokenizer: score token ids with --ids, or pass --tokenizer")
+        }
+        let strategyIds = tok.map { t in Strategy.allCases.compactMap { t.id(of: $0.token) } } ?? []
+        let context = ForwardContext(training: false)
+        var lineNumber = 0
+        while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw DataError(file: "stdin", line: lineNumber, "expected one JSON object per line")
+            }
+            let example = ids ? try idExample(object, line: lineNumber, model: model)
+                : try textExample(object, line: lineNumber, tokenizer: tok!, format: format)
+            let batch = Batcher.collate([example], indices: [0], padId: Int32(model.config.padTokenId))
+            let logProbs = withNoGrad { model(Seq2SeqInputs(batch), context: context).logSoftmax() }   // (1, T, V)
+            let v = model.config.vocabSize
+            let labelLogProbs = example.labels.enumerated().map { Double(logProbs.data[$0.offset * v + Int($0.element)]) }
+            let nll = -labelLogProbs.reduce(0, +)
+            var result: [String: Any] = ["tokens": example.labels.count, "nll": nll, "ppl": Foundation.exp(nll / Double(example.labels.count))]
+            if strategyIds.count == Strategy.allCases.count {
+                let first = strategyIds.map { Foundation.exp(Double(logProbs.data[Int($0)])) }
+                let total = first.reduce(0, +)
+                result["strategy_distribution"] = Dictionary(uniqueKeysWithValues: zip(Strategy.allCases.map(\.rawValue), first.map { $0 / total }))
+            }
+            if ids { result["label_logprobs"] = labelLogProbs }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+        }
+    }
+
+    /// {"input_ids", "persona_ids"?, "labels"}: the decoder reads [decoder start] + labels[:-1].
+    private func idExample(_ object: [String: Any], line: Int, model: Seq2SeqLM) throws -> EncodedExample {
+        func idList(_ key: String) throws -> [Int32]? {
+            guard let raw = object[key] else { return nil }
+            guard let list = raw as? [Int], list.allSatisfy({ $0 >= 0 && $0 < model.config.vocabSize }) else {
+                throw DataError(file: "stdin", line: line, field: key, "expected an array of token ids in 0..<\(model.config.vocabSize)")
+            }
+            return list.map(Int32.init)
+        }
+        guard let input = try idList("input_ids"), !input.isEmpty, let labels = try idList("labels"), !labels.isEmpty else {
+            throw DataError(file: "stdin", line: line, "expected non-empty \"input_ids\" and \"labels\"")
+        }
+        let persona = try idList("persona_ids") ?? []
+        if model.personaCoAttention != nil && persona.isEmpty {
+            throw DataError(file: "stdin", line: line, field: "persona_ids", "this PAL model needs persona ids")
+        }
+        return EncodedExample(inputIds: input, personaIds: model.personaCoAttention == nil ? [] : persona,
+                              decoderInputIds: [Int32(model.config.decoderStartTokenId)] + labels.dropLast(), labels: labels,
+                              strategy: nil, conversation: line - 1, turn: 0)
+    }
+
+    /// {"context", "persona", "response", "strategy"} built into the model's input format.
+    private func textExample(_ object: [String: Any], line: Int, tokenizer: Tokenizer, format: String) throws -> EncodedExample {
+        guard let response = object["response"] as? String, !response.isEmpty else {
+            throw DataError(file: "stdin", line: line, field: "response", "expected a non-empty string")
+        }
+        let utterances = try contextTurns(object["context"], line: line)
+        if format == "extractor" {
+            let pair = ExtractorPair(source: utterances.map(\.text).joined(separator: ExtractorPairs.utteranceSeparator),
+                                     target: response, dialogue: line - 1, speaker: .first)
+            return ExampleEncoder.encode(pair, tokenizer: tokenizer, maxLength: maxInputLength)
+        }
+        guard let label = object["strategy"] as? String, let strategy = Strategy(label: label) else {
+            throw DataError(file: "stdin", line: line, field: "strategy", "expected one of \(Strategy.labelList)")
+        }
+        let conversation = Conversation(emotionType: "", problemType: "", situation: "",
+                                        turns: utterances + [Turn(speaker: .supporter, text: normalizeWhitespace(response), strategy: strategy)])
+        var example = try DialogueExamples.make(from: [conversation], file: "stdin", persona: .seekerUtterances).examples.last!
+        let persona = (object["persona"] as? [String] ?? []).map(normalizeWhitespace).filter { !$0.isEmpty }
+        example.persona = persona.isEmpty ? PALTokens.noPersona
+            : PALTokens.persona + " " + persona.joined(separator: " \(PALTokens.persona) ") + " " + PALTokens.noPersona
+        let variant = ModelVariant(rawValue: format) ?? .joint
+        return try ExampleEncoder.encode(example, variant: variant, tokenizer: tokenizer,
+                                         limits: EncodingLimits(maxInputLength: maxInputLength, maxDecoderLength: 100_000))
+    }
+
+    /// Context utterances: strings (alternating, the last one the seeker's) or
+    /// {"speaker": "seeker"|"supporter", "text", "strategy"?} objects.
+    private func contextTurns(_ raw: Any?, line: Int) throws -> [Turn] {
+        guard let items = raw as? [Any], !items.isEmpty else {
+            throw DataError(file: "stdin", line: line, field: "context", "expected a non-empty array of utterances")
+        }
+        return try items.enumerated().map { i, item in
+            if let text = item as? String {
+                return Turn(speaker: (items.count - 1 - i) % 2 == 0 ? .seeker : .supporter, text: normalizeWhitespace(text))
+            }
+            guard let o = item as? [String: Any], let text = o["text"] as? String,
+                  let speaker = (o["speaker"] as? String).flatMap(Speaker.init(rawValue:)) else {
+                throw DataError(file: "stdin", line: line, field: "context[\(i)]",
+                                "expected a string or {\"speaker\": \"seeker\"|\"supporter\", \"text\": …, \"strategy\": …}")
+            }
+            return Turn(speaker: speaker, text: normalizeWhitespace(text), strategy: (o["strategy"] as? String).flatMap(Strategy.init(label:)))
+        }
+    }
+}
