@@ -55,7 +55,8 @@ extension SafeTensorsFile {
             json = try SafeTensorsJSON.parse(UnsafeRawBufferPointer(rebasing: file[8..<(8 + headerLength)]))
         } catch let error as SafeTensorsJSONError {
             if looksLikePyTorchPickle(file, path: path) { throw SafeTensorsError.pytorchPickle(path: path) }
-            throw SafeTensorsError.headerNotJSON(path: path, detail: "\(error) (the header is the \(headerLength) bytes after the first 8)")
+            throw SafeTensorsError.headerNotJSON(path: path, detail: "\(error.message), at byte \(error.offset) of the "
+                + "\(headerLength)-byte header that follows the 8-byte length")
         }
 
         // Entries, offsets, then dtypes: each stage reports all of its problems.

@@ -22,40 +22,51 @@ public final class Storage {
     deinit { BufferPool.shared.give(base, count: count) }
 }
 
-/// Free buffers keyed by exact element count, bounded in total bytes (`limitBytes`).
+/// Free buffers keyed by capacity class, bounded in total bytes (`limitBytes`). A request is rounded
+/// up to its class (steps of 1/8 of a power of two), so batches of varying lengths still reuse
+/// buffers, at most 12.5% larger than asked.
 public final class BufferPool: @unchecked Sendable {
     public static let shared = BufferPool()
 
     /// Upper bound of the bytes kept for reuse; buffers beyond it are freed.
-    public var limitBytes = 4 << 30
+    public var limitBytes = 2 << 30
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var pooledBytes = 0
     private let lock = NSLock()
 
     /// Buffers obtained from the system allocator so far (a steady-state training step adds none).
     public private(set) var freshAllocations = 0
-    /// Bytes in buffers currently held by tensors.
+    /// Bytes (by capacity) in buffers currently held by tensors.
     public private(set) var liveBytes = 0
 
+    /// The capacity class of a request: `count` rounded up to a multiple of 1/8 of its power of two.
+    static func capacity(_ count: Int) -> Int {
+        guard count > 16 else { return 16 }
+        let step = 1 << (Int.bitWidth - (count - 1).leadingZeroBitCount - 4)
+        return (count + step - 1) / step * step
+    }
+
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let capacity = Self.capacity(count)
         lock.lock()
         defer { lock.unlock() }
-        liveBytes += count * 4
-        if var list = free[count], let p = list.popLast() {
-            free[count] = list
-            pooledBytes -= count * 4
+        liveBytes += capacity * 4
+        if var list = free[capacity], let p = list.popLast() {
+            free[capacity] = list
+            pooledBytes -= capacity * 4
             return p
         }
         freshAllocations += 1
-        return UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        return UnsafeMutablePointer<Float>.allocate(capacity: capacity)
     }
 
     func give(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        let capacity = Self.capacity(count)
         lock.lock()
-        liveBytes -= count * 4
-        if pooledBytes + count * 4 <= limitBytes {
-            free[count, default: []].append(p)
-            pooledBytes += count * 4
+        liveBytes -= capacity * 4
+        if pooledBytes + capacity * 4 <= limitBytes {
+            free[capacity, default: []].append(p)
+            pooledBytes += capacity * 4
             lock.unlock()
         } else {
             lock.unlock()

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import TextData
+import Training
 
 /// Which tokenizer, with which added tokens.
 struct TokenizerOptions: ParsableArguments {
@@ -71,30 +72,17 @@ struct TokenizerCommand: ParsableCommand {
         @Option(help: "Split seed (13 = the paper's split); only train conversations are read.")
         var seed: UInt64 = 13
 
-        /// BART's four, then the extractor's and PAL's tokens, so one vocabulary serves every stage.
-        static let specialTokens = ["<s>", "<pad>", "</s>", "<unk>", "<mask>", "<persona>", "<sep>", "<input>"] + Strategy.allCases.map(\.token)
-
         func validate() throws {
-            guard vocabSize >= Self.specialTokens.count + 256 else {
-                throw ValidationError("--vocab-size must be at least \(Self.specialTokens.count + 256) (special tokens + 256 bytes)")
+            guard vocabSize >= TokenizerSetup.learnedSpecialTokens.count + 256 else {
+                throw ValidationError("--vocab-size must be at least \(TokenizerSetup.learnedSpecialTokens.count + 256) (special tokens + 256 bytes)")
             }
         }
 
         func run() throws {
-            let root = URL(fileURLWithPath: data)
-            let corpus = try ESConvCorpus.load(data: root)
-            let train = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: seed)).train
-            var texts = train.flatMap { $0.turns.map(\.text) } + train.flatMap { $0.personaList ?? [] }
-            let rcdg = try PersonaChatReader.readRCDG(directory: root.appendingPathComponent("personachat/songhaoyu_RCDG"))
-            texts += rcdg.dialogues.flatMap { $0.utterances.map(\.text) + $0.firstPersona + $0.secondPersona }
             let start = Date()
-            let result = ByteLevelBPETrainer(vocabularySize: vocabSize, extraSpecialTokens: Array(Self.specialTokens.dropFirst(4))).train(texts)
-            let folder = URL(fileURLWithPath: output)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try result.write(to: folder)
-            try JSONSerialization.data(withJSONObject: Self.specialTokens).write(to: folder.appendingPathComponent(TokenizerLoader.specialTokensFile), options: .atomic)
-            print(String(format: "learned %d tokens (%d merges) from %d texts in %.1f s; wrote %@", result.tokens.count, result.merges.count,
-                         texts.count, Date().timeIntervalSince(start), folder.path))
+            let result = try TokenizerSetup.learn(size: vocabSize, data: URL(fileURLWithPath: data), seed: seed, into: URL(fileURLWithPath: output))
+            print(String(format: "learned %d tokens (%d merges) in %.1f s; wrote %@", result.tokens.count, result.merges.count,
+                         Date().timeIntervalSince(start), output))
         }
     }
 }

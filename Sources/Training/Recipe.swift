@@ -1,0 +1,140 @@
+// Recipe: everything a training run needs, read from YAML (recipes/*.yaml) with snake_case keys,
+// overridable from the command line, printed at start and saved beside the outputs.
+import Foundation
+import Models
+import TextData
+import Yams
+
+public struct Recipe: Codable, Equatable {
+    /// `extractor` (persona extractor on PERSONA-CHAT) or `pal` (PAL or a baseline on PESConv).
+    public var stage: String
+    /// For `pal`: `pal`, `joint` or `hard-prompt`.
+    public var variant: String = "pal"
+    public var model = ModelRecipe()
+    /// `blenderbot-small`, `bpe-N` (a byte-level vocabulary of N entries learned from the training
+    /// text into data/tokenizers/bpe-N), or a tokenizer folder.
+    public var tokenizer = "blenderbot-small"
+    public var data = DataRecipe()
+    public var training = TrainingSettings()
+    /// The run folder.
+    public var output = "runs/run"
+
+    /// The model: from scratch with these sizes, or initialised from a checkpoint (`paltrain import`).
+    public struct ModelRecipe: Codable, Equatable {
+        /// `scratch` or the path of a checkpoint.
+        public var initialize = "scratch"
+        public var family = "blenderbot-small"
+        public var dModel = 512
+        public var layers = 8
+        public var heads = 16
+        public var ffn = 2048
+        public var maxPositions = 512
+        public var dropout: Float = 0.1
+        /// Mask padding inside PAL's co-attention (the reference does not).
+        public var maskedCoattention = false
+
+        enum CodingKeys: String, CodingKey {
+            case initialize = "init", family, dModel = "d_model", layers, heads, ffn, maxPositions = "max_positions", dropout
+            case maskedCoattention = "masked_coattention"
+        }
+    }
+
+    public struct DataRecipe: Codable, Equatable {
+        public var folder = "data"
+        /// Seed of the 7:2:1 conversation split (13 = the paper's).
+        public var splitSeed: UInt64 = 13
+        /// PESConv file with `persona_list` for every conversation (written by `paltrain annotate`);
+        /// empty: only the published annotations (valid and test).
+        public var pesconv = ""
+        /// `inferred` (the paper) or `seeker-utterances` (the reference runs' quirk).
+        public var personaSource = "inferred"
+        /// Which validation turns become examples: `every-supporter-turn` or `after-seeker-turn` (the reference).
+        public var validTurns = "every-supporter-turn"
+        public var maxInputLength = 512
+        public var maxDecoderLength = 50
+        /// Use only the first N training conversations / dialogues (0 = all), for quick runs.
+        public var trainLimit = 0
+        /// Use only the first N validation conversations / dialogues (0 = all).
+        public var validLimit = 0
+
+        enum CodingKeys: String, CodingKey {
+            case folder, splitSeed = "split_seed", pesconv, personaSource = "persona_source", validTurns = "valid_turns"
+            case maxInputLength = "max_input_length", maxDecoderLength = "max_decoder_length"
+            case trainLimit = "train_limit", validLimit = "valid_limit"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case stage, variant, model, tokenizer, data, training, output }
+
+    public init(stage: String) { self.stage = stage }
+
+    /// Reads a recipe; keys it leaves out keep their defaults, unknown keys are errors.
+    public static func load(_ url: URL) throws -> Recipe {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard let file = try Yams.load(yaml: text) as? [String: Any] else {
+            throw DataError(file: url.path, "not a YAML mapping of recipe keys")
+        }
+        guard let stage = file["stage"] as? String else { throw DataError(file: url.path, field: "stage", "missing: extractor or pal") }
+        var tree = try Recipe(stage: stage).tree()
+        try merge(file, into: &tree, at: [], file: url.path)
+        return try decode(tree, file: url.path)
+    }
+
+    private func tree() throws -> [String: Any] { try Yams.load(yaml: yaml()) as? [String: Any] ?? [:] }
+
+    private static func decode(_ tree: [String: Any], file: String) throws -> Recipe {
+        do {
+            return try YAMLDecoder().decode(Recipe.self, from: Yams.dump(object: tree))
+        } catch {
+            throw DataError(file: file, "not a valid recipe: \(error)")
+        }
+    }
+
+    /// Copies `source` over `tree`, key by key; a key the recipe does not have is an error.
+    private static func merge(_ source: [String: Any], into tree: inout [String: Any], at path: [String], file: String) throws {
+        for (key, value) in source {
+            let here = (path + [key]).joined(separator: ".")
+            guard let existing = tree[key] else {
+                throw DataError(file: file, field: here, "unknown key (known here: \(tree.keys.sorted().joined(separator: ", ")))")
+            }
+            if var child = existing as? [String: Any] {
+                guard let sub = value as? [String: Any] else { throw DataError(file: file, field: here, "expected a mapping") }
+                try merge(sub, into: &child, at: path + [key], file: file)
+                tree[key] = child
+            } else {
+                tree[key] = value
+            }
+        }
+    }
+
+    /// The recipe as YAML (what the run saves as config.yaml).
+    public func yaml() throws -> String { try YAMLEncoder().encode(self) }
+
+    /// Applies `key=value` overrides with dotted keys (`training.lr=1e-4`, `model.layers=2`).
+    public mutating func override(_ assignments: [String]) throws {
+        guard !assignments.isEmpty else { return }
+        var tree = try self.tree()
+        for assignment in assignments {
+            guard let eq = assignment.firstIndex(of: "=") else {
+                throw DataError(file: "--set", "expected key=value, got \(assignment)")
+            }
+            let path = assignment[..<eq].split(separator: ".").map(String.init)
+            let value = try Yams.load(yaml: String(assignment[assignment.index(after: eq)...])) ?? ""
+            try Self.assign(&tree, path: path, value: value, whole: assignment)
+        }
+        self = try Self.decode(tree, file: "--set")
+    }
+
+    private static func assign(_ tree: inout [String: Any], path: [String], value: Any, whole: String) throws {
+        guard let key = path.first, tree[key] != nil else {
+            throw DataError(file: "--set", "\(whole): unknown key \(path.first ?? "") (known: \(tree.keys.sorted().joined(separator: ", ")))")
+        }
+        if path.count == 1 {
+            tree[key] = value
+        } else {
+            guard var child = tree[key] as? [String: Any] else { throw DataError(file: "--set", "\(whole): \(key) has no sub-keys") }
+            try assign(&child, path: Array(path.dropFirst()), value: value, whole: whole)
+            tree[key] = child
+        }
+    }
+}

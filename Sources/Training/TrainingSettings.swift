@@ -1,0 +1,31 @@
+// TrainingSettings: the optimisation part of a recipe (paper values in recipes/*-paper.yaml).
+
+public struct TrainingSettings: Codable, Equatable {
+    public var epochs = 10
+    public var batchSize = 4
+    public var evalBatchSize = 16
+    public var lr = 2.5e-5
+    public var warmupSteps = 100
+    public var weightDecay = 0.0
+    /// Global gradient-norm clipping (0 = off).
+    public var maxGradNorm = 1.0
+    public var seed: UInt64 = 13
+    /// Validate every N steps as well as at each epoch's end (0 = epoch ends only).
+    public var evalEvery = 0
+    /// Stop after N optimizer steps (0 = run every epoch); the schedule spans the steps actually run.
+    public var maxSteps = 0
+    /// Batches per length bucket (the reference's bucket sampler uses 100).
+    public var bucketBatches = 100
+    /// Drop each epoch's incomplete batches, as the reference does (counted and reported).
+    public var dropIncomplete = false
+    /// Plain progress lines every N steps when the output is not a terminal.
+    public var logEvery = 50
+
+    enum CodingKeys: String, CodingKey {
+        case epochs, batchSize = "batch_size", evalBatchSize = "eval_batch_size", lr, warmupSteps = "warmup_steps"
+        case weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", seed, evalEvery = "eval_every", maxSteps = "max_steps"
+        case bucketBatches = "bucket_batches", dropIncomplete = "drop_incomplete", logEvery = "log_every"
+    }
+
+    public init() {}
+}

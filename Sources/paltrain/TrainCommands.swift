@@ -1,0 +1,86 @@
+// `paltrain extractor`, `paltrain pal` and `paltrain plot`: the training stages, each from a recipe
+// with flag overrides, and the loss curves of a run.
+import ArgumentParser
+import Foundation
+import Training
+
+/// What every training command accepts.
+struct RunOptions: ParsableArguments {
+    @Option(help: "The recipe (YAML).")
+    var recipe: String?
+
+    @Option(name: .customLong("set"), help: "Override a recipe key, e.g. --set training.lr=1e-4 (repeatable).")
+    var assignments: [String] = []
+
+    @Option(help: "Epochs (overrides training.epochs).")
+    var epochs: Int?
+
+    @Option(help: "Stop after this many optimizer steps (overrides training.max_steps).")
+    var maxSteps: Int?
+
+    @Option(help: "The run folder (overrides output).")
+    var output: String?
+
+    @Option(help: "`scratch` or a checkpoint made by `paltrain import` (overrides model.init).")
+    var initialize: String?
+
+    @Option(help: "Continue the run in this folder from its last.h5, with its saved config.")
+    var resume: String?
+
+    @Option(help: "Save and stop after this many steps of this process, as Ctrl-C does (for trying resume).")
+    var stopAfter: Int?
+
+    /// The recipe with every override applied.
+    func effectiveRecipe(defaultRecipe: String, stage: String, variant: String? = nil) throws -> Recipe {
+        var recipe = try Recipe.load(URL(fileURLWithPath: self.recipe ?? defaultRecipe))
+        guard recipe.stage == stage else {
+            throw ValidationError("\(self.recipe ?? defaultRecipe) is a \(recipe.stage) recipe; this command trains the \(stage) stage")
+        }
+        var sets = assignments
+        if let epochs { sets.append("training.epochs=\(epochs)") }
+        if let maxSteps { sets.append("training.max_steps=\(maxSteps)") }
+        if let output { sets.append("output=\(output)") }
+        if let initialize { sets.append("model.init=\(initialize)") }
+        if let variant { sets.append("variant=\(variant)") }
+        try recipe.override(sets)
+        return recipe
+    }
+
+    func start(_ recipe: Recipe) throws {
+        var recipe = recipe
+        if let resume { recipe.output = resume }
+        let summary = try TrainingRun.start(recipe, resume: resume != nil, stopAfterSteps: stopAfter)
+        if summary.interrupted { throw ExitCode(130) }
+    }
+}
+
+struct ExtractorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extractor",
+        abstract: "Train the persona extractor (BART) on PERSONA-CHAT: train = the available train dialogues, valid = PERSONA-CHAT valid.")
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws { try options.start(options.effectiveRecipe(defaultRecipe: "recipes/extractor-small.yaml", stage: "extractor")) }
+}
+
+struct PALCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pal", abstract: "Train PAL or a baseline (Blenderbot-Joint, Hard Prompt) on PESConv with the paper's split.")
+
+    @OptionGroup var options: RunOptions
+
+    @Option(help: "pal, joint (no persona) or hard-prompt (persona in the text); overrides variant.")
+    var variant: String?
+
+    func run() throws { try options.start(options.effectiveRecipe(defaultRecipe: "recipes/pal-small.yaml", stage: "pal", variant: variant)) }
+}
+
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Draw a run's training and validation loss curves to <run>/loss.svg.")
+
+    @Argument(help: "The run folder.")
+    var folder: String
+
+    func run() throws { print("wrote \(try LossPlot.write(run: URL(fileURLWithPath: folder)).path)") }
+}
