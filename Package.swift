@@ -27,9 +27,10 @@ let package = Package(
                 swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["NN", "TensorCore"], swiftSettings: numericSettings),
         .target(name: "TextData"),
+        .target(name: "Evaluation", dependencies: ["TextData"]),
         .target(name: "TensorTesting", dependencies: ["TensorCore"]),
         .executableTarget(name: "paltrain", dependencies: [
-            "COpenBLAS", "TensorCore", "NN", "Models", "Training", "Checkpoint", "TextData",
+            "COpenBLAS", "TensorCore", "NN", "Models", "Training", "Checkpoint", "TextData", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),

@@ -64,6 +64,6 @@ public enum HuggingFaceImport {
         } catch {
             throw DataError(file: weightsURL.path, "\(error)")
         }
-        return Result(model: model, tokenizer: try tokenizer.map { TokenizerReference(source: folder.path, identity: $0.identity) }, notes: notes)
+        return Result(model: model, tokenizer: tokenizer.map { TokenizerReference(source: folder.path, identity: $0.identity) }, notes: notes)
     }
 }

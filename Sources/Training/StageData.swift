@@ -22,7 +22,13 @@ public enum StageData {
         }
         let folder = URL(fileURLWithPath: recipe.data.folder)
         var corpus = try ESConvCorpus.load(data: folder)
-        if !recipe.data.pesconv.isEmpty { try corpus.attachPersonas(from: URL(fileURLWithPath: recipe.data.pesconv)) }
+        if !recipe.data.pesconv.isEmpty {
+            guard FileManager.default.fileExists(atPath: recipe.data.pesconv) || variant == .joint else {
+                throw DataError(file: recipe.data.pesconv, "missing: write it with `paltrain annotate --extractor <extractor run>/best.h5 -o \(recipe.data.pesconv)`, "
+                                + "or set data.pesconv to empty and data.persona_source to seeker-utterances")
+            }
+            if FileManager.default.fileExists(atPath: recipe.data.pesconv) { try corpus.attachPersonas(from: URL(fileURLWithPath: recipe.data.pesconv)) }
+        }
         var (train, valid, _) = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: recipe.data.splitSeed))
         if recipe.data.trainLimit > 0 { train = Array(train.prefix(recipe.data.trainLimit)) }
         if recipe.data.validLimit > 0 { valid = Array(valid.prefix(recipe.data.validLimit)) }
