@@ -33,10 +33,8 @@ test: setup data  ## release build: the tests train models, which is 10-50x slow
 data:  ## ESConv, PESConv, PERSONA-CHAT into data/, verified against data/manifest.sha256
 	scripts/install-data.sh
 
-demo: setup data build
-	$(PALTRAIN) --version
-	$(PALTRAIN) doctor
-	$(PALTRAIN) data stats
+demo: setup data build  ## extractor → annotate → PAL and Joint on the small recipes (runs/demo-<time>/)
+	scripts/demo.sh
 
 bench: build
 	$(PALTRAIN) bench

@@ -112,9 +112,24 @@ struct CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs `paltrain arguments` in the repository root with `input` on stdin.
+    /// Starts `paltrain arguments` without waiting (output discarded), for tests that signal it.
+    func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// The built executable, beside the test bundle.
+    var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("paltrain")
+    }
+
     func run(_ arguments: [String], input: String = "") throws -> (status: Int32, out: String, err: String) {
-        // The test bundle runs as an executable in the build folder, beside `paltrain`.
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("paltrain")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

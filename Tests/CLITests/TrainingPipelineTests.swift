@@ -1,0 +1,97 @@
+// Every training stage end to end on the real data with the small recipes cut short: extractor →
+// annotate → PAL and Joint; validation loss falls, best.h5 holds the lowest validation loss of
+// the log, the PESConv file is accepted by the reader with seeker turns − 2 entries, and a run
+// interrupted by SIGINT and resumed ends with the weights of an uninterrupted run.
+import Checkpoint
+import Foundation
+import TextData
+import XCTest
+
+final class TrainingPipelineTests: XCTestCase {
+    private let cli = CLI()
+    private static let work = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-pipeline-\(getpid())")
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: work)
+        super.tearDown()
+    }
+
+    private func folder(_ name: String) -> String { Self.work.appendingPathComponent(name).path }
+
+    /// Validation losses of a run's log, in order.
+    private func validationLosses(_ run: String) throws -> [Double] {
+        try String(contentsOfFile: run + "/log.jsonl", encoding: .utf8).split(separator: "\n").compactMap {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["valid_loss"] as? Double
+        }
+    }
+
+    private func assertLearned(_ run: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let losses = try validationLosses(run)
+        XCTAssertGreaterThanOrEqual(losses.count, 2, "validated before and after training", file: file, line: line)
+        XCTAssertLessThan(losses.last!, losses.first!, "\(run): validation loss after training below the loss at initialisation", file: file, line: line)
+        let best = try XCTUnwrap(CheckpointFile.read(from: URL(fileURLWithPath: run + "/best.h5")).training?.bestValidationLoss)
+        XCTAssertEqual(best, losses.min()!, accuracy: 1e-12, "best.h5 holds the lowest validation loss in the log", file: file, line: line)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/loss.svg"), file: file, line: line)
+    }
+
+    func testExtractorAnnotateThenPALAndJoint() throws {
+        let extractor = folder("extractor")
+        let trained = try cli.run(["extractor", "--max-steps", "60", "--output", extractor, "--set", "data.valid_limit=40",
+                                   "--set", "training.warmup_steps=10"])
+        XCTAssertEqual(trained.status, 0, trained.err)
+        try assertLearned(extractor)
+
+        let pesconv = folder("pesconv.json")
+        let annotated = try cli.run(["annotate", "--extractor", extractor + "/best.h5", "-o", pesconv, "--max-length", "12"])
+        XCTAssertEqual(annotated.status, 0, annotated.err)
+        XCTAssertTrue(annotated.out.contains("overall"), annotated.out)
+        // The reader's strict policy checks persona_list against the seeker turns of every conversation.
+        let read = try ESConvReader(personaListPolicy: .strict).read(URL(fileURLWithPath: pesconv))
+        XCTAssertEqual(read.conversations.count, 1300)
+        for c in read.conversations { XCTAssertEqual(c.personaList?.count, max(0, c.seekerTurnCount - 2)) }
+
+        for variant in ["pal", "joint"] {
+            let run = folder(variant)
+            let r = try cli.run(["pal", "--variant", variant, "--max-steps", "40", "--output", run, "--set", "data.pesconv=\(pesconv)",
+                                 "--set", "data.train_limit=200", "--set", "data.valid_limit=20", "--set", "training.warmup_steps=10"])
+            XCTAssertEqual(r.status, 0, r.err)
+            try assertLearned(run)
+        }
+        let again = try cli.run(["pal", "--max-steps", "40", "--output", folder("pal")])
+        XCTAssertNotEqual(again.status, 0, "an existing run is never overwritten")
+        XCTAssertTrue(again.err.contains("already holds a run: continue it with --resume"), again.err)
+    }
+
+    func testInterruptedRunResumesToTheSameWeights() throws {
+        let common = ["pal", "--variant", "joint", "--max-steps", "24", "--set", "data.train_limit=60", "--set", "data.valid_limit=10",
+                      "--set", "training.batch_size=8", "--set", "training.eval_every=10", "--set", "training.log_every=1"]
+        let straight = folder("straight")
+        XCTAssertEqual(try cli.run(common + ["--output", straight]).status, 0)
+
+        // Interrupt with SIGINT once a few steps are logged, then resume.
+        let interrupted = folder("interrupted")
+        let process = try cli.start(common + ["--output", interrupted])
+        let log = interrupted + "/log.jsonl"
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let steps = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").filter { $0.contains("\"loss\"") }.count ?? 0
+            if steps >= 5 { break }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, "an interrupted run saves and exits with 130")
+        let resumed = try cli.run(["pal", "--resume", interrupted])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.out.contains("resuming"), resumed.out)
+
+        let a = try CheckpointFile.read(from: URL(fileURLWithPath: straight + "/last.h5"))
+        let b = try CheckpointFile.read(from: URL(fileURLWithPath: interrupted + "/last.h5"))
+        XCTAssertEqual(a.training?.step, 24)
+        XCTAssertEqual(b.training?.step, 24)
+        for ((name, x), (_, y)) in zip(a.tensors, b.tensors) {
+            XCTAssertEqual(x.toArray(), y.toArray(), "\(name) differs after interrupt + resume")
+        }
+        XCTAssertEqual(try validationLosses(straight), try validationLosses(interrupted))
+    }
+}

@@ -1,0 +1,49 @@
+// Recipes: the shipped YAML files parse, omitted keys keep their defaults, overrides reach nested
+// keys, and unknown keys are errors that name the key.
+import Foundation
+import Training
+import XCTest
+
+final class RecipeTests: XCTestCase {
+    static let recipes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("recipes")
+
+    func testShippedRecipesParse() throws {
+        let paper = try Recipe.load(Self.recipes.appendingPathComponent("pal-paper.yaml"))
+        XCTAssertEqual(paper.training.lr, 2.5e-5)
+        XCTAssertEqual(paper.training.warmupSteps, 100)
+        XCTAssertEqual(paper.training.batchSize, 4)
+        XCTAssertEqual(paper.training.evalBatchSize, 16)
+        XCTAssertEqual(paper.training.epochs, 10)
+        XCTAssertEqual(paper.model.dModel, 512)
+        let extractor = try Recipe.load(Self.recipes.appendingPathComponent("extractor-paper.yaml"))
+        XCTAssertEqual(extractor.training.lr, 1e-5)
+        XCTAssertEqual(extractor.model.family, "bart")
+        for name in ["pal-small.yaml", "extractor-small.yaml"] {
+            XCTAssertNoThrow(try Recipe.load(Self.recipes.appendingPathComponent(name)), name)
+        }
+    }
+
+    func testDefaultsOverridesAndUnknownKeys() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-recipe-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("r.yaml")
+        try "stage: pal\ntraining:\n  lr: 0.5\n".write(to: file, atomically: true, encoding: .utf8)
+        var recipe = try Recipe.load(file)
+        XCTAssertEqual(recipe.training.lr, 0.5)
+        XCTAssertEqual(recipe.training.batchSize, 4, "omitted keys keep their defaults")
+        try recipe.override(["training.epochs=3", "model.layers=2", "variant=joint"])
+        XCTAssertEqual([recipe.training.epochs, recipe.model.layers], [3, 2])
+        XCTAssertEqual(recipe.variant, "joint")
+        XCTAssertThrowsError(try recipe.override(["training.learning_rate=1"])) { error in
+            XCTAssertTrue("\(error)".contains("unknown key learning_rate"), "\(error)")
+        }
+        try "stage: pal\ntrainng:\n  lr: 1\n".write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Recipe.load(file)) { error in
+            XCTAssertTrue("\(error)".contains("trainng: unknown key"), "\(error)")
+        }
+        let again = try Recipe.load({ let u = dir.appendingPathComponent("s.yaml"); try recipe.yaml().write(to: u, atomically: true, encoding: .utf8); return u }())
+        XCTAssertEqual(again, recipe, "a saved effective config reads back the same")
+    }
+}
