@@ -202,6 +202,9 @@ HAND_MADE = [
     "What?\"", "Done.)", "Done.]", "Done.}", "Done.>", "Done.”", "Done.’", "Done.»", "Done.' ", "Done. )",
     "\"Done.\"  Next one.", "'Done.'  Next one.", "He said ``hi''.", "` single backtick", "```code```",
     "It ain't so.", "Whaddya want?", "Whatcha doing?", "can not", "Can-not", "gonna-be", "cannot.", "Cannot's",
+    "Page 5. Business is good.", "I paid 20. Credit is tight.", "Call B. Smith now.", "Item 3. Who knows?",
+    "Ask J. Walter. He knows.", "It was 1990. Review the file.", "Part 2. International news.", "I. Magnin opened.",
+    "Chapter 4. Dividend policy.", "See 7. Letters follow.", "B. Stewart and O. Ludcke met.", "Rule 9. Notable cases.",
     "I'll", "It'LL", "We'RE", "They'VE", "isn'T", "ISN't", "o'", "'s", "'", "''", "\"", "'''", "\"\"\"",
 ]
 

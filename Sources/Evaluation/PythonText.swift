@@ -90,7 +90,11 @@ public enum PythonText {
     /// `ch.islower()` for one code point (the Lowercase property, Unicode 14).
     @inline(__always) static func isLower(_ s: Unicode.Scalar) -> Bool {
         if s.value < 128 { return s.value >= 0x61 && s.value <= 0x7A }
-        return isKnownToStdlib(s) && s.properties.isLowercase
+        switch s.value {
+        case 0x295: return true  // ʕ: Lowercase in Unicode 14, no longer in Swift's tables
+        case 0x10FC, 0xA7F2, 0xA7F3, 0xA7F4, 0xAB69: return false  // modifier letters made Lowercase after 14
+        default: return isKnownToStdlib(s) && s.properties.isLowercase
+        }
     }
 
     @inline(__always) static func isKnownToStdlib(_ s: Unicode.Scalar) -> Bool {

@@ -68,12 +68,19 @@ public struct ResponseMetrics: Sendable {
 
     /// The Table 3 metrics, ×100 as the paper reports them (length in tokens).
     public struct Report: Sendable, Codable, Equatable {
-        public var bleu: [Double]                // BLEU-1...4
-        public var distinct: [Double]            // Distinct-1...3, exact count
-        public var distinctReference: [Double]   // Distinct-1...3, PAL's count (last n-gram dropped)
-        public var ead: [Double]                 // EAD-1, EAD-2
+        /// BLEU-1…4.
+        public var bleu: [Double]
+        /// Distinct-1…3, exact count.
+        public var distinct: [Double]
+        /// Distinct-1…3, PAL's count (each sentence's last n-gram dropped).
+        public var distinctReference: [Double]
+        /// EAD-1, EAD-2.
+        public var ead: [Double]
+        /// Mean ROUGE-L (β = 1.2).
         public var rougeL: Double
+        /// Mean unigram F1.
         public var f1: Double
+        /// Mean hypothesis length in tokens (not ×100).
         public var length: Double
     }
 
