@@ -102,7 +102,7 @@ public struct BlenderbotSmallTokenizer: Tokenizer {
         var table = BPEMergeTable()
         let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         for (rank, line) in lines.dropFirst().dropLast().enumerated() {
-            let parts = PythonText.splitOnSpace(Substring(String(line)))
+            let parts = PythonText.split(Array(line))
             guard parts.count == 2 else { continue }
             table.add(intern(parts[0]), intern(parts[1]), rank: Int32(rank), merged: intern(parts[0] + parts[1]))
         }
@@ -128,9 +128,9 @@ public struct BlenderbotSmallTokenizer: Tokenizer {
             var i = piece.range.lowerBound
             let end = piece.range.upperBound
             while i < end {
-                if PythonText.isRegexWhitespace(scalars[i]) { i += 1; continue }
+                if PythonText.isRegexSpace(scalars[i]) { i += 1; continue }
                 var j = i + 1
-                while j < end, !PythonText.isRegexWhitespace(scalars[j]) { j += 1 }
+                while j < end, !PythonText.isRegexSpace(scalars[j]) { j += 1 }
                 if j < end, scalars[j] == "\n" { j += 1 }
                 ids.append(contentsOf: wordIds(scalars[i..<j]))
                 i = j
@@ -170,9 +170,9 @@ public struct BlenderbotSmallTokenizer: Tokenizer {
         b.reserveCapacity(a.count)
         var i = 0
         while i < a.count {
-            if PythonText.isRegexWhitespace(a[i]) {
+            if PythonText.isRegexSpace(a[i]) {
                 var j = i + 1
-                while j < a.count, PythonText.isRegexWhitespace(a[j]) { j += 1 }
+                while j < a.count, PythonText.isRegexSpace(a[j]) { j += 1 }
                 if j - i >= 2 { b.append(" ") } else { b.append(a[i]) }
                 i = j
             } else {

@@ -148,13 +148,13 @@ extension TokenizerTests {
         var checked = 0, mismatched: [String] = []
         for value in UInt32(0)..<0x110000 {
             guard let scalar = Unicode.Scalar(value), scalar != "\u{3A3}" else { continue }  // Σ depends on context
-            let ours = BlenderbotSmallTokenizer.PythonText.lowercased([scalar][...]).map(\.value)
+            let ours = PythonText.lowercased([scalar][...]).map(\.value)
             if ours != (expected[value] ?? [value]) { mismatched.append(String(value, radix: 16)) }
             checked += 1
         }
         XCTAssertEqual(mismatched, [], "scalars whose lowercasing differs from CPython \(tables["python"] ?? "")")
         // Final sigma, as CPython: 'ΣΑΣ' → 'σας', 'Σ' → 'σ', 'aΣ b' → 'aς b', 'ΑΣ,' → 'ας,', "aΣ'" → "aς'", 'Σa' → 'σa'
-        let lowered = { (s: String) in String(String.UnicodeScalarView(BlenderbotSmallTokenizer.PythonText.lowercased(Array(s.unicodeScalars)[...]))) }
+        let lowered = { (s: String) in String(String.UnicodeScalarView(PythonText.lowercased(Array(s.unicodeScalars)[...]))) }
         XCTAssertEqual(lowered("ΣΑΣ"), "σας")
         XCTAssertEqual(lowered("Σ"), "σ")
         XCTAssertEqual(lowered("aΣ b"), "aς b")

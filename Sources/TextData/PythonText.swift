@@ -1,7 +1,8 @@
 // PythonText: the Python string semantics that nltk's tokenizers rely on, over Unicode scalars:
 // the `regex` module's \s \w \d (current Unicode, as Swift's tables), the stdlib `re` module's \w,
 // `str.isspace`, `str.isupper`/`islower`, `str.lower()` (CPython 3.11: Unicode 14 tables and the
-// final-sigma rule), `str.rstrip()` and `str.split()`.
+// final-sigma rule), `str.rstrip()`, `str.strip()`, `str.split()` and `str.replace(x, "")`. Shared by the
+// BlenderbotSmall tokenizer and the nltk tokenizers of Evaluation.
 
 /// Python string operations, scalar by scalar, so that results match CPython code point for code point.
 ///
@@ -16,10 +17,10 @@ public enum PythonText {
     // MARK: - Conversions
 
     /// The code points of `text`.
-    @inline(__always) static func scalars(_ text: String) -> [Unicode.Scalar] { Array(text.unicodeScalars) }
+    @inline(__always) public static func scalars(_ text: String) -> [Unicode.Scalar] { Array(text.unicodeScalars) }
 
     /// A string made of exactly these code points (no normalization).
-    @inline(__always) static func string<C: Collection>(_ scalars: C) -> String where C.Element == Unicode.Scalar {
+    @inline(__always) public static func string<C: Collection>(_ scalars: C) -> String where C.Element == Unicode.Scalar {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
         return String(view)
@@ -28,7 +29,7 @@ public enum PythonText {
     // MARK: - Character classes
 
     /// The `regex` module's `\s` (and ICU's): Unicode White_Space.
-    @inline(__always) static func isRegexSpace(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) public static func isRegexSpace(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
         default: return false
@@ -37,12 +38,12 @@ public enum PythonText {
 
     /// `str.isspace()` (also the stdlib `re` module's `\s` and what `str.split()`/`str.strip()` remove):
     /// White_Space plus the separators U+001C…U+001F.
-    @inline(__always) static func isSpace(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) public static func isSpace(_ s: Unicode.Scalar) -> Bool {
         isRegexSpace(s) || (0x1C...0x1F).contains(s.value)
     }
 
     /// `string.whitespace`: the six ASCII whitespace characters.
-    @inline(__always) static func isASCIISpace(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) public static func isASCIISpace(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x09...0x0D, 0x20: return true
         default: return false
@@ -50,13 +51,13 @@ public enum PythonText {
     }
 
     /// The `regex` module's `\d`: general category Nd.
-    @inline(__always) static func isRegexDigit(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) public static func isRegexDigit(_ s: Unicode.Scalar) -> Bool {
         if s.value < 128 { return s.value >= 0x30 && s.value <= 0x39 }
         return s.properties.generalCategory == .decimalNumber
     }
 
     /// The `regex` module's `\w`: Alphabetic, marks, Nd, Pc and the joiners U+200C/U+200D.
-    @inline(__always) static func isRegexWord(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) public static func isRegexWord(_ s: Unicode.Scalar) -> Bool {
         if s.value < 128 {
             let v = s.value
             return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
@@ -71,7 +72,7 @@ public enum PythonText {
 
     /// The stdlib `re` module's `\w` for `str` patterns: `ch.isalnum() or ch == "_"` (letters of
     /// categories L*, and every character with a numeric value), as of Unicode 14.
-    @inline(__always) static func isStdlibWord(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) public static func isStdlibWord(_ s: Unicode.Scalar) -> Bool {
         if s.value < 128 { return isRegexWord(s) }
         guard isKnownToStdlib(s) else { return false }
         let p = s.properties
@@ -82,13 +83,13 @@ public enum PythonText {
     }
 
     /// `ch.isupper()` for one code point (the Uppercase property, Unicode 14).
-    @inline(__always) static func isUpper(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) public static func isUpper(_ s: Unicode.Scalar) -> Bool {
         if s.value < 128 { return s.value >= 0x41 && s.value <= 0x5A }
         return isKnownToStdlib(s) && s.properties.isUppercase
     }
 
     /// `ch.islower()` for one code point (the Lowercase property, Unicode 14).
-    @inline(__always) static func isLower(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) public static func isLower(_ s: Unicode.Scalar) -> Bool {
         if s.value < 128 { return s.value >= 0x61 && s.value <= 0x7A }
         switch s.value {
         case 0x295: return true  // ʕ: Lowercase in Unicode 14, no longer in Swift's tables
@@ -97,7 +98,7 @@ public enum PythonText {
         }
     }
 
-    @inline(__always) static func isKnownToStdlib(_ s: Unicode.Scalar) -> Bool {
+    @inline(__always) public static func isKnownToStdlib(_ s: Unicode.Scalar) -> Bool {
         guard let age = s.properties.age else { return false }
         return age.major < stdlibUnicodeVersion.major
             || (age.major == stdlibUnicodeVersion.major && age.minor <= stdlibUnicodeVersion.minor)
@@ -110,7 +111,7 @@ public enum PythonText {
 
     /// `str.lower()`: each scalar's full lowercase mapping (none for scalars newer than Unicode 14),
     /// and capital sigma → final sigma `ς` where it ends a cased word (CPython's `handle_capital_sigma`).
-    static func lowercased(_ scalars: ArraySlice<Unicode.Scalar>) -> [Unicode.Scalar] {
+    public static func lowercased(_ scalars: ArraySlice<Unicode.Scalar>) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(scalars.count)
         var index = scalars.startIndex
@@ -149,19 +150,19 @@ public enum PythonText {
     // MARK: - strip / split
 
     /// The end index of `text.rstrip()`.
-    static func rstripEnd<C: BidirectionalCollection>(_ text: C) -> C.Index where C.Element == Unicode.Scalar {
+    public static func rstripEnd<C: BidirectionalCollection>(_ text: C) -> C.Index where C.Element == Unicode.Scalar {
         var end = text.endIndex
         while end > text.startIndex, isSpace(text[text.index(before: end)]) { end = text.index(before: end) }
         return end
     }
 
     /// Whether `text.strip()` is non-empty.
-    static func hasNonSpace<C: Collection>(_ text: C) -> Bool where C.Element == Unicode.Scalar {
+    public static func hasNonSpace<C: Collection>(_ text: C) -> Bool where C.Element == Unicode.Scalar {
         text.contains { !isSpace($0) }
     }
 
     /// `text.split()`: the runs of non-whitespace, as strings.
-    static func split(_ text: [Unicode.Scalar]) -> [String] {
+    public static func split(_ text: [Unicode.Scalar]) -> [String] {
         var out: [String] = []
         var i = 0
         let n = text.count
@@ -176,7 +177,34 @@ public enum PythonText {
     }
 
     /// Python's `$` without MULTILINE at `position`: the end, or just before a final "\n".
-    @inline(__always) static func isEnd(_ text: [Unicode.Scalar], _ position: Int) -> Bool {
+    @inline(__always) public static func isEnd(_ text: [Unicode.Scalar], _ position: Int) -> Bool {
         position == text.count || (position == text.count - 1 && text[position] == "\n")
+    }
+
+    // MARK: - str.replace / str.strip
+
+    /// `text.replace(pattern, "")`: non-overlapping occurrences, left to right.
+    public static func removing(_ pattern: [Unicode.Scalar], from text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        guard !pattern.isEmpty, text.count >= pattern.count else { return text }
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(text.count)
+        var i = 0
+        while i < text.count {
+            if text[i] == pattern[0], i + pattern.count <= text.count, text[i..<i + pattern.count].elementsEqual(pattern) {
+                i += pattern.count
+            } else {
+                out.append(text[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// `str.strip()`: drops leading and trailing `isSpace` scalars.
+    public static func stripped(_ text: [Unicode.Scalar]) -> ArraySlice<Unicode.Scalar> {
+        var lo = 0, hi = text.count
+        while lo < hi, isSpace(text[lo]) { lo += 1 }
+        while hi > lo, isSpace(text[hi - 1]) { hi -= 1 }
+        return text[lo..<hi]
     }
 }
