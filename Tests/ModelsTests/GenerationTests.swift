@@ -38,31 +38,18 @@ final class GenerationTests: XCTestCase {
         var values: [Float]
     }
 
-    struct Batch: Decodable {
-        var input_ids, attention_mask: [[Int32]]
-        var persona_input_ids, persona_attention_mask: [[Int32]]?
-    }
-
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = ModelFixture.folder
     static let models = ["blenderbot_small", "bart", "pal"]
 
-    private static func matrix(_ rows: [[Int32]]) -> IndexTensor {
-        IndexTensor(shape: [rows.count, rows[0].count], values: rows.flatMap { $0 })
-    }
+    private static func matrix(_ rows: [[Int32]]) -> IndexTensor { ModelFixture.matrix(rows) }
 
-    /// The fixture model imported as `paltrain import` does, its batch, and its generation fixture.
+    /// The fixture model imported as `paltrain import` does, its batch (decoding from each row's
+    /// first decoder id), and its generation fixture.
     private func load(_ name: String) throws -> (Seq2SeqLM, Seq2SeqInputs, Fixture) {
-        let dir = Self.fixtures.appendingPathComponent(name)
-        let config = try Seq2SeqConfig.decode(json: Data(contentsOf: dir.appendingPathComponent("config.json")))
-        let weights = try SafeTensorsFile.read(from: dir.appendingPathComponent("model.safetensors"))
-        let adapted = try HuggingFaceStateDict.adapt(Dictionary(uniqueKeysWithValues: weights.tensors.map { ($0.name, $0.tensor) }),
-                                                     for: config, vocabularySize: config.vocabSize)
-        let model = Seq2SeqLM(config)
-        try model.load(adapted.tensors)
-        let b = try JSONDecoder().decode(Batch.self, from: Data(contentsOf: dir.appendingPathComponent("expected.json")))
-        let inputs = Seq2SeqInputs(inputIds: Self.matrix(b.input_ids), attentionMask: Self.matrix(b.attention_mask),
-                                   personaIds: b.persona_input_ids.map(Self.matrix), personaMask: b.persona_attention_mask.map(Self.matrix),
-                                   decoderInputIds: Self.matrix(b.input_ids.map { [$0[0]] }))
+        var (model, inputs) = try ModelFixture.load(name)
+        let starts = (0..<inputs.inputIds.shape[0]).map { inputs.decoderInputIds.values[$0 * inputs.decoderInputIds.shape[1]] }
+        inputs.decoderInputIds = IndexTensor(shape: [starts.count, 1], values: starts)
+        inputs.labels = nil
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("generation_\(name).json")))
         return (model, inputs, fixture)
     }

@@ -12,8 +12,6 @@ import XCTest
 
 final class HuggingFaceParityTests: XCTestCase {
     struct Expected: Decodable {
-        var input_ids, attention_mask, decoder_input_ids, labels: [[Int32]]
-        var persona_input_ids, persona_attention_mask: [[Int32]]?
         var logits: [Float]
         var loss: Double
         var adamw_losses: [Double]
@@ -21,24 +19,10 @@ final class HuggingFaceParityTests: XCTestCase {
         var mixed_encoder_state: [Float]?
     }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-
-    private func matrix(_ rows: [[Int32]]) -> IndexTensor { IndexTensor(shape: [rows.count, rows[0].count], values: rows.flatMap { $0 }) }
-
-    /// The fixture's model, imported as `paltrain import` imports a HuggingFace folder, and its batch.
+    /// The fixture's model, imported as `paltrain import` imports a HuggingFace folder, its batch and expected values.
     private func load(_ name: String) throws -> (Seq2SeqLM, Seq2SeqInputs, Expected) {
-        let dir = Self.fixtures.appendingPathComponent(name)
-        let config = try Seq2SeqConfig.decode(json: Data(contentsOf: dir.appendingPathComponent("config.json")))
-        let weights = try SafeTensorsFile.read(from: dir.appendingPathComponent("model.safetensors"))
-        let adapted = try HuggingFaceStateDict.adapt(Dictionary(uniqueKeysWithValues: weights.tensors.map { ($0.name, $0.tensor) }),
-                                                     for: config, vocabularySize: config.vocabSize)
-        let model = Seq2SeqLM(config)
-        try model.load(adapted.tensors)
-        let e = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: dir.appendingPathComponent("expected.json")))
-        let inputs = Seq2SeqInputs(inputIds: matrix(e.input_ids), attentionMask: matrix(e.attention_mask),
-                                   personaIds: e.persona_input_ids.map(matrix), personaMask: e.persona_attention_mask.map(matrix),
-                                   decoderInputIds: matrix(e.decoder_input_ids),
-                                   labels: IndexTensor(shape: [e.labels.count * e.labels[0].count], values: e.labels.flatMap { $0 }))
+        let (model, inputs) = try ModelFixture.load(name)
+        let e = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: ModelFixture.folder.appendingPathComponent("\(name)/expected.json")))
         return (model, inputs, e)
     }
 
@@ -61,7 +45,7 @@ final class HuggingFaceParityTests: XCTestCase {
         XCTAssertLessThan(logitDiff, 1e-4, "\(name): logits")
         XCTAssertEqual(Double(loss.item), expected.loss, accuracy: 1e-5, "\(name): loss")
 
-        let grads = try SafeTensorsFile.read(from: Self.fixtures.appendingPathComponent("\(name)/grads.safetensors"))
+        let grads = try SafeTensorsFile.read(from: ModelFixture.folder.appendingPathComponent("\(name)/grads.safetensors"))
         let ours = Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.tensor) })
         XCTAssertEqual(Set(grads.tensors.map(\.name)), Set(ours.keys), "\(name): the same trainable parameters")
         var worst: (Float, String) = (0, "")
