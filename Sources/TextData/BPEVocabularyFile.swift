@@ -184,3 +184,31 @@ private struct FlatJSONParser {
         return key
     }
 }
+
+/// Added tokens numbered as both HF libraries number them: one already in the vocabulary keeps its
+/// id, any other takes the next id after the vocabulary, in order; repeats and empty strings are skipped.
+struct AddedTokenNumbering {
+    var ids: [BPEExactString: Int32] = [:]
+    var tokenOfId: [Int32: String] = [:]
+    /// The distinct tokens in the order given.
+    var order: [String] = []
+    /// The vocabulary size with the added tokens.
+    var size: Int32
+
+    init(_ tokens: [String], vocabulary: [BPEExactString: Int32]) {
+        size = Int32(vocabulary.count)
+        for token in tokens where !token.isEmpty && ids[BPEExactString(token)] == nil {
+            let key = BPEExactString(token)
+            let id: Int32
+            if let existing = vocabulary[key] {
+                id = existing
+            } else {
+                id = size
+                size += 1
+            }
+            ids[key] = id
+            tokenOfId[id] = token
+            order.append(token)
+        }
+    }
+}

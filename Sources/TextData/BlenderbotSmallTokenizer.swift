@@ -52,29 +52,14 @@ public struct BlenderbotSmallTokenizer: Tokenizer {
 
         // MARK: added tokens, as PythonBackend.__init__ then add_tokens(…, special_tokens=True) do
         let specials = ["__start__", "__end__", "__unk__", "__null__"]  // bos, eos, unk, pad: SPECIAL_TOKENS_ATTRIBUTES order
-        var addedIds: [BPEExactString: Int32] = [:]
-        var addedTokenOfId: [Int32: String] = [:]
-        var addedOrder: [String] = []
-        var nextId = Int32(vocabulary.count)
-        for token in specials + addedTokens where !token.isEmpty && addedIds[BPEExactString(token)] == nil {
-            let key = BPEExactString(token)
-            let id: Int32
-            if let existing = vocabulary[key] {
-                id = existing
-            } else {
-                id = nextId
-                nextId += 1
-            }
-            addedIds[key] = id
-            addedTokenOfId[id] = token
-            addedOrder.append(token)
-        }
+        let added = AddedTokenNumbering(specials + addedTokens, vocabulary: vocabulary)
+        let addedIds = added.ids, addedTokenOfId = added.tokenOfId, addedOrder = added.order
         self.vocabulary = vocabulary
         self.tokenOfId = tokenOfId
         self.addedIds = addedIds
         self.addedTokenOfId = addedTokenOfId
         self.specialIds = Set(addedIds.values)
-        self.vocabularySize = Int(nextId)
+        self.vocabularySize = Int(added.size)
         self.unkToken = "__unk__"
         self.bosId = addedIds[BPEExactString("__start__")]!
         self.eosId = addedIds[BPEExactString("__end__")]!

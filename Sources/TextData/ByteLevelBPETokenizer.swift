@@ -67,23 +67,8 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         self.merges = table
 
         // MARK: added tokens, as tokenizers' AddedVocabulary numbers them
-        var addedIds: [BPEExactString: Int32] = [:]
-        var addedTokenOfId: [Int32: String] = [:]
-        var order: [String] = []
-        var nextId = Int32(vocabulary.count)
-        for token in specialTokens + addedTokens where !token.isEmpty && addedIds[BPEExactString(token)] == nil {
-            let key = BPEExactString(token)
-            let id: Int32
-            if let existing = vocabulary[key] {
-                id = existing
-            } else {
-                id = nextId
-                nextId += 1
-            }
-            addedIds[key] = id
-            addedTokenOfId[id] = token
-            order.append(token)
-        }
+        let added = AddedTokenNumbering(specialTokens + addedTokens, vocabulary: vocabulary)
+        let addedIds = added.ids, addedTokenOfId = added.tokenOfId, order = added.order
         func required(_ token: String) throws -> Int32 {
             guard let id = addedIds[BPEExactString(token)] else {
                 throw DataError(file: vocabularyPath, "\(token) is neither in the vocabulary's special tokens nor added: pass it in specialTokens")
@@ -99,7 +84,7 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         self.addedIds = addedIds
         self.addedTokenOfId = addedTokenOfId
         self.specialIds = Set(addedIds.values)
-        self.vocabularySize = Int(nextId)
+        self.vocabularySize = Int(added.size)
         self.trie = TokenizerAddedTokenTrie(order, semantics: .leftmostLongest)
         self.identity = TokenizerIdentity(kind: "byte_level_bpe", vocabularySHA256: SHA256.hex(files.vocabularyData),
                                           mergesSHA256: SHA256.hex(files.mergesData), addedTokens: addedTokens)
