@@ -28,13 +28,20 @@ public final class Seq2SeqStepSource: NextTokenSource {
     private var history: [[Int32]]
 
     /// Encodes `inputs` (their decoder ids are not used) in eval mode unless `context` says otherwise.
-    public init(model: Seq2SeqLM, inputs: Seq2SeqInputs, cached: Bool = true,
+    public convenience init(model: Seq2SeqLM, inputs: Seq2SeqInputs, cached: Bool = true,
+                            context: ForwardContext = ForwardContext(training: false)) {
+        self.init(model: model, memory: withNoGrad { model.encode(inputs, context: context) }, memoryMask: inputs.attentionMask,
+                  cached: cached, context: context)
+    }
+
+    /// Decodes over an already encoded `memory` (B, S, C) whose padding is `memoryMask` (B, S).
+    public init(model: Seq2SeqLM, memory: Tensor, memoryMask: IndexTensor, cached: Bool = true,
                 context: ForwardContext = ForwardContext(training: false)) {
         self.model = model
         self.context = context
-        memory = withNoGrad { model.encode(inputs, context: context) }                     // (B, S, C)
-        memoryMask = inputs.attentionMask
-        rowCount = inputs.inputIds.shape[0]
+        self.memory = memory
+        self.memoryMask = memoryMask
+        rowCount = memory.shape[0]
         history = Array(repeating: [], count: rowCount)
         incremental = cached ? IncrementalDecoder(model: model, memory: memory, memoryMask: memoryMask) : nil
     }

@@ -57,6 +57,16 @@ final class TrainingPipelineTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.err)
             try assertLearned(run)
         }
+        // The paper's automatic evaluation of the trained PAL model on test examples.
+        let evaluated = try cli.run(["eval", folder("pal") + "/best.h5", "--pesconv", pesconv, "--limit", "24", "--output", folder("pal-test")])
+        XCTAssertEqual(evaluated.status, 0, evaluated.err)
+        XCTAssertTrue(evaluated.out.contains("ACC    PPL    B-2"), evaluated.out)
+        let metrics = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder("pal-test") + "/metrics.json"))) as? [String: Any])
+        for key in ["ACC", "PPL", "B-2", "B-4", "D-1", "D-2", "E-1", "E-2", "R-L"] { XCTAssertNotNil(metrics[key] as? Double, key) }
+        XCTAssertEqual(metrics["examples"] as? Int, 24)
+        let generations = try String(contentsOfFile: folder("pal-test") + "/generations.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(generations.count, 24)
+
         let again = try cli.run(["pal", "--max-steps", "40", "--output", folder("pal")])
         XCTAssertNotEqual(again.status, 0, "an existing run is never overwritten")
         XCTAssertTrue(again.err.contains("already holds a run: continue it with --resume"), again.err)

@@ -1,0 +1,60 @@
+// Strategy-based controllable generation (PAL-SPEC §6, eq. 6): at every step the logits are
+// (1 + α)·logits(r | d, p) − α·logits(r | d), the second from the same model reading the dialogue
+// alone (its own memory and KV cache). α follows each row's strategy, i.e. its first generated
+// token; the first step itself uses `firstStepAlpha` (0 in the paper; the reference uses 0.075).
+import NN
+import TensorCore
+
+public final class StrategyControlledSource: NextTokenSource {
+    /// Table 2 of the paper, in strategy-head order (Question … Others).
+    public static let paperAlphas: [Float] = [0, 0.75, 0, 0, 0.75, 0.75, 0.75, 0.375]
+
+    private let withPersona: Seq2SeqStepSource
+    private let withoutPersona: Seq2SeqStepSource?
+    private let strategyTokens: [Int32]
+    private let alphaByStrategy: [Float]
+    private let firstStepAlpha: Float
+    private var alphas: [Float]
+    private var steps = 0
+
+    /// A PAL model over `inputs` (with persona). `strategyTokens[i]` is the id of strategy i and
+    /// `alphas[i]` its α. With every α (and `firstStepAlpha`) zero the second branch is never run.
+    public init(model: Seq2SeqLM, inputs: Seq2SeqInputs, strategyTokens: [Int32], alphas: [Float] = paperAlphas,
+                firstStepAlpha: Float = 0, context: ForwardContext = ForwardContext(training: false)) {
+        precondition(strategyTokens.count == alphas.count, "one α per strategy token")
+        withPersona = Seq2SeqStepSource(model: model, inputs: inputs, context: context)
+        let needsContrast = firstStepAlpha != 0 || alphas.contains { $0 != 0 }
+        withoutPersona = needsContrast
+            ? Seq2SeqStepSource(model: model, memory: withNoGrad { model.model.encoder(inputs.inputIds, mask: inputs.attentionMask, context: context) },
+                                memoryMask: inputs.attentionMask, context: context)
+            : nil
+        self.strategyTokens = strategyTokens
+        alphaByStrategy = alphas
+        self.firstStepAlpha = firstStepAlpha
+        self.alphas = Array(repeating: firstStepAlpha, count: inputs.inputIds.shape[0])
+    }
+
+    public func next(_ ids: IndexTensor) -> Tensor {
+        if steps == 1 {
+            // The ids fed at the second step are the strategies each row chose (or was given).
+            alphas = ids.values.map { id in strategyTokens.firstIndex(of: id).map { alphaByStrategy[$0] } ?? 0 }
+        }
+        steps += 1
+        let persona = withPersona.next(ids)                                                 // (R, V)
+        guard let withoutPersona else { return persona }
+        let plain = withoutPersona.next(ids)                                                // (R, V)
+        let v = persona.shape[1]
+        let mixed = Tensor(uninitializedShape: persona.shape)
+        for r in 0..<persona.shape[0] {
+            let a = alphas[r], p = persona.data + r * v, q = plain.data + r * v, m = mixed.data + r * v
+            for j in 0..<v { m[j] = (1 + a) * p[j] - a * q[j] }
+        }
+        return mixed
+    }
+
+    public func selectRows(_ rows: [Int]) {
+        withPersona.selectRows(rows)
+        withoutPersona?.selectRows(rows)
+        alphas = rows.map { alphas[$0] }
+    }
+}
