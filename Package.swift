@@ -34,7 +34,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Training"],
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Training", "TextData"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "TensorTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TextData"], resources: [.copy("Fixtures")]),

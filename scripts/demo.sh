@@ -24,6 +24,7 @@ stage "extractor" "$PALTRAIN" extractor --recipe recipes/extractor-small.yaml --
 stage "annotate" "$PALTRAIN" annotate --extractor "$OUT/extractor/best.h5" -o "$OUT/pesconv.json" --max-length 48
 stage "pal" "$PALTRAIN" pal --recipe recipes/pal-small.yaml --output "$OUT/pal" --set "data.pesconv=$OUT/pesconv.json"
 stage "joint" "$PALTRAIN" pal --recipe recipes/pal-small.yaml --variant joint --output "$OUT/joint" --set "data.pesconv=$OUT/pesconv.json"
+scripts/fetch-models.sh || printf 'no sentence encoder installed: Cos-Sim will be n/a\n'
 stage "eval pal" "$PALTRAIN" eval "$OUT/pal/best.h5" --pesconv "$OUT/pesconv.json" --output "$OUT/pal/test"
 stage "eval joint" "$PALTRAIN" eval "$OUT/joint/best.h5" --pesconv "$OUT/pesconv.json" --output "$OUT/joint/test"
 
@@ -34,10 +35,10 @@ for i in "${!names[@]}"; do printf '%-12s %8d\n' "${names[$i]}" "${seconds[$i]}"
 printf '\nbest validation loss: extractor %s, PAL %s, Blenderbot-Joint %s\n' \
   "$(value "$OUT/extractor/metrics.json" best_valid_loss)" "$(value "$OUT/pal/metrics.json" best_valid_loss)" \
   "$(value "$OUT/joint/metrics.json" best_valid_loss)"
-printf '\ntest set (small recipe; Cos-Sim needs a sentence encoder):\n%-18s' model
-for c in ACC PPL B-2 B-4 D-1 D-2 E-1 E-2 R-L; do printf '%8s' "$c"; done; printf '\n'
+printf '\ntest set (small recipes):\n%-18s' model
+for c in ACC PPL B-2 B-4 D-1 D-2 E-1 E-2 R-L Cos-Sim; do printf '%8s' "$c"; done; printf '\n'
 for m in pal joint; do
   printf '%-18s' "$([ $m = pal ] && echo PAL || echo Blenderbot-Joint)"
-  for c in ACC PPL B-2 B-4 D-1 D-2 E-1 E-2 R-L; do printf '%8.2f' "$(value "$OUT/$m/test/metrics.json" "$c")"; done; printf '\n'
+  for c in ACC PPL B-2 B-4 D-1 D-2 E-1 E-2 R-L Cos-Sim; do printf '%8.3g' "$(value "$OUT/$m/test/metrics.json" "$c")"; done; printf '\n'
 done
 printf '\noutputs: %s/{extractor,pal,joint}/ (config.yaml, log.jsonl, best.h5, last.h5, metrics.json, loss.svg, test/), %s/pesconv.json\n' "$OUT" "$OUT"

@@ -1,9 +1,10 @@
 // `paltrain eval <ckpt>`: the paper's automatic evaluation (PAL-SPEC §6-8) on a split — strategy
 // accuracy (and top-3), perplexity, then responses generated with the paper's sampling settings
-// and strategy-based control, scored with BLEU-2/4, Distinct-1/2, EAD-1/2 and ROUGE-L — as a
-// Table 3 row, with every generation written out.
+// and strategy-based control, scored with BLEU-2/4, Distinct-1/2, EAD-1/2, ROUGE-L and Cos-Sim
+// (with a sentence encoder installed) — as a Table 3 row, with every generation written out.
 import ArgumentParser
 import Evaluation
+import Checkpoint
 import Foundation
 import Models
 import NN
@@ -56,6 +57,9 @@ struct Eval: ParsableCommand {
 
     @Option(help: "A folder to write metrics.json and generations.jsonl into.")
     var output: String?
+
+    @Option(help: "Sentence encoder for Cos-Sim (a HuggingFace BERT folder; `make models` installs all-MiniLM-L6-v2 here).")
+    var sentenceEncoder = "models/all-MiniLM-L6-v2"
 
     func run() throws {
         let start = Date()
@@ -124,7 +128,7 @@ struct Eval: ParsableCommand {
         let generation = GenerationConfig.palResponse(banned: banned, seed: seed)
         let nltk = try NLTKTokenizer(nltkData: dataURL.appendingPathComponent("nltk_data"))
         var metrics = ResponseMetrics(tokenizer: nltk)
-        var generated: [[String: Any]] = [], generatedCorrect = 0
+        var generated: [[String: Any]] = [], generatedCorrect = 0, responses: [String] = []
         for indices in Batcher.sequential(count: encoded.count, batchSize: batchSize) {
             let inputs = Seq2SeqInputs(Batcher.collate(encoded, indices: indices, padId: tokenizer.padId))
             let source: NextTokenSource = variant == .pal
@@ -139,22 +143,25 @@ struct Eval: ParsableCommand {
                 if strategy == encoded[i].strategy!.index { generatedCorrect += 1 }
                 let response = tokenizer.decode(Array(ids.dropFirst()).filter { $0 != tokenizer.eosId }, skipSpecialTokens: true)
                 metrics.add(hypothesis: response, reference: examples[i].response)
+                responses.append(response)
                 generated.append(["conversation": examples[i].conversation, "turn": examples[i].turn,
                                   "strategy": strategy.map { Strategy.allCases[$0].rawValue } ?? "", "gold_strategy": examples[i].strategy.rawValue,
                                   "response": response, "reference": examples[i].response])
             }
         }
         let report = metrics.report(vocabularySize: tokenizer.vocabularySize)
+        let cosine = try personaSimilarity(responses: responses, personas: examples.map(\.persona))
         let n = Double(max(encoded.count, 1))
         let row: [String: Any] = [
             "ACC": 100 * Double(correct) / n, "top3_ACC": 100 * Double(top3) / n, "generation_ACC": 100 * Double(generatedCorrect) / n,
             "PPL": Foundation.exp(nll / Double(max(tokens, 1))), "B-1": report.bleu[0], "B-2": report.bleu[1], "B-3": report.bleu[2], "B-4": report.bleu[3],
             "D-1": report.distinct[0], "D-2": report.distinct[1], "E-1": report.ead[0], "E-2": report.ead[1], "R-L": report.rougeL,
-            "examples": encoded.count, "alpha": alpha, "seed": seed, "ppl_tokens": pplTokens == 0 ? "full" : "\(pplTokens)",
+            "Cos-Sim": cosine.map { $0 as Any } ?? NSNull(), "examples": encoded.count, "alpha": alpha, "seed": seed, "ppl_tokens": pplTokens == 0 ? "full" : "\(pplTokens)",
         ]
         let columns = ["ACC", "PPL", "B-2", "B-4", "D-1", "D-2", "E-1", "E-2", "R-L"]
         print(columns.map { $0.padding(toLength: 7, withPad: " ", startingAt: 0) }.joined() + "Cos-Sim")
-        print(columns.map { String(format: "%-7.2f", row[$0] as! Double) }.joined() + "n/a (no sentence encoder yet)")
+        print(columns.map { String(format: "%-7.2f", row[$0] as! Double) }.joined()
+              + (cosine.map { String(format: "%.3f", $0) } ?? "n/a (no sentence encoder: make models)"))
         print(String(format: "top-3 ACC %.2f; ACC of the generated strategies %.2f; %d examples in %.0f s", row["top3_ACC"] as! Double,
                      row["generation_ACC"] as! Double, encoded.count, Date().timeIntervalSince(start)))
         if let output {
@@ -165,5 +172,20 @@ struct Eval: ParsableCommand {
             try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("generations.jsonl"), atomically: true, encoding: .utf8)
             print("wrote \(output)/metrics.json and generations.jsonl")
         }
+    }
+
+    /// Mean cosine similarity between each response and its persona under the sentence encoder
+    /// (mean pooling, as all-MiniLM-L6-v2; PAL's SimCSE uses the pooler), over examples that have a
+    /// persona; nil when no encoder is installed.
+    private func personaSimilarity(responses: [String], personas: [String]) throws -> Double? {
+        let folder = URL(fileURLWithPath: sentenceEncoder)
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path) else { return nil }
+        let (encoder, _) = try BertModel.load(folder: folder) { try SafeTensorsFile.read(from: $0).tensorsByName }
+        let words = try WordPieceTokenizer(directory: folder)
+        let pairs = zip(responses, personas.map { DialogueExamples.personaSentences($0).joined(separator: " ") }).filter { !$0.1.isEmpty }
+        guard !pairs.isEmpty else { return nil }
+        let a = encoder.embed(pairs.map { words.encodeWithSpecialTokens($0.0, maxLength: 256) })
+        let b = encoder.embed(pairs.map { words.encodeWithSpecialTokens($0.1, maxLength: 256) })
+        return zip(a, b).map { Double(BertModel.cosineSimilarity($0, $1)) }.reduce(0, +) / Double(pairs.count)
     }
 }

@@ -1,0 +1,108 @@
+// BertConfig: a BERT encoder's shape, decoded from (and encoded to) HuggingFace `config.json` with
+// HF's key names (BertConfig). Keys a file leaves out take BertConfig's defaults (bert-base-uncased);
+// what this encoder does not implement (another activation, relative positions) is refused by name.
+import Foundation
+
+public struct BertConfig: Codable, Equatable, Sendable {
+    public var vocabSize: Int
+    public var hiddenSize: Int
+    public var numHiddenLayers: Int
+    public var numAttentionHeads: Int
+    public var intermediateSize: Int
+    public var hiddenAct: String
+    public var hiddenDropoutProb: Float
+    public var attentionProbsDropoutProb: Float
+    public var maxPositionEmbeddings: Int
+    public var typeVocabSize: Int
+    public var initializerRange: Float
+    public var layerNormEps: Float
+    public var padTokenId: Int
+    public var positionEmbeddingType: String
+
+    enum CodingKeys: String, CodingKey {
+        case vocabSize = "vocab_size", hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers"
+        case numAttentionHeads = "num_attention_heads", intermediateSize = "intermediate_size", hiddenAct = "hidden_act"
+        case hiddenDropoutProb = "hidden_dropout_prob", attentionProbsDropoutProb = "attention_probs_dropout_prob"
+        case maxPositionEmbeddings = "max_position_embeddings", typeVocabSize = "type_vocab_size"
+        case initializerRange = "initializer_range", layerNormEps = "layer_norm_eps", padTokenId = "pad_token_id"
+        case positionEmbeddingType = "position_embedding_type", modelType = "model_type", isDecoder = "is_decoder"
+    }
+
+    public init(vocabSize: Int = 30522, hiddenSize: Int = 768, numHiddenLayers: Int = 12, numAttentionHeads: Int = 12,
+                intermediateSize: Int = 3072, hiddenDropoutProb: Float = 0.1, attentionProbsDropoutProb: Float = 0.1,
+                maxPositionEmbeddings: Int = 512, typeVocabSize: Int = 2, initializerRange: Float = 0.02,
+                layerNormEps: Float = 1e-12, padTokenId: Int = 0) {
+        self.vocabSize = vocabSize
+        self.hiddenSize = hiddenSize
+        self.numHiddenLayers = numHiddenLayers
+        self.numAttentionHeads = numAttentionHeads
+        self.intermediateSize = intermediateSize
+        self.hiddenAct = "gelu"
+        self.hiddenDropoutProb = hiddenDropoutProb
+        self.attentionProbsDropoutProb = attentionProbsDropoutProb
+        self.maxPositionEmbeddings = maxPositionEmbeddings
+        self.typeVocabSize = typeVocabSize
+        self.initializerRange = initializerRange
+        self.layerNormEps = layerNormEps
+        self.padTokenId = padTokenId
+        self.positionEmbeddingType = "absolute"
+    }
+
+    /// `sentence-transformers/all-MiniLM-L6-v2`: 6 layers of width 384, 12 heads.
+    public static let allMiniLML6v2 = BertConfig(hiddenSize: 384, numHiddenLayers: 6, intermediateSize: 1536)
+
+    /// Decodes a `config.json`.
+    public static func decode(json: Data) throws -> BertConfig { try JSONDecoder().decode(BertConfig.self, from: json) }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
+        vocabSize = try value(.vocabSize, 30522)
+        hiddenSize = try value(.hiddenSize, 768)
+        numHiddenLayers = try value(.numHiddenLayers, 12)
+        numAttentionHeads = try value(.numAttentionHeads, 12)
+        intermediateSize = try value(.intermediateSize, 3072)
+        hiddenAct = try value(.hiddenAct, "gelu")
+        hiddenDropoutProb = try value(.hiddenDropoutProb, 0.1)
+        attentionProbsDropoutProb = try value(.attentionProbsDropoutProb, 0.1)
+        maxPositionEmbeddings = try value(.maxPositionEmbeddings, 512)
+        typeVocabSize = try value(.typeVocabSize, 2)
+        initializerRange = try value(.initializerRange, 0.02)
+        layerNormEps = try value(.layerNormEps, 1e-12)
+        padTokenId = try value(.padTokenId, 0)
+        positionEmbeddingType = try value(.positionEmbeddingType, "absolute")
+        var problems: [String] = []
+        let modelType = try value(.modelType, "bert")
+        if modelType != "bert" { problems.append("model_type \"\(modelType)\" (this is BERT's encoder)") }
+        if hiddenAct != "gelu" { problems.append("hidden_act \"\(hiddenAct)\" (only \"gelu\", the exact erf form, is implemented)") }
+        if positionEmbeddingType != "absolute" {
+            problems.append("position_embedding_type \"\(positionEmbeddingType)\" (only \"absolute\" is implemented)")
+        }
+        if try value(.isDecoder, false) { problems.append("is_decoder true (only the bidirectional encoder is implemented)") }
+        if numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0 {
+            problems.append("hidden_size \(hiddenSize) not divisible by num_attention_heads \(numAttentionHeads)")
+        }
+        if !problems.isEmpty {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unsupported BERT config: " + problems.joined(separator: "; ")))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode("bert", forKey: .modelType)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(numHiddenLayers, forKey: .numHiddenLayers)
+        try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
+        try c.encode(intermediateSize, forKey: .intermediateSize)
+        try c.encode(hiddenAct, forKey: .hiddenAct)
+        try c.encode(hiddenDropoutProb, forKey: .hiddenDropoutProb)
+        try c.encode(attentionProbsDropoutProb, forKey: .attentionProbsDropoutProb)
+        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
+        try c.encode(typeVocabSize, forKey: .typeVocabSize)
+        try c.encode(initializerRange, forKey: .initializerRange)
+        try c.encode(layerNormEps, forKey: .layerNormEps)
+        try c.encode(padTokenId, forKey: .padTokenId)
+        try c.encode(positionEmbeddingType, forKey: .positionEmbeddingType)
+    }
+}
