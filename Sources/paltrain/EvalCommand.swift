@@ -14,7 +14,7 @@ import Training
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate a PAL, Joint or Hard Prompt checkpoint on the test (or valid) split: ACC, PPL, BLEU, Distinct, EAD, ROUGE-L.")
+        abstract: "Evaluate a PAL, Joint or Hard Prompt checkpoint on the test (or valid) split: ACC, PPL, BLEU, Distinct, EAD, ROUGE-L, Cos-Sim.")
 
     @Argument(help: "The checkpoint (e.g. runs/pal-small/best.h5).")
     var checkpoint: String
