@@ -94,42 +94,14 @@ struct Score: ParsableCommand {
         guard let response = object["response"] as? String, !response.isEmpty else {
             throw DataError(file: "stdin", line: line, field: "response", "expected a non-empty string")
         }
-        let utterances = try contextTurns(object["context"], line: line)
+        let request = try DialogueRequest(object, line: line)
         if format == "extractor" {
-            let pair = ExtractorPair(source: utterances.map(\.text).joined(separator: ExtractorPairs.utteranceSeparator),
+            let pair = ExtractorPair(source: request.turns.map(\.text).joined(separator: ExtractorPairs.utteranceSeparator),
                                      target: response, dialogue: line - 1, speaker: .first)
             return ExampleEncoder.encode(pair, tokenizer: tokenizer, maxLength: maxInputLength)
         }
-        guard let label = object["strategy"] as? String, let strategy = Strategy(label: label) else {
-            throw DataError(file: "stdin", line: line, field: "strategy", "expected one of \(Strategy.labelList)")
-        }
-        let conversation = Conversation(emotionType: "", problemType: "", situation: "",
-                                        turns: utterances + [Turn(speaker: .supporter, text: normalizeWhitespace(response), strategy: strategy)])
-        var example = try DialogueExamples.make(from: [conversation], file: "stdin", persona: .seekerUtterances).examples.last!
-        let persona = (object["persona"] as? [String] ?? []).map(normalizeWhitespace).filter { !$0.isEmpty }
-        example.persona = persona.isEmpty ? PALTokens.noPersona
-            : PALTokens.persona + " " + persona.joined(separator: " \(PALTokens.persona) ") + " " + PALTokens.noPersona
-        let variant = ModelVariant(rawValue: format) ?? .joint
-        return try ExampleEncoder.encode(example, variant: variant, tokenizer: tokenizer,
-                                         limits: EncodingLimits(maxInputLength: maxInputLength, maxDecoderLength: 100_000))
-    }
-
-    /// Context utterances: strings (alternating, the last one the seeker's) or
-    /// {"speaker": "seeker"|"supporter", "text", "strategy"?} objects.
-    private func contextTurns(_ raw: Any?, line: Int) throws -> [Turn] {
-        guard let items = raw as? [Any], !items.isEmpty else {
-            throw DataError(file: "stdin", line: line, field: "context", "expected a non-empty array of utterances")
-        }
-        return try items.enumerated().map { i, item in
-            if let text = item as? String {
-                return Turn(speaker: (items.count - 1 - i) % 2 == 0 ? .seeker : .supporter, text: normalizeWhitespace(text))
-            }
-            guard let o = item as? [String: Any], let text = o["text"] as? String,
-                  let speaker = (o["speaker"] as? String).flatMap(Speaker.init(rawValue:)) else {
-                throw DataError(file: "stdin", line: line, field: "context[\(i)]",
-                                "expected a string or {\"speaker\": \"seeker\"|\"supporter\", \"text\": …, \"strategy\": …}")
-            }
-            return Turn(speaker: speaker, text: normalizeWhitespace(text), strategy: (o["strategy"] as? String).flatMap(Strategy.init(label:)))
-        }
+        let strategy = try DialogueRequest.strategy(object, line: line, required: true)!
+        return try ExampleEncoder.encode(request.example(response: response, strategy: strategy), variant: ModelVariant(rawValue: format) ?? .joint,
+                                         tokenizer: tokenizer, limits: EncodingLimits(maxInputLength: maxInputLength, maxDecoderLength: 100_000))
     }
 }

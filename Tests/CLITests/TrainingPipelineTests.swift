@@ -67,6 +67,21 @@ final class TrainingPipelineTests: XCTestCase {
         let generations = try String(contentsOfFile: folder("pal-test") + "/generations.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(generations.count, 24)
 
+        // Replies: the predicted strategy, or the given one, then a response.
+        let input = #"{"context": ["I lost my job and feel hopeless."], "persona": ["i lost my job."]}"# + "\n"
+            + #"{"context": ["I feel lonely.", "Why?", "My friends moved away."], "strategy": "Self-disclosure"}"# + "\n"
+        let replies = try cli.run(["generate", folder("pal") + "/best.h5", "--seed", "3"], input: input)
+        XCTAssertEqual(replies.status, 0, replies.err)
+        let lines = replies.out.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertTrue(Strategy.allCases.map(\.rawValue).contains(lines[0]?["strategy"] as? String ?? ""), replies.out)
+        XCTAssertEqual(lines[1]?["strategy"] as? String, "Self-disclosure", "a given strategy is used")
+        XCTAssertEqual((lines[0]?["strategy_distribution"] as? [String: Double])?.count, 8)
+        let sameSeed = try cli.run(["generate", folder("pal") + "/best.h5", "--seed", "3"], input: input)
+        XCTAssertEqual(sameSeed.out, replies.out, "sampling is reproducible for a seed")
+        let bad = try cli.run(["generate", folder("pal") + "/best.h5"], input: #"{"context": ["hi"], "strategy": "Advice"}"# + "\n")
+        XCTAssertTrue(bad.err.contains("stdin:1: strategy: expected one of"), bad.err)
+
         let again = try cli.run(["pal", "--max-steps", "40", "--output", folder("pal")])
         XCTAssertNotEqual(again.status, 0, "an existing run is never overwritten")
         XCTAssertTrue(again.err.contains("already holds a run: continue it with --resume"), again.err)

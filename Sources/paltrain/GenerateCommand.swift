@@ -1,0 +1,77 @@
+// `paltrain generate <ckpt>`: a supporter reply for each dialogue context read as a JSON line —
+// the strategy predicted at the first decoder step (or the one given), then the response, sampled
+// with the paper's settings and strategy-based control (or greedy).
+import ArgumentParser
+import Foundation
+import Models
+import NN
+import TensorCore
+import TextData
+import Training
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reply to dialogue contexts read as JSON lines on stdin: {\"context\": [...], \"persona\": [...], \"strategy\"?: \"...\"}.")
+
+    @Argument(help: "A PAL, Joint or Hard Prompt checkpoint.")
+    var checkpoint: String
+
+    @Option(help: "Strategy-based control: `paper` (Table 2), `none`, or one α for every strategy.")
+    var alpha = "paper"
+
+    @Flag(help: "Greedy decoding instead of the paper's sampling (top-k 10, top-p 0.9, temperature 0.5).")
+    var greedy = false
+
+    @Option(help: "Sampling seed.")
+    var seed: UInt64 = 13
+
+    @Option(help: "The tokenizer folder, when it is no longer where the checkpoint was made.")
+    var tokenizer: String?
+
+    @Option(help: "The data folder that `make data` fills.")
+    var data = "data"
+
+    func run() throws {
+        let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: checkpoint))
+        guard let reference = TokenizerReference.decode(contents.tokenizer) else { throw ValidationError("\(checkpoint) names no tokenizer") }
+        let tok = try TokenizerLoader.load(reference, data: URL(fileURLWithPath: data), override: tokenizer)
+        let format = model.config.inputFormat ?? (model.config.personaCoAttention ? "pal" : "joint")
+        guard let variant = ModelVariant(rawValue: format) else { throw ValidationError("\(checkpoint) is a \(format) model, not a dialogue model") }
+        let strategyIds = try Strategy.allCases.map { s -> Int32 in
+            guard let id = tok.id(of: s.token) else { throw ValidationError("the tokenizer has no \(s.token) token") }
+            return id
+        }
+        let alphas: [Float] = alpha == "paper" ? StrategyControlledSource.paperAlphas
+            : Array(repeating: alpha == "none" ? 0 : (Float(alpha) ?? 0), count: strategyIds.count)
+        var config = GenerationConfig.palResponse(banned: PALTokens.added.compactMap { tok.id(of: $0) }, seed: seed)
+        if greedy { config.doSample = false }
+        var lineNumber = 0
+        while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw DataError(file: "stdin", line: lineNumber, "expected one JSON object per line")
+            }
+            let request = try DialogueRequest(object, line: lineNumber)
+            let gold = try DialogueRequest.strategy(object, line: lineNumber, required: false)
+            let example = try ExampleEncoder.encode(request.example(response: ".", strategy: gold ?? .others), variant: variant, tokenizer: tok)
+            let inputs = Seq2SeqInputs(Batcher.collate([example], indices: [0], padId: tok.padId))
+            let source: NextTokenSource = variant == .pal
+                ? StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategyIds, alphas: alphas)
+                : Seq2SeqStepSource(model: model, inputs: inputs)
+            let prefix: DecoderPrefix = gold.map { .forcedFirst([strategyIds[$0.index]]) } ?? .argmaxFirst(among: strategyIds)
+            let out = Generator.generate(source: source, batchSize: 1, config: ResolvedGenerationConfig(config, model: model.config),
+                                         options: GenerationOptions(prefix: prefix))
+            let ids = out.sequences[0]
+            let strategy = ids.first.flatMap { strategyIds.firstIndex(of: $0) }.map { Strategy.allCases[$0].rawValue } ?? ""
+            let first = strategyIds.map { Double(out.firstStepLogits.data[Int($0)]) }
+            let top = first.max() ?? 0, weights = first.map { Foundation.exp($0 - top) }, total = weights.reduce(0, +)
+            let result: [String: Any] = [
+                "strategy": strategy,
+                "response": tok.decode(Array(ids.dropFirst()).filter { $0 != tok.eosId }, skipSpecialTokens: true),
+                "strategy_distribution": Dictionary(uniqueKeysWithValues: zip(Strategy.allCases.map(\.rawValue), weights.map { $0 / total })),
+            ]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+        }
+    }
+}
