@@ -64,26 +64,12 @@ struct Eval: ParsableCommand {
     func run() throws {
         let start = Date()
         let dataURL = URL(fileURLWithPath: data)
-        let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: checkpoint))
-        guard let reference = TokenizerReference.decode(contents.tokenizer) else { throw ValidationError("\(checkpoint) names no tokenizer") }
-        let tokenizer = try TokenizerLoader.load(reference, data: dataURL)
-        let format = model.config.inputFormat ?? (model.config.personaCoAttention ? "pal" : "joint")
-        guard let variant = ModelVariant(rawValue: format) else { throw ValidationError("\(checkpoint) is a \(format) model, not a dialogue model") }
+        let loaded = try DialogueModel(checkpoint: checkpoint, data: dataURL)
+        let (model, tokenizer, variant, strategyIds) = (loaded.model, loaded.tokenizer, loaded.variant, loaded.strategyIds)
         guard let rule = ExampleTurns(rawValue: turns), split == "test" || split == "valid" else {
             throw ValidationError("--split is test or valid; --turns is every-supporter-turn or after-seeker-turn")
         }
-        let strategyIds = try Strategy.allCases.map { s -> Int32 in
-            guard let id = tokenizer.id(of: s.token) else { throw ValidationError("the tokenizer has no \(s.token) token") }
-            return id
-        }
-        let alphas: [Float]
-        switch alpha {
-        case "paper": alphas = StrategyControlledSource.paperAlphas
-        case "none": alphas = Array(repeating: 0, count: 8)
-        default:
-            guard let a = Float(alpha) else { throw ValidationError("--alpha is paper, none or a number") }
-            alphas = Array(repeating: a, count: 8)
-        }
+        let alphas = try DialogueModel.alphas(alpha)
 
         // Examples of the split, built exactly as for training.
         var corpus = try ESConvCorpus.load(data: dataURL)
@@ -97,7 +83,7 @@ struct Eval: ParsableCommand {
         let limits = EncodingLimits(maxInputLength: min(512, model.config.maxPositionEmbeddings),
                                     maxDecoderLength: min(50, model.config.maxPositionEmbeddings - 1))
         let encoded = try examples.map { try ExampleEncoder.encode($0, variant: variant, tokenizer: tokenizer, limits: limits) }
-        print("evaluating \(checkpoint) (\(format)) on \(encoded.count) \(split) examples")
+        print("evaluating \(checkpoint) (\(variant.rawValue)) on \(encoded.count) \(split) examples")
 
         // Teacher-forced: perplexity and the strategy ranking at the first decoder step.
         let context = ForwardContext(training: false)
@@ -124,16 +110,13 @@ struct Eval: ParsableCommand {
         }
 
         // Generation with the paper's sampling settings and strategy-based control.
-        let banned = PALTokens.added.compactMap { tokenizer.id(of: $0) }
-        let generation = GenerationConfig.palResponse(banned: banned, seed: seed)
+        let generation = loaded.samplingConfig(seed: seed)
         let nltk = try NLTKTokenizer(nltkData: dataURL.appendingPathComponent("nltk_data"))
         var metrics = ResponseMetrics(tokenizer: nltk)
         var generated: [[String: Any]] = [], generatedCorrect = 0, responses: [String] = []
         for indices in Batcher.sequential(count: encoded.count, batchSize: batchSize) {
             let inputs = Seq2SeqInputs(Batcher.collate(encoded, indices: indices, padId: tokenizer.padId))
-            let source: NextTokenSource = variant == .pal
-                ? StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategyIds, alphas: alphas, firstStepAlpha: strategyStepAlpha)
-                : Seq2SeqStepSource(model: model, inputs: inputs)
+            let source = loaded.source(inputs, alphas: alphas, strategyStepAlpha: strategyStepAlpha)
             let prefix: DecoderPrefix = goldStrategy ? .forcedFirst(indices.map { encoded[$0].labels[0] }) : .argmaxFirst(among: strategyIds)
             let out = Generator.generate(source: source, batchSize: indices.count, config: ResolvedGenerationConfig(generation, model: model.config),
                                          options: GenerationOptions(prefix: prefix))

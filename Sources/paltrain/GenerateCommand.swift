@@ -32,18 +32,10 @@ struct Generate: ParsableCommand {
     var data = "data"
 
     func run() throws {
-        let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: checkpoint))
-        guard let reference = TokenizerReference.decode(contents.tokenizer) else { throw ValidationError("\(checkpoint) names no tokenizer") }
-        let tok = try TokenizerLoader.load(reference, data: URL(fileURLWithPath: data), override: tokenizer)
-        let format = model.config.inputFormat ?? (model.config.personaCoAttention ? "pal" : "joint")
-        guard let variant = ModelVariant(rawValue: format) else { throw ValidationError("\(checkpoint) is a \(format) model, not a dialogue model") }
-        let strategyIds = try Strategy.allCases.map { s -> Int32 in
-            guard let id = tok.id(of: s.token) else { throw ValidationError("the tokenizer has no \(s.token) token") }
-            return id
-        }
-        let alphas: [Float] = alpha == "paper" ? StrategyControlledSource.paperAlphas
-            : Array(repeating: alpha == "none" ? 0 : (Float(alpha) ?? 0), count: strategyIds.count)
-        var config = GenerationConfig.palResponse(banned: PALTokens.added.compactMap { tok.id(of: $0) }, seed: seed)
+        let loaded = try DialogueModel(checkpoint: checkpoint, data: URL(fileURLWithPath: data), tokenizerOverride: tokenizer)
+        let (model, tok, strategyIds) = (loaded.model, loaded.tokenizer, loaded.strategyIds)
+        let alphas = try DialogueModel.alphas(alpha)
+        var config = loaded.samplingConfig(seed: seed)
         if greedy { config.doSample = false }
         var lineNumber = 0
         while let line = readLine(strippingNewline: true) {
@@ -54,11 +46,9 @@ struct Generate: ParsableCommand {
             }
             let request = try DialogueRequest(object, line: lineNumber)
             let gold = try DialogueRequest.strategy(object, line: lineNumber, required: false)
-            let example = try ExampleEncoder.encode(request.example(response: ".", strategy: gold ?? .others), variant: variant, tokenizer: tok)
+            let example = try ExampleEncoder.encode(request.example(response: ".", strategy: gold ?? .others), variant: loaded.variant, tokenizer: tok)
             let inputs = Seq2SeqInputs(Batcher.collate([example], indices: [0], padId: tok.padId))
-            let source: NextTokenSource = variant == .pal
-                ? StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategyIds, alphas: alphas)
-                : Seq2SeqStepSource(model: model, inputs: inputs)
+            let source = loaded.source(inputs, alphas: alphas)
             let prefix: DecoderPrefix = gold.map { .forcedFirst([strategyIds[$0.index]]) } ?? .argmaxFirst(among: strategyIds)
             let out = Generator.generate(source: source, batchSize: 1, config: ResolvedGenerationConfig(config, model: model.config),
                                          options: GenerationOptions(prefix: prefix))
