@@ -52,14 +52,30 @@ public struct Annotator {
             if n > 0 { requests += (min(3, n)...n).map { (c, $0) } }
             ranges.append(first..<requests.count)
         }
-        let sources = requests.map { r -> EncodedExample in
-            let pair = ExtractorPair(source: ExtractorPairs.seekerSource(conversations[r.conversation], firstSeekerTurns: r.turns),
-                                     target: "", dialogue: r.conversation, speaker: .first)
-            return ExampleEncoder.encode(pair, tokenizer: tokenizer, maxLength: maxSourceLength)
+        let generated = personaSentences(requests.map { ExtractorPairs.seekerSource(conversations[$0.conversation], firstSeekerTurns: $0.turns) },
+                                         progress: progress)
+        var annotated = conversations
+        for (c, range) in ranges.enumerated() {
+            var accumulated: [String] = [], list: [String] = []
+            for i in range where requests[i].turns >= 3 {
+                for sentence in generated[i] where !accumulated.contains(sentence) { accumulated.append(sentence) }
+                list.append(Self.entry(accumulated))
+            }
+            annotated[c].persona = range.last.map { Self.entry(generated[$0]) } ?? PALTokens.noPersona
+            annotated[c].personaList = list
+        }
+        return annotated
+    }
+
+    /// The filtered persona sentences the extractor generates for each source text (seeker
+    /// utterances joined with " <sep> "), in order; `progress` gets (done, total) after each batch.
+    public func personaSentences(_ texts: [String], progress: (Int, Int) -> Void = { _, _ in }) -> [[String]] {
+        let sources = texts.enumerated().map { i, text -> EncodedExample in
+            ExampleEncoder.encode(ExtractorPair(source: text, target: "", dialogue: i, speaker: .first), tokenizer: tokenizer, maxLength: maxSourceLength)
         }
         // Longest first, in batches, so padding is small; results go back to request order.
         let order = sources.indices.sorted { sources[$0].inputIds.count > sources[$1].inputIds.count }
-        var generated = [[String]](repeating: [], count: requests.count)
+        var generated = [[String]](repeating: [], count: sources.count)
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let rows = Array(order[start..<min(start + batchSize, order.count)])
             let batch = Batcher.collate(sources, indices: rows, padId: tokenizer.padId)
@@ -72,16 +88,6 @@ public struct Annotator {
             }
             progress(min(start + batchSize, order.count), order.count)
         }
-        var annotated = conversations
-        for (c, range) in ranges.enumerated() {
-            var accumulated: [String] = [], list: [String] = []
-            for i in range where requests[i].turns >= 3 {
-                for sentence in generated[i] where !accumulated.contains(sentence) { accumulated.append(sentence) }
-                list.append(Self.entry(accumulated))
-            }
-            annotated[c].persona = range.last.map { Self.entry(generated[$0]) } ?? PALTokens.noPersona
-            annotated[c].personaList = list
-        }
-        return annotated
+        return generated
     }
 }

@@ -32,16 +32,9 @@ struct Annotate: ParsableCommand {
     func run() throws {
         let start = Date()
         let dataURL = URL(fileURLWithPath: data)
-        let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: extractor))
-        guard model.config.inputFormat == "extractor", let reference = TokenizerReference.decode(contents.tokenizer) else {
-            throw ValidationError("\(extractor) is not a persona extractor with a tokenizer (format \(model.config.inputFormat ?? "none"))")
-        }
-        let tokenizer = try TokenizerLoader.load(reference, data: dataURL)
+        let annotator = try Self.loadExtractor(extractor, data: dataURL, beams: beams, maxLength: maxLength)
         let corpus = try ESConvCorpus.load(data: dataURL)
         let conversations = limit > 0 ? Array(corpus.conversations.prefix(limit)) : corpus.conversations
-        var generation = GenerationConfig(maxLength: maxLength, numBeams: beams)
-        generation.earlyStopping = beams > 1 ? .true : .false
-        let annotator = Annotator(model: model, tokenizer: tokenizer, generation: generation)
         let annotated = annotator.annotate(conversations) { done, total in
             if done == total || done % (annotator.batchSize * 20) == 0 { print("  \(done)/\(total) extractor inputs") }
         }
@@ -57,5 +50,16 @@ struct Annotate: ParsableCommand {
         let agreement = PersonaAgreement.compare(ours: annotated, published: conversations, tokenizer: nltk)
         print("agreement with the published PESConv (valid and test conversations):")
         print(agreement.table())
+    }
+
+    /// The persona extractor at `checkpoint` with its tokenizer, decoding with `beams` beams (1 = greedy).
+    static func loadExtractor(_ checkpoint: String, data: URL, beams: Int, maxLength: Int) throws -> Annotator {
+        let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: checkpoint))
+        guard model.config.inputFormat == "extractor", let reference = TokenizerReference.decode(contents.tokenizer) else {
+            throw ValidationError("\(checkpoint) is not a persona extractor with a tokenizer (format \(model.config.inputFormat ?? "none"))")
+        }
+        var generation = GenerationConfig(maxLength: maxLength, numBeams: beams)
+        generation.earlyStopping = beams > 1 ? .true : .false
+        return Annotator(model: model, tokenizer: try TokenizerLoader.load(reference, data: data), generation: generation)
     }
 }

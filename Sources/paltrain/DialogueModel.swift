@@ -1,5 +1,7 @@
 // DialogueModel: a PAL, Joint or Hard Prompt checkpoint ready to reply — the model, its tokenizer,
-// its input variant, the strategy token ids, and the per-strategy α of strategy-based control.
+// its input variant, the strategy token ids, the per-strategy α of strategy-based control, and
+// `reply`, which `generate` and `chat` share: the strategy at the first decoder step (predicted or
+// given), then the response with every added token banned.
 import ArgumentParser
 import Foundation
 import Models
@@ -13,6 +15,14 @@ struct DialogueModel {
     let variant: ModelVariant
     /// Token id of each strategy, in strategy-head order.
     let strategyIds: [Int32]
+
+    /// One reply: the strategy it opens with, the response text, and the softmax over the 8
+    /// strategy tokens at the first decoder step.
+    struct Reply {
+        var strategy: Strategy?
+        var response: String
+        var strategyDistribution: [Double]
+    }
 
     /// Loads `checkpoint` and its tokenizer (from `tokenizerOverride` when given).
     init(checkpoint: String, data: URL, tokenizerOverride: String? = nil) throws {
@@ -41,6 +51,12 @@ struct DialogueModel {
         }
     }
 
+    /// Input lengths that fit the model's position table (the reference's 512 input and 50 target tokens at most).
+    var limits: EncodingLimits {
+        let positions = model.config.maxPositionEmbeddings
+        return EncodingLimits(maxInputLength: min(512, positions), maxDecoderLength: min(50, positions - 1), maxPersonaLength: min(512, positions))
+    }
+
     /// The decoding source for `inputs`: PAL's two-branch strategy-based control, or the plain model.
     func source(_ inputs: Seq2SeqInputs, alphas: [Float], strategyStepAlpha: Float = 0) -> NextTokenSource {
         variant == .pal
@@ -51,5 +67,21 @@ struct DialogueModel {
     /// The paper's response sampling (PAL-SPEC §6) with every added token banned.
     func samplingConfig(seed: UInt64) -> GenerationConfig {
         GenerationConfig.palResponse(banned: PALTokens.added.compactMap { tokenizer.id(of: $0) }, seed: seed)
+    }
+
+    /// The reply to `request`, opening with `strategy` when given, else with the predicted one.
+    func reply(to request: DialogueRequest, strategy given: Strategy?, alphas: [Float], config: GenerationConfig) throws -> Reply {
+        let example = try ExampleEncoder.encode(request.example(response: ".", strategy: given ?? .others), variant: variant,
+                                                tokenizer: tokenizer, limits: limits)
+        let inputs = Seq2SeqInputs(Batcher.collate([example], indices: [0], padId: tokenizer.padId))
+        let prefix: DecoderPrefix = given.map { .forcedFirst([strategyIds[$0.index]]) } ?? .argmaxFirst(among: strategyIds)
+        let out = Generator.generate(source: source(inputs, alphas: alphas), batchSize: 1, config: ResolvedGenerationConfig(config, model: model.config),
+                                     options: GenerationOptions(prefix: prefix))
+        let ids = out.sequences[0]
+        let first = strategyIds.map { Double(out.firstStepLogits.data[Int($0)]) }
+        let top = first.max() ?? 0, weights = first.map { Foundation.exp($0 - top) }, total = weights.reduce(0, +)
+        return Reply(strategy: ids.first.flatMap { strategyIds.firstIndex(of: $0) }.map { Strategy.allCases[$0] },
+                     response: tokenizer.decode(Array(ids.dropFirst()).filter { $0 != tokenizer.eosId }, skipSpecialTokens: true),
+                     strategyDistribution: weights.map { $0 / total })
     }
 }

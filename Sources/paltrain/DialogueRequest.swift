@@ -8,6 +8,11 @@ struct DialogueRequest {
     var turns: [Turn]
     var persona: [String]
 
+    init(turns: [Turn], persona: [String]) {
+        self.turns = turns
+        self.persona = persona
+    }
+
     init(_ object: [String: Any], line: Int) throws {
         guard let items = object["context"] as? [Any], !items.isEmpty else {
             throw DataError(file: "stdin", line: line, field: "context", "expected a non-empty array of utterances")

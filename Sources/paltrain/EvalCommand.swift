@@ -1,10 +1,10 @@
-// `paltrain eval <ckpt>`: the paper's automatic evaluation (PAL-SPEC §6-8) on a split — strategy
-// accuracy (and top-3), perplexity, then responses generated with the paper's sampling settings
-// and strategy-based control, scored with BLEU-2/4, Distinct-1/2, EAD-1/2, ROUGE-L and Cos-Sim
-// (with a sentence encoder installed) — as a Table 3 row, with every generation written out.
+// `paltrain eval <ckpt>...`: the paper's automatic evaluation (PAL-SPEC §6-8) on a split — strategy
+// accuracy (top-1…8), perplexity, then responses generated with the paper's sampling settings and
+// strategy-based control, scored with BLEU-1…4, Distinct-1/2, EAD-1/2, ROUGE-L and Cos-Sim (with a
+// sentence encoder installed) — as a Table 3 table with one row per checkpoint and α, the mean ± the
+// standard deviation over seeds, and every generation written out.
 import ArgumentParser
 import Evaluation
-import Checkpoint
 import Foundation
 import Models
 import NN
@@ -14,10 +14,12 @@ import Training
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate a PAL, Joint or Hard Prompt checkpoint on the test (or valid) split: ACC, PPL, BLEU, Distinct, EAD, ROUGE-L, Cos-Sim.")
+        abstract: "Evaluate PAL, Joint or Hard Prompt checkpoints on the test (or valid) split: ACC, PPL, BLEU, Distinct, EAD, ROUGE-L, Cos-Sim.",
+        discussion: "Example, Table 3's PAL, PAL (α = 0) and Joint rows over three seeds: "
+            + "paltrain eval runs/pal/best.h5 runs/joint/best.h5 --alpha paper --alpha none --seeds 0,1,2 --output runs/test")
 
-    @Argument(help: "The checkpoint (e.g. runs/pal-small/best.h5).")
-    var checkpoint: String
+    @Argument(help: "The checkpoints (e.g. runs/pal-small/best.h5); one row each (per α for PAL).")
+    var checkpoints: [String]
 
     @Option(help: "The data folder that `make data` fills.")
     var data = "data"
@@ -37,8 +39,8 @@ struct Eval: ParsableCommand {
     @Option(help: "Evaluate only the first N examples (0 = all).")
     var limit = 0
 
-    @Option(help: "Strategy-based control: `paper` (Table 2's α per strategy), `none` (α = 0, PAL α=0), or one α for every strategy.")
-    var alpha = "paper"
+    @Option(help: "Strategy-based control for PAL checkpoints: `paper` (Table 2's α per strategy), `none` (PAL α = 0), or one α for every strategy; repeat for one row each.")
+    var alpha: [String] = ["paper"]
 
     @Option(help: "α applied at the first (strategy) step; the reference uses 0.075.")
     var strategyStepAlpha: Float = 0
@@ -49,45 +51,107 @@ struct Eval: ParsableCommand {
     @Option(help: "Perplexity over targets cut to this many tokens (the reference's 16), 0 = full length.")
     var pplTokens = 0
 
-    @Option(help: "Sampling seed.")
-    var seed: UInt64 = 13
+    @Flag(help: "Distinct-n with the reference's count (each sentence's last n-gram dropped) instead of the exact count.")
+    var referenceDistinct = false
+
+    @Option(help: "Sampling seeds, comma-separated; several give the mean ± standard deviation.")
+    var seeds = "13"
 
     @Option(help: "Examples per batch.")
     var batchSize = 32
 
-    @Option(help: "A folder to write metrics.json and generations.jsonl into.")
+    @Option(help: "A folder to write metrics.json, table.md and the generations (one JSON-lines file per row and seed) into.")
     var output: String?
 
-    @Option(help: "Sentence encoder for Cos-Sim (a HuggingFace BERT folder; `make models` installs all-MiniLM-L6-v2 here).")
-    var sentenceEncoder = "models/all-MiniLM-L6-v2"
+    @OptionGroup var encoder: SentenceEncoderOptions
+
+    static let columns = ["ACC", "PPL", "B-2", "B-4", "D-1", "D-2", "E-1", "E-2", "R-L", "Cos-Sim"]
 
     func run() throws {
         let start = Date()
         let dataURL = URL(fileURLWithPath: data)
-        let loaded = try DialogueModel(checkpoint: checkpoint, data: dataURL)
-        let (model, tokenizer, variant, strategyIds) = (loaded.model, loaded.tokenizer, loaded.variant, loaded.strategyIds)
         guard let rule = ExampleTurns(rawValue: turns), split == "test" || split == "valid" else {
             throw ValidationError("--split is test or valid; --turns is every-supporter-turn or after-seeker-turn")
         }
-        let alphas = try DialogueModel.alphas(alpha)
+        let seedList = try seeds.split(separator: ",").map { s -> UInt64 in
+            guard let seed = UInt64(s.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--seeds is a comma-separated list of integers, got \(seeds)") }
+            return seed
+        }
+        guard !seedList.isEmpty, !checkpoints.isEmpty else { throw ValidationError("give at least one checkpoint and one seed") }
+        let alphaSettings = try alpha.map { ($0, try DialogueModel.alphas($0)) }
 
-        // Examples of the split, built exactly as for training.
+        // Examples of the split, built exactly as for training, with the inferred persona (which Cos-Sim compares against).
         var corpus = try ESConvCorpus.load(data: dataURL)
         if let pesconv { try corpus.attachPersonas(from: URL(fileURLWithPath: pesconv)) }
         let parts = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: splitSeed))
-        let conversations = split == "test" ? parts.test : parts.valid
-        let text = try DialogueExamples.make(from: conversations, file: split, turns: rule,
-                                             persona: variant == .joint ? .seekerUtterances : .inferred)
-        var examples = text.examples
+        var examples = try DialogueExamples.make(from: split == "test" ? parts.test : parts.valid, file: split, turns: rule, persona: .inferred).examples
         if limit > 0 { examples = Array(examples.prefix(limit)) }
-        let limits = EncodingLimits(maxInputLength: min(512, model.config.maxPositionEmbeddings),
-                                    maxDecoderLength: min(50, model.config.maxPositionEmbeddings - 1))
-        let encoded = try examples.map { try ExampleEncoder.encode($0, variant: variant, tokenizer: tokenizer, limits: limits) }
-        print("evaluating \(checkpoint) (\(variant.rawValue)) on \(encoded.count) \(split) examples")
+        let nltk = try NLTKTokenizer(nltkData: dataURL.appendingPathComponent("nltk_data"))
+        let sentenceEncoder = try encoder.load()
 
-        // Teacher-forced: perplexity and the strategy ranking at the first decoder step.
+        var rows: [Row] = []
+        for checkpoint in checkpoints {
+            let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL)
+            let encoded = try examples.map { try ExampleEncoder.encode($0, variant: dialogue.variant, tokenizer: dialogue.tokenizer, limits: dialogue.limits) }
+            print("evaluating \(checkpoint) (\(dialogue.variant.rawValue)) on \(encoded.count) \(split) examples")
+            let forced = teacherForced(dialogue, encoded)
+            for (alphaName, alphas) in dialogue.variant == .pal ? alphaSettings : [("none", [])] {
+                var row = Row(model: Self.label(dialogue.variant, alpha: alphaName), checkpoint: checkpoint, alpha: alphaName,
+                              accuracy: forced.accuracy, perplexity: forced.perplexity)
+                for seed in seedList {
+                    row.runs.append(try generate(dialogue, examples, encoded, alphas: alphas, seed: seed, encoder: sentenceEncoder, nltk: nltk))
+                }
+                rows.append(row)
+            }
+        }
+        var report = [table(rows), ""] + rows.map { row in
+            "\(row.model): top-n ACC (n = 1…8) " + row.accuracy.map { String(format: "%.2f", $0) }.joined(separator: " ")
+                + String(format: "; ACC of the generated strategies %.2f; ", mean(row.runs.map(\.generationAccuracy))) + row.checkpoint
+        }
+        report.append("\(examples.count) \(split) examples, seeds \(seeds), PPL over \(pplTokens == 0 ? "full targets" : "\(pplTokens) target tokens"), "
+                      + "Distinct with the \(referenceDistinct ? "reference's" : "exact") count, Cos-Sim: "
+                      + (sentenceEncoder.map { "\($0.name) (\($0.pooling.rawValue) pooling)" } ?? "n/a (no sentence encoder: make models)"))
+        print(report.joined(separator: "\n") + String(format: "\nevaluated in %.0f s", Date().timeIntervalSince(start)))
+        if let output {
+            try write(rows, examples: examples.count, to: URL(fileURLWithPath: output), sentenceEncoder: sentenceEncoder?.name)
+            try (report.joined(separator: "\n") + "\n").write(to: URL(fileURLWithPath: output).appendingPathComponent("table.md"), atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// One row of the table: a checkpoint under one α, generated with every seed.
+    struct Row {
+        var model: String
+        var checkpoint: String
+        var alpha: String
+        /// Top-n strategy accuracy, n = 1…8, %.
+        var accuracy: [Double]
+        var perplexity: Double
+        var runs: [SeedRun] = []
+    }
+
+    /// One seed's generations and their scores.
+    struct SeedRun {
+        var seed: UInt64
+        var columns: [String: Double]
+        var generationAccuracy: Double
+        var generations: [[String: Any]]
+    }
+
+    /// Table 3's names: PAL (α = 0) is the PAL checkpoint without strategy-based control.
+    static func label(_ variant: ModelVariant, alpha: String) -> String {
+        switch variant {
+        case .pal: return alpha == "paper" ? "PAL" : alpha == "none" ? "PAL (α = 0)" : "PAL (α = \(alpha))"
+        case .joint: return "Blenderbot-Joint"
+        case .hardPrompt: return "Hard Prompt"
+        }
+    }
+
+    /// Perplexity (over targets cut to --ppl-tokens when set) and top-n accuracy of the strategy
+    /// ranking at the first decoder step, teacher-forced.
+    private func teacherForced(_ dialogue: DialogueModel, _ encoded: [EncodedExample]) -> (perplexity: Double, accuracy: [Double]) {
         let context = ForwardContext(training: false)
-        var nll = 0.0, tokens = 0, correct = 0, top3 = 0
+        let strategyIds = dialogue.strategyIds
+        var nll = 0.0, tokens = 0, hits = [Int](repeating: 0, count: strategyIds.count)
         let forPerplexity = pplTokens > 0 ? encoded.map { e -> EncodedExample in
             var cut = e
             cut.labels = Array(e.labels.prefix(pplTokens))
@@ -95,80 +159,117 @@ struct Eval: ParsableCommand {
             return cut
         } : encoded
         for indices in Batcher.sequential(count: encoded.count, batchSize: batchSize) {
-            let batch = Batcher.collate(forPerplexity, indices: indices, padId: tokenizer.padId)
-            let (loss, logits) = withNoGrad { model.loss(Seq2SeqInputs(batch), context: context) }
+            let batch = Batcher.collate(forPerplexity, indices: indices, padId: dialogue.tokenizer.padId)
+            let (loss, logits) = withNoGrad { dialogue.model.loss(Seq2SeqInputs(batch), context: context) }
             nll += Double(loss.item) * Double(batch.targetTokenCount)
             tokens += batch.targetTokenCount
-            let v = model.config.vocabSize, t = batch.targetLength
+            let v = dialogue.model.config.vocabSize, t = batch.targetLength
             for (row, i) in indices.enumerated() {
                 let first = logits.data + row * t * v
-                let ranked = strategyIds.indices.sorted { first[Int(strategyIds[$0])] > first[Int(strategyIds[$1])] }
                 let gold = encoded[i].strategy!.index
-                if ranked[0] == gold { correct += 1 }
-                if ranked.prefix(3).contains(gold) { top3 += 1 }
+                let rank = strategyIds.indices.filter { first[Int(strategyIds[$0])] > first[Int(strategyIds[gold])] }.count
+                for n in rank..<hits.count { hits[n] += 1 }
             }
         }
+        let n = Double(max(encoded.count, 1))
+        return (Foundation.exp(nll / Double(max(tokens, 1))), hits.map { 100 * Double($0) / n })
+    }
 
-        // Generation with the paper's sampling settings and strategy-based control.
-        let generation = loaded.samplingConfig(seed: seed)
-        let nltk = try NLTKTokenizer(nltkData: dataURL.appendingPathComponent("nltk_data"))
+    /// Responses for every example with the paper's sampling and `alphas`, and their scores.
+    private func generate(_ dialogue: DialogueModel, _ examples: [DialogueExample], _ encoded: [EncodedExample], alphas: [Float],
+                          seed: UInt64, encoder: SentenceEncoder?, nltk: NLTKTokenizer) throws -> SeedRun {
+        let (tokenizer, strategyIds) = (dialogue.tokenizer, dialogue.strategyIds)
+        let config = ResolvedGenerationConfig(dialogue.samplingConfig(seed: seed), model: dialogue.model.config)
         var metrics = ResponseMetrics(tokenizer: nltk)
-        var generated: [[String: Any]] = [], generatedCorrect = 0, responses: [String] = []
+        var generations: [[String: Any]] = [], correct = 0, responses: [String] = []
         for indices in Batcher.sequential(count: encoded.count, batchSize: batchSize) {
             let inputs = Seq2SeqInputs(Batcher.collate(encoded, indices: indices, padId: tokenizer.padId))
-            let source = loaded.source(inputs, alphas: alphas, strategyStepAlpha: strategyStepAlpha)
             let prefix: DecoderPrefix = goldStrategy ? .forcedFirst(indices.map { encoded[$0].labels[0] }) : .argmaxFirst(among: strategyIds)
-            let out = Generator.generate(source: source, batchSize: indices.count, config: ResolvedGenerationConfig(generation, model: model.config),
-                                         options: GenerationOptions(prefix: prefix))
+            let out = Generator.generate(source: dialogue.source(inputs, alphas: alphas, strategyStepAlpha: strategyStepAlpha), batchSize: indices.count,
+                                         config: config, options: GenerationOptions(prefix: prefix))
             for (row, i) in indices.enumerated() {
                 let ids = out.sequences[row]
                 let strategy = ids.first.flatMap { strategyIds.firstIndex(of: $0) }
-                if strategy == encoded[i].strategy!.index { generatedCorrect += 1 }
+                if strategy == encoded[i].strategy!.index { correct += 1 }
                 let response = tokenizer.decode(Array(ids.dropFirst()).filter { $0 != tokenizer.eosId }, skipSpecialTokens: true)
                 metrics.add(hypothesis: response, reference: examples[i].response)
                 responses.append(response)
-                generated.append(["conversation": examples[i].conversation, "turn": examples[i].turn,
-                                  "strategy": strategy.map { Strategy.allCases[$0].rawValue } ?? "", "gold_strategy": examples[i].strategy.rawValue,
-                                  "response": response, "reference": examples[i].response])
+                generations.append(["conversation": examples[i].conversation, "turn": examples[i].turn, "context": examples[i].history,
+                                    "persona": DialogueExamples.personaSentences(examples[i].persona),
+                                    "strategy": strategy.map { Strategy.allCases[$0].rawValue } ?? "", "gold_strategy": examples[i].strategy.rawValue,
+                                    "response": response, "reference": examples[i].response])
             }
         }
-        let report = metrics.report(vocabularySize: tokenizer.vocabularySize)
-        let cosine = try personaSimilarity(responses: responses, personas: examples.map(\.persona))
-        let n = Double(max(encoded.count, 1))
-        let row: [String: Any] = [
-            "ACC": 100 * Double(correct) / n, "top3_ACC": 100 * Double(top3) / n, "generation_ACC": 100 * Double(generatedCorrect) / n,
-            "PPL": Foundation.exp(nll / Double(max(tokens, 1))), "B-1": report.bleu[0], "B-2": report.bleu[1], "B-3": report.bleu[2], "B-4": report.bleu[3],
-            "D-1": report.distinct[0], "D-2": report.distinct[1], "E-1": report.ead[0], "E-2": report.ead[1], "R-L": report.rougeL,
-            "Cos-Sim": cosine.map { $0 as Any } ?? NSNull(), "examples": encoded.count, "alpha": alpha, "seed": seed, "ppl_tokens": pplTokens == 0 ? "full" : "\(pplTokens)",
-        ]
-        let columns = ["ACC", "PPL", "B-2", "B-4", "D-1", "D-2", "E-1", "E-2", "R-L"]
-        print(columns.map { $0.padding(toLength: 7, withPad: " ", startingAt: 0) }.joined() + "Cos-Sim")
-        print(columns.map { String(format: "%-7.2f", row[$0] as! Double) }.joined()
-              + (cosine.map { String(format: "%.3f", $0) } ?? "n/a (no sentence encoder: make models)"))
-        print(String(format: "top-3 ACC %.2f; ACC of the generated strategies %.2f; %d examples in %.0f s", row["top3_ACC"] as! Double,
-                     row["generation_ACC"] as! Double, encoded.count, Date().timeIntervalSince(start)))
-        if let output {
-            let dir = URL(fileURLWithPath: output)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            try JSONSerialization.data(withJSONObject: row, options: [.prettyPrinted, .sortedKeys]).write(to: dir.appendingPathComponent("metrics.json"))
-            let lines = try generated.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
-            try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("generations.jsonl"), atomically: true, encoding: .utf8)
-            print("wrote \(output)/metrics.json and generations.jsonl")
-        }
+        let cosine = encoder?.personaSimilarity(responses: responses, personas: examples.map { DialogueExamples.personaSentences($0.persona) })
+        return SeedRun(seed: seed, columns: MetricsTable.textColumns(metrics.report(vocabularySize: tokenizer.vocabularySize),
+                                                                     referenceDistinct: referenceDistinct, cosine: cosine),
+                       generationAccuracy: 100 * Double(correct) / Double(max(encoded.count, 1)), generations: generations)
     }
 
-    /// Mean cosine similarity between each response and its persona under the sentence encoder
-    /// (mean pooling, as all-MiniLM-L6-v2; PAL's SimCSE uses the pooler), over examples that have a
-    /// persona; nil when no encoder is installed.
-    private func personaSimilarity(responses: [String], personas: [String]) throws -> Double? {
-        let folder = URL(fileURLWithPath: sentenceEncoder)
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path) else { return nil }
-        let (encoder, _) = try BertModel.load(folder: folder) { try SafeTensorsFile.read(from: $0).tensorsByName }
-        let words = try WordPieceTokenizer(directory: folder)
-        let pairs = zip(responses, personas.map { DialogueExamples.personaSentences($0).joined(separator: " ") }).filter { !$0.1.isEmpty }
-        guard !pairs.isEmpty else { return nil }
-        let a = encoder.embed(pairs.map { words.encodeWithSpecialTokens($0.0, maxLength: 256) })
-        let b = encoder.embed(pairs.map { words.encodeWithSpecialTokens($0.1, maxLength: 256) })
-        return zip(a, b).map { Double(BertModel.cosineSimilarity($0, $1)) }.reduce(0, +) / Double(pairs.count)
+    /// The Table 3 markdown table: ACC and PPL are teacher-forced (the same for every seed); the
+    /// generated columns show mean ± standard deviation when there are several seeds.
+    private func table(_ rows: [Row]) -> String {
+        MetricsTable.markdown(header: ["Model"] + Self.columns, rows: rows.map { row in
+            [row.model] + Self.columns.map { column in
+                switch column {
+                case "ACC": return MetricsTable.cell(column, row.accuracy[0])
+                case "PPL": return MetricsTable.cell(column, row.perplexity)
+                default:
+                    let values = row.runs.compactMap { $0.columns[column] }
+                    guard values.count == row.runs.count else { return "n/a" }
+                    let cell = MetricsTable.cell(column, mean(values))
+                    return values.count > 1 ? cell + " ± " + MetricsTable.cell(column, standardDeviation(values)) : cell
+                }
+            }
+        })
     }
+
+    /// metrics.json (every row: teacher-forced scores, the mean and standard deviation of each
+    /// generated column, and each seed's values) and generations-<row>-seed<k>.jsonl.
+    private func write(_ rows: [Row], examples: Int, to folder: URL, sentenceEncoder: String?) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var files: [String] = []
+        let objects: [[String: Any]] = try rows.enumerated().map { r, row in
+            var object: [String: Any] = ["model": row.model, "checkpoint": row.checkpoint, "alpha": row.alpha,
+                                         "ACC": row.accuracy[0], "top_n_ACC": row.accuracy, "PPL": row.perplexity,
+                                         "generation_ACC": mean(row.runs.map(\.generationAccuracy))]
+            var spread: [String: Double] = [:]
+            for column in Set(row.runs.flatMap(\.columns.keys)) {
+                let values = row.runs.compactMap { $0.columns[column] }
+                object[column] = mean(values)
+                spread[column] = standardDeviation(values)
+            }
+            object["std"] = spread
+            object["per_seed"] = row.runs.map { run -> [String: Any] in
+                run.columns.merging(["seed": Double(run.seed), "generation_ACC": run.generationAccuracy]) { a, _ in a }
+            }
+            for run in row.runs {
+                let name = "generations-\(r + 1)-\(Self.slug(row.model))-seed\(run.seed).jsonl"
+                let lines = try run.generations.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+                try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+                files.append(name)
+            }
+            return object
+        }
+        let summary: [String: Any] = ["rows": objects, "split": split, "examples": examples, "seeds": seeds,
+                                      "ppl_tokens": pplTokens == 0 ? "full" : "\(pplTokens)",
+                                      "distinct_count": referenceDistinct ? "reference" : "exact",
+                                      "sentence_encoder": sentenceEncoder ?? NSNull()]
+        try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]).write(to: folder.appendingPathComponent("metrics.json"))
+        print("wrote \(folder.path)/metrics.json, table.md and \(files.count) generation file(s): \(files.joined(separator: ", "))")
+    }
+
+    static func slug(_ label: String) -> String {
+        String(label.lowercased().replacingOccurrences(of: "α", with: "alpha").map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
+            .split(separator: "-").joined(separator: "-")
+    }
+}
+
+private func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+
+/// The sample standard deviation (0 for one value).
+private func standardDeviation(_ values: [Double]) -> Double {
+    guard values.count > 1 else { return 0 }
+    let m = mean(values)
+    return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
 }

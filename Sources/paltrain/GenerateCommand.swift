@@ -33,7 +33,6 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let loaded = try DialogueModel(checkpoint: checkpoint, data: URL(fileURLWithPath: data), tokenizerOverride: tokenizer)
-        let (model, tok, strategyIds) = (loaded.model, loaded.tokenizer, loaded.strategyIds)
         let alphas = try DialogueModel.alphas(alpha)
         var config = loaded.samplingConfig(seed: seed)
         if greedy { config.doSample = false }
@@ -46,20 +45,11 @@ struct Generate: ParsableCommand {
             }
             let request = try DialogueRequest(object, line: lineNumber)
             let gold = try DialogueRequest.strategy(object, line: lineNumber, required: false)
-            let example = try ExampleEncoder.encode(request.example(response: ".", strategy: gold ?? .others), variant: loaded.variant, tokenizer: tok)
-            let inputs = Seq2SeqInputs(Batcher.collate([example], indices: [0], padId: tok.padId))
-            let source = loaded.source(inputs, alphas: alphas)
-            let prefix: DecoderPrefix = gold.map { .forcedFirst([strategyIds[$0.index]]) } ?? .argmaxFirst(among: strategyIds)
-            let out = Generator.generate(source: source, batchSize: 1, config: ResolvedGenerationConfig(config, model: model.config),
-                                         options: GenerationOptions(prefix: prefix))
-            let ids = out.sequences[0]
-            let strategy = ids.first.flatMap { strategyIds.firstIndex(of: $0) }.map { Strategy.allCases[$0].rawValue } ?? ""
-            let first = strategyIds.map { Double(out.firstStepLogits.data[Int($0)]) }
-            let top = first.max() ?? 0, weights = first.map { Foundation.exp($0 - top) }, total = weights.reduce(0, +)
+            let reply = try loaded.reply(to: request, strategy: gold, alphas: alphas, config: config)
             let result: [String: Any] = [
-                "strategy": strategy,
-                "response": tok.decode(Array(ids.dropFirst()).filter { $0 != tok.eosId }, skipSpecialTokens: true),
-                "strategy_distribution": Dictionary(uniqueKeysWithValues: zip(Strategy.allCases.map(\.rawValue), weights.map { $0 / total })),
+                "strategy": reply.strategy?.rawValue ?? "",
+                "response": reply.response,
+                "strategy_distribution": Dictionary(uniqueKeysWithValues: zip(Strategy.allCases.map(\.rawValue), reply.strategyDistribution)),
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
         }

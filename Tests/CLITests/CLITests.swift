@@ -107,11 +107,59 @@ final class ImportAndScoreTests: XCTestCase {
     }
 }
 
+/// `paltrain metrics` on the metric fixtures that nltk and PAL's formulas scored
+/// (scripts/make_metric_fixtures.py): the command computes what the library does, to 1e-6.
+final class MetricsCommandTests: XCTestCase {
+    private let cli = CLI()
+
+    func testMetricsCommandMatchesNLTKOnTheFixtures() throws {
+        let url = CLI.root.appendingPathComponent("Tests/EvaluationTests/Fixtures/metric_cases.json")
+        let fixture = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-metrics-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpora = try XCTUnwrap(fixture["corpora"] as? [[String: Any]])
+        var checked = 0
+        for corpus in corpora {
+            let name = corpus["name"] as! String
+            let hyps = corpus["hypotheses"] as! [String], refs = (corpus["references"] as! [Any]).map { ($0 as? String) ?? ($0 as! [String])[0] }
+            // One sentence per line: corpora whose texts hold line breaks cannot be written this way.
+            if (hyps + refs).contains(where: { $0.contains("\n") || $0.contains("\r") }) { continue }
+            let hypsFile = dir.appendingPathComponent("\(name).hyp").path, refsFile = dir.appendingPathComponent("\(name).ref").path
+            try (hyps.joined(separator: "\n") + "\n").write(toFile: hypsFile, atomically: true, encoding: .utf8)
+            try (refs.joined(separator: "\n") + "\n").write(toFile: refsFile, atomically: true, encoding: .utf8)
+            let expected = corpus["expected"] as! [String: Any]
+            for reference in [false, true] {
+                let r = try cli.run(["metrics", "--hyps", hypsFile, "--refs", refsFile, "--json"] + (reference ? ["--reference-distinct"] : []))
+                XCTAssertEqual(r.status, 0, r.err)
+                let got = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], r.out)
+                func check(_ column: String, _ value: Any?) {
+                    guard let value = value as? Double else { return }   // nltk's None (no n-grams at all): not comparable
+                    XCTAssertEqual(got[column] as? Double ?? .nan, 100 * value, accuracy: 1e-4, "\(name) \(column)")
+                }
+                let bleu = expected["bleu_pal"] as! [Any], ead = expected["ead_reference"] as! [Any]
+                let distinct = expected[reference ? "distinct_reference" : "distinct_exact"] as! [Any]
+                for k in 0..<4 { check("B-\(k + 1)", bleu[k]) }
+                for k in 0..<2 { check("D-\(k + 1)", distinct[k]); check("E-\(k + 1)", ead[k]) }
+                check("R-L", expected["rouge_l"])
+                XCTAssertEqual(got["responses"] as? Int, hyps.count)
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 10, "most fixture corpora are one sentence per line")
+
+        let short = dir.appendingPathComponent("short.ref").path
+        try "one line\n".write(toFile: short, atomically: true, encoding: .utf8)
+        let mismatch = try cli.run(["metrics", "--hyps", dir.appendingPathComponent("one_word.hyp").path, "--refs", short])
+        XCTAssertNotEqual(mismatch.status, 0)
+        XCTAssertTrue(mismatch.err.contains("one_word.hyp has 2 lines but \(short) has 1"), mismatch.err)
+    }
+}
+
 /// Runs the built `paltrain` in the repository root.
 struct CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs `paltrain arguments` in the repository root with `input` on stdin.
     /// Starts `paltrain arguments` without waiting (output discarded), for tests that signal it.
     func start(_ arguments: [String]) throws -> Process {
         let process = Process()
@@ -129,6 +177,7 @@ struct CLI {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("paltrain")
     }
 
+    /// Runs `paltrain arguments` in the repository root with `input` on stdin.
     func run(_ arguments: [String], input: String = "") throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = binary

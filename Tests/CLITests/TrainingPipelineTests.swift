@@ -57,15 +57,49 @@ final class TrainingPipelineTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.err)
             try assertLearned(run)
         }
-        // The paper's automatic evaluation of the trained PAL model on test examples.
-        let evaluated = try cli.run(["eval", folder("pal") + "/best.h5", "--pesconv", pesconv, "--limit", "24", "--output", folder("pal-test")])
+        // The paper's automatic evaluation: PAL with and without strategy-based control, and Joint, over two seeds.
+        let evaluated = try cli.run(["eval", folder("pal") + "/best.h5", folder("joint") + "/best.h5", "--alpha", "paper", "--alpha", "none",
+                                     "--seeds", "1,2", "--pesconv", pesconv, "--limit", "24", "--output", folder("test")])
         XCTAssertEqual(evaluated.status, 0, evaluated.err)
-        XCTAssertTrue(evaluated.out.contains("ACC    PPL    B-2"), evaluated.out)
-        let metrics = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder("pal-test") + "/metrics.json"))) as? [String: Any])
-        for key in ["ACC", "PPL", "B-2", "B-4", "D-1", "D-2", "E-1", "E-2", "R-L"] { XCTAssertNotNil(metrics[key] as? Double, key) }
-        XCTAssertEqual(metrics["examples"] as? Int, 24)
-        let generations = try String(contentsOfFile: folder("pal-test") + "/generations.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(evaluated.out.contains("| Model            | ACC   | PPL"), evaluated.out)
+        XCTAssertTrue(evaluated.out.contains(" ± "), "several seeds: mean ± standard deviation\n\(evaluated.out)")
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder("test") + "/metrics.json"))) as? [String: Any])
+        let rows = try XCTUnwrap(summary["rows"] as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["model"] as? String }, ["PAL", "PAL (α = 0)", "Blenderbot-Joint"])
+        XCTAssertEqual(summary["examples"] as? Int, 24)
+        for row in rows {
+            for key in ["ACC", "PPL", "B-2", "B-4", "D-1", "D-2", "E-1", "E-2", "R-L"] { XCTAssertNotNil(row[key] as? Double, key) }
+            let topN = try XCTUnwrap(row["top_n_ACC"] as? [Double])
+            XCTAssertEqual(topN.count, 8)
+            XCTAssertEqual(topN, topN.sorted(), "top-n accuracy grows with n")
+            XCTAssertEqual(topN[7], 100, "the gold strategy is always among all 8")
+            XCTAssertEqual((row["per_seed"] as? [[String: Any]])?.count, 2)
+        }
+        XCTAssertEqual(rows[0]["PPL"] as? Double, rows[1]["PPL"] as? Double, "α changes generation, not teacher-forced scores")
+        let generations = try String(contentsOfFile: folder("test") + "/generations-1-pal-seed1.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(generations.count, 24)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder("test") + "/generations-2-pal-alpha-0-seed2.jsonl"))
+        XCTAssertTrue(try String(contentsOfFile: folder("test") + "/table.md", encoding: .utf8).hasPrefix("| Model"))
+
+        // A chat through a pipe: replies each turn, the persona shown from the 3rd seeker message on,
+        // and crisis language answered with the fixed reply, never a generated one.
+        let messages = ["I have been feeling really down lately.", "My job is stressful and my boss yells at me.",
+                        "I am a nurse and I work night shifts.", "Sometimes I think about killing myself.", "/quit"]
+        let chat = try cli.run(["chat", folder("pal") + "/best.h5", "--extractor", extractor + "/best.h5", "--transcript", folder("chat.jsonl")],
+                               input: messages.joined(separator: "\n") + "\n")
+        XCTAssertEqual(chat.status, 0, chat.err)
+        let said = chat.out.components(separatedBy: "\n")
+        XCTAssertEqual(said.filter { $0.hasPrefix("supporter> ") }.count, 4, chat.out)
+        XCTAssertEqual(said.filter { $0.hasPrefix("  strategy: [") }.count, 3, "a strategy for each generated reply\n\(chat.out)")
+        let personaLines = said.filter { $0.hasPrefix("  persona: ") }
+        XCTAssertEqual(personaLines.count, 3, chat.out)
+        XCTAssertEqual(personaLines[0], "  persona: (inferred from your 3rd message on)")
+        XCTAssertNotEqual(personaLines[2], personaLines[0], "from the 3rd message on, the extractor's persona")
+        XCTAssertEqual(said.last { $0.hasPrefix("supporter> ") }, "supporter> " + CrisisGuard.defaultMessage)
+        XCTAssertTrue(chat.err.contains("crisis guard matched \"killing myself\" in seeker message 4"), chat.err)
+        let transcript = try String(contentsOfFile: folder("chat.jsonl"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(transcript.count, 4)
+        XCTAssertTrue(transcript[3].contains("\"crisis_guard\":\"killing myself\""), String(transcript[3]))
 
         // Replies: the predicted strategy, or the given one, then a response.
         let input = #"{"context": ["I lost my job and feel hopeless."], "persona": ["i lost my job."]}"# + "\n"
