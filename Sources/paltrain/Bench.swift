@@ -1,105 +1,166 @@
-// `paltrain bench` (`make bench`): in one process, raw sgemm GFLOP/s on the model's shapes (the
-// ceiling of this run), the same shapes through TensorCore, and forward+backward of one transformer
-// layer at BlenderbotSmall-90M width for batch 4 × 160 tokens. Prints a table and writes JSON.
+// `paltrain bench` (`make bench`): in one run on this machine's threads — raw cblas_sgemm GFLOP/s on
+// the 90M model's shapes (the ceiling of this run), a training step (forward + backward + AdamW) at
+// the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling, greedy decoding
+// tokens/s at both configs plain and with PAL's one- and two-branch strategy control, and the peak
+// resident memory of each. Every model workload runs in a child process of its own, so its peak
+// memory is its own. With the PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio.
 import ArgumentParser
 import Foundation
-import NN
 import TensorCore
-import Training
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure sgemm, TensorCore matmul and a transformer layer's training step on this machine.")
+        abstract: "Measure sgemm, training steps and decoding at the 90M and a tiny config, with peak memory; compare with PyTorch when its results are given.")
 
-    @Option(help: "Timed repetitions per measurement (after one warmup).")
-    var repeats = 10
+    @Option(help: "Timed repetitions per workload (after one warmup); default 5 at 90M, 20 for the tiny config.")
+    var repeats: Int?
+
+    @Option(help: "Run only the workloads whose name contains this (e.g. tiny, decode).")
+    var only: String?
 
     @Option(help: "Where to write the measurements as JSON.")
     var json = "bench.json"
+
+    @Option(help: "The PyTorch peer's results (scripts/bench_torch.py); ratios are printed when the file exists.")
+    var peer = "bench-torch.json"
+
+    @Option(help: .hidden)
+    var workload: String?
 
     struct Row: Codable {
         var name: String
         var value: Double
         var unit: String
+        var samples: [Double]?
+        var peakMB: Double?
+        /// Training rows: model FLOPs per second, and that as a fraction of this run's sgemm ceiling.
+        var modelGFLOPs: Double?
+        var ceilingFraction: Double?
         var detail: String
+        var peerValue: Double?
+        var peerPeakMB: Double?
+        /// How many times better than the peer (throughput ratio; time and memory inverted).
+        var ratio: Double?
+        var memoryRatio: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case name, value, unit, samples, detail, ratio
+            case peakMB = "peak_rss_mb", modelGFLOPs = "model_gflops", ceilingFraction = "ceiling_fraction", peerValue = "peer_value", peerPeakMB = "peer_peak_rss_mb", memoryRatio = "memory_ratio"
+        }
     }
 
-    /// Matrix shapes of a BlenderbotSmall-90M layer at batch 4 × 160 tokens: (name, m, n, k, batch).
+    /// Matrix shapes of the 90M model at batch 4 × 160 source tokens: (name, m, n, k, batch).
     static let shapes: [(String, Int, Int, Int, Int)] = [
         ("q/k/v/out projection 640×512·512ᵀ", 640, 512, 512, 1),
         ("fc1 640×512·2048ᵀ", 640, 2048, 512, 1),
         ("fc2 640×2048·512ᵀ", 640, 512, 2048, 1),
         ("attention scores 64 × 160×32·160ᵀ", 160, 160, 32, 64),
-        ("output projection 640×512·54944ᵀ", 640, 54944, 512, 1),
-        ("square 1024³", 1024, 1024, 1024, 1),
+        ("vocabulary projection 160×512·54944ᵀ", 160, 54944, 512, 1),
     ]
 
+    /// Workload names, in table order.
+    static let workloads = ["train 90M", "train tiny", "decode 90M", "decode tiny",
+                            "decode PAL 90M one branch", "decode PAL 90M two branches", "decode PAL tiny one branch", "decode PAL tiny two branches"]
+
     func run() throws {
-        var rows: [Row] = []
+        if let workload { return try measure(workload) }
         print("paltrain bench — OpenBLAS core \(BLAS.coreName), \(BLAS.threads) BLAS threads, \(Threading.threads) kernel threads")
-
-        for (name, m, n, k, batch) in Self.shapes {
-            rows.append(Row(name: "sgemm \(name)", value: SgemmProbe.gflops(m: m, n: n, k: k, batch: batch, repeats: repeats),
-                            unit: "GFLOP/s", detail: "raw cblas_sgemm"))
+        let peerRows = try loadPeer()
+        var rows: [Row] = []
+        if only == nil {
+            for (name, m, n, k, batch) in Self.shapes {
+                rows.append(Row(name: "sgemm \(name)", value: SgemmProbe.gflops(m: m, n: n, k: k, batch: batch, repeats: 10), unit: "GFLOP/s",
+                                detail: "raw cblas_sgemm, best of 10"))
+            }
         }
-        for (name, m, n, k, batch) in Self.shapes {
-            rows.append(Row(name: "TensorCore \(name)", value: tensorCoreGFLOPs(m: m, n: n, k: k, batch: batch),
-                            unit: "GFLOP/s", detail: batch == 1 ? "Tensor.linear, no grad" : "Tensor.matmul, no grad"))
+        let ceiling = rows.map(\.value).max()
+        for name in Self.workloads where only.map({ name.contains($0) }) ?? true {
+            var row = try child(name)
+            if let ceiling, let gflops = row.modelGFLOPs {
+                row.ceilingFraction = gflops / ceiling
+                row.detail += String(format: "; %.0f%% of the sgemm ceiling (%.0f GFLOP/s)", 100 * gflops / ceiling, ceiling)
+            }
+            rows.append(row)
         }
-        let ceiling = rows.filter { $0.name.hasPrefix("sgemm") }.map(\.value).max() ?? 1
-        rows += transformerLayerStep(ceiling: ceiling)
-
-        for row in rows {
-            let name = row.name.padding(toLength: max(row.name.count, 58), withPad: " ", startingAt: 0)
-            let unit = row.unit.padding(toLength: 8, withPad: " ", startingAt: 0)
-            print("\(name) \(String(format: "%10.2f", row.value)) \(unit) \(row.detail)")
+        // Two-branch control against one branch: the cost of eq. 6.
+        for size in ["90M", "tiny"] {
+            if let one = rows.firstIndex(where: { $0.name == "decode PAL \(size) one branch" }),
+               let two = rows.firstIndex(where: { $0.name == "decode PAL \(size) two branches" }) {
+                rows[two].detail += String(format: "; %.2fx the time of one branch", rows[one].value / rows[two].value)
+            }
         }
+        for i in rows.indices {
+            guard let p = peerRows[rows[i].name] else { continue }
+            rows[i].peerValue = p.value
+            rows[i].peerPeakMB = p.peakMB
+            rows[i].ratio = rows[i].unit == "s/step" ? p.value / rows[i].value : rows[i].value / p.value
+            if let mine = rows[i].peakMB, let theirs = p.peakMB { rows[i].memoryRatio = theirs / mine }
+        }
+        print(table(rows, withPeer: !peerRows.isEmpty))
+        if peerRows.isEmpty { print("(no PyTorch peer: `make bench-peer` installs it, then `make bench` runs it and prints ratios)") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(rows).write(to: URL(fileURLWithPath: json))
         print("wrote \(json)")
     }
 
-    private func tensorCoreGFLOPs(m: Int, n: Int, k: Int, batch: Int) -> Double {
-        var rng = RandomGenerator(seed: 1)
-        let seconds: Double
-        if batch == 1 {
-            let x = Tensor.uniform([m, k], low: -1, high: 1, rng: &rng), w = Tensor.uniform([n, k], low: -1, high: 1, rng: &rng)
-            seconds = Stopwatch.best(repeats: repeats) { _ = withNoGrad { x.linear(weight: w, bias: nil) } }
-        } else {
-            let a = Tensor.uniform([batch, m, k], low: -1, high: 1, rng: &rng)
-            let b = Tensor.uniform([batch, n, k], low: -1, high: 1, rng: &rng)
-            seconds = Stopwatch.best(repeats: repeats) { _ = withNoGrad { a.matmul(b, transposeOther: true) } }
-        }
-        return 2 * Double(batch * m * n * k) / seconds / 1e9
+    private func table(_ rows: [Row], withPeer: Bool) -> String {
+        let header = ["measurement", "paltrain", "unit", "peak MB"] + (withPeer ? ["PyTorch", "peak MB", "speed ×", "memory ×"] : []) + ["detail"]
+        return MetricsTable.markdown(header: header, rows: rows.map { r in
+            let peak = r.peakMB.map { String(format: "%.0f", $0) } ?? ""
+            let value = String(format: r.unit == "s/step" ? "%.4f" : "%.1f", r.value)
+            let peer = withPeer ? [r.peerValue.map { String(format: r.unit == "s/step" ? "%.4f" : "%.1f", $0) } ?? "",
+                                   r.peerPeakMB.map { String(format: "%.0f", $0) } ?? "",
+                                   r.ratio.map { String(format: "%.2f", $0) } ?? "", r.memoryRatio.map { String(format: "%.2f", $0) } ?? ""] : []
+            return [r.name, value, r.unit, peak] + peer + [r.detail]
+        })
     }
 
-    /// Forward + backward of one encoder layer (d 512, 16 heads, FFN 2048, dropout 0.1) on 4 × 160 tokens.
-    private func transformerLayerStep(ceiling: Double) -> [Row] {
-        let (b, t, d, f) = (4, 160, 512, 2048)
-        var rng = RandomGenerator(seed: 2)
-        let layer = TransformerEncoderLayer(TransformerBlockConfig(width: d, heads: 16, ffnWidth: f, dropout: 0.1), rng: &rng)
-        let parameters = ParameterBuffer(layer.namedParameters())
-        let x = Tensor.uniform([b, t, d], low: -1, high: 1, rng: &rng, requiresGrad: true)
-        let context = ForwardContext(training: true, seed: 3)
-        var forwardTimes: [Double] = []
-        let total = Stopwatch.median(repeats: repeats) {
-            parameters.zeroGradients()
-            x.zeroGrad()
-            let start = Stopwatch.now()
-            let y = layer(x, mask: nil, context: context)
-            forwardTimes.append(Stopwatch.now() - start)
-            y.sum().backward()
+    private func loadPeer() throws -> [String: Row] {
+        guard let data = FileManager.default.contents(atPath: peer) else { return [:] }
+        do {
+            return Dictionary(try JSONDecoder().decode([Row].self, from: data).map { ($0.name, $0) }) { a, _ in a }
+        } catch {
+            throw ValidationError("\(peer): not the peer's results (\(error)); run `make bench` again or delete it")
         }
-        let forward = forwardTimes.sorted()[forwardTimes.count / 2]
-        let n = Double(b * t)
-        let forwardFlops = 8 * n * Double(d * d) + 4 * n * Double(d * f) + 4 * Double(b * t * t * d)
-        let gflops = 3 * forwardFlops / total / 1e9
-        return [
-            Row(name: "layer forward (d512 h16 ffn2048, 4×160)", value: forward * 1e3, unit: "ms", detail: "median"),
-            Row(name: "layer forward+backward (d512 h16 ffn2048, 4×160)", value: total * 1e3, unit: "ms", detail: "median"),
-            Row(name: "layer forward+backward model FLOP rate", value: gflops, unit: "GFLOP/s",
-                detail: String(format: "%.0f%% of best sgemm (%.0f GFLOP/s)", 100 * gflops / ceiling, ceiling)),
-        ]
+    }
+
+    /// Runs `name` in a child `paltrain bench --workload name` and reads its row.
+    private func child(_ name: String) throws -> Row {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["bench", "--workload", name] + (repeats.map { ["--repeats", "\($0)"] } ?? [])
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let row = try? JSONDecoder().decode(Row.self, from: data) else {
+            throw ValidationError("bench workload \(name) failed (status \(process.terminationStatus)): \(String(decoding: data, as: UTF8.self))")
+        }
+        return row
+    }
+
+    /// One workload in this process; prints its row as JSON.
+    private func measure(_ name: String) throws {
+        let size = name.contains("90M") ? "90m" : "tiny"
+        let count = repeats ?? (size == "90m" ? 5 : 20)
+        var row: Row
+        if name.hasPrefix("train") {
+            let (samples, flops) = BenchWorkloads.trainingStep(size, repeats: count)
+            let median = samples.sorted()[samples.count / 2]
+            row = Row(name: name, value: median, unit: "s/step", samples: samples, modelGFLOPs: flops / median / 1e9,
+                      detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), median of %d", flops / median / 1e9, flops / 1e9, count))
+        } else {
+            let mode: BenchWorkloads.Decoding = name.contains("two branches") ? .palTwoBranches : name.contains("PAL") ? .palOneBranch : .plain
+            let samples = BenchWorkloads.decode(size, mode, repeats: count)
+            let median = samples.sorted()[samples.count / 2]
+            row = Row(name: name, value: Double(BenchWorkloads.newTokens) / median, unit: "tokens/s", samples: samples,
+                      detail: "greedy, batch 1, \(BenchWorkloads.sourceLength) source tokens, \(BenchWorkloads.newTokens) new tokens, encoder included, median of \(count)")
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        row.peakMB = Double(usage.ru_maxrss) / 1024
+        print(String(decoding: try JSONEncoder().encode(row), as: UTF8.self))
     }
 }

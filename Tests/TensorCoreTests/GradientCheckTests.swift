@@ -81,6 +81,10 @@ final class GradientCheckTests: XCTestCase {
                 check([ba, bb], "batched matmul tA=\(tA) tB=\(tB)") {
                     $0[0].matmul($0[1], transposeSelf: tA, transposeOther: tB)
                 }
+                // One row and one column: the matrix-vector path, forward and backward.
+                let ra = param(tA ? [4, 1] : [1, 4]), cb = param(tB ? [1, 4] : [4, 1])
+                check([ra, b], "row-vector matmul tA=\(tA) tB=\(tB)") { $0[0].matmul($0[1], transposeSelf: tA, transposeOther: tB) }
+                check([a, cb], "column-vector matmul tA=\(tA) tB=\(tB)") { $0[0].matmul($0[1], transposeSelf: tA, transposeOther: tB) }
                 let sa = param(tA ? [2, 4, 3] : [2, 3, 4]), sb = param(tB ? [5, 4] : [4, 5])
                 check([sa, sb], "shared-matrix matmul tA=\(tA) tB=\(tB)") {
                     $0[0].matmul($0[1], transposeSelf: tA, transposeOther: tB)

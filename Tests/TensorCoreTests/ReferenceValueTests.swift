@@ -15,6 +15,27 @@ final class ReferenceValueTests: XCTestCase {
         XCTAssertEqual(a.linear(weight: w, bias: Tensor(shape: [2], values: [10, 20])).toArray(), [8, 23, 8, 27.5])
     }
 
+    /// A single row or column goes through sgemv rather than sgemm: the same values as a plain loop.
+    func testMatrixVectorProductsMatchLoops() {
+        var rng = RandomGenerator(seed: 5)
+        for (m, n, k) in [(1, 7, 5), (6, 1, 5), (1, 1, 5), (1, 9, 1)] {
+            for tA in [false, true] {
+                for tB in [false, true] {
+                    let a = Tensor.uniform(tA ? [k, m] : [m, k], low: -1, high: 1, rng: &rng)
+                    let b = Tensor.uniform(tB ? [n, k] : [k, n], low: -1, high: 1, rng: &rng)
+                    let got = a.matmul(b, transposeSelf: tA, transposeOther: tB).toArray()
+                    let av = a.toArray(), bv = b.toArray()
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            let expected = (0..<k).reduce(Float(0)) { sum, p in sum + av[tA ? p * m + i : i * k + p] * bv[tB ? j * k + p : p * n + j] }
+                            XCTAssertEqual(got[i * n + j], expected, accuracy: 1e-5, "m \(m) n \(n) k \(k) tA \(tA) tB \(tB) at (\(i), \(j))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testSoftmaxAndLogSoftmaxValues() {
         let x = Tensor(shape: [1, 3], values: [1, 2, 3])
         XCTAssertLessThan(difference(x.softmax(), Tensor(shape: [1, 3], values: [0.09003057, 0.24472847, 0.66524096])).maxAbsolute, 1e-7)

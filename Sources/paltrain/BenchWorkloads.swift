@@ -1,0 +1,93 @@
+// The workloads of `paltrain bench` (issue: performance against PyTorch), each the same shapes as
+// scripts/bench_torch.py runs: a training step (forward + backward + gradient clipping + AdamW) of
+// BlenderbotSmall at the 90M config and at a tiny config on batch 4 × 160 source / 40 target tokens,
+// and greedy decoding of 40 new tokens for one 160-token source, plain and PAL with strategy-based
+// control (one branch, α = 0; two branches, α ≠ 0).
+import Foundation
+import Models
+import NN
+import TensorCore
+import Training
+
+enum BenchWorkloads {
+    static let batch = 4, sourceLength = 160, targetLength = 40, personaLength = 40, newTokens = 40
+
+    /// The 90M BlenderbotSmall config (PAL's backbone) and the tiny one of the issue: d 128, 2+2
+    /// layers, 4 heads, FFN 512, vocabulary 8,192. Dropout as BlenderbotSmall's 0.1.
+    static func config(_ size: String, pal: Bool = false) -> Seq2SeqConfig {
+        var config = size == "90m" ? Seq2SeqConfig.blenderbotSmall90M
+            : Seq2SeqConfig(family: .blenderbotSmall, vocabSize: 8192, dModel: 128, encoderLayers: 2, decoderLayers: 2, heads: 4, ffnDim: 512,
+                            maxPositionEmbeddings: 512, scaleEmbedding: true, padTokenId: 0, bosTokenId: 1, eosTokenId: 2, decoderStartTokenId: 1)
+        config.personaCoAttention = pal
+        return config
+    }
+
+    /// Multiply-add FLOPs of one forward pass (matrix products only, ×2 per multiply-add), the
+    /// usual model-FLOP count: projections, attention scores and mixing, FFN, and the vocabulary
+    /// projection; backward is twice this.
+    static func forwardFlops(_ c: Seq2SeqConfig, batch b: Int, source s: Int, target t: Int) -> Double {
+        let d = Double(c.dModel), f = Double(c.encoderFfnDim), bs = Double(b * s), bt = Double(b * t)
+        let encoderLayer = 2 * bs * (4 * d * d + 2 * d * f) + 2 * 2 * Double(b) * Double(s * s) * d
+        let decoderLayer = 2 * bt * (4 * d * d + 2 * d * f) + 2 * 2 * Double(b) * Double(t * t) * d    // self-attention and FFN
+            + 2 * (bt * 2 * d * d + bs * 2 * d * d) + 2 * 2 * Double(b) * Double(t * s) * d            // cross-attention
+        return Double(c.encoderLayers) * encoderLayer + Double(c.decoderLayers) * decoderLayer + 2 * bt * d * Double(c.vocabSize)
+    }
+
+    /// Deterministic ids in 3..<vocab (no pad, bos or eos), as the peer script draws them.
+    static func ids(_ rows: Int, _ length: Int, vocab: Int, seed: Int) -> IndexTensor {
+        IndexTensor(shape: [rows, length], values: (0..<(rows * length)).map { Int32(3 + (($0 * 7919 + seed * 104_729) % (vocab - 3))) })
+    }
+
+    static func inputs(_ c: Seq2SeqConfig, rows: Int, labels: Bool) -> Seq2SeqInputs {
+        let ones = { (n: Int) in IndexTensor(shape: [rows, n], values: [Int32](repeating: 1, count: rows * n)) }
+        return Seq2SeqInputs(inputIds: ids(rows, sourceLength, vocab: c.vocabSize, seed: 1), attentionMask: ones(sourceLength),
+                             personaIds: c.personaCoAttention ? ids(rows, personaLength, vocab: c.vocabSize, seed: 3) : nil,
+                             personaMask: c.personaCoAttention ? ones(personaLength) : nil,
+                             decoderInputIds: labels ? ids(rows, targetLength, vocab: c.vocabSize, seed: 2)
+                                 : IndexTensor(shape: [rows, 1], values: [Int32](repeating: Int32(c.decoderStartTokenId), count: rows)),
+                             labels: labels ? ids(rows, targetLength, vocab: c.vocabSize, seed: 4) : nil)
+    }
+
+    /// Seconds per training step (each sample), after one warmup step.
+    static func trainingStep(_ size: String, repeats: Int) -> (seconds: [Double], flops: Double) {
+        let config = config(size)
+        let model = Seq2SeqLM(config, seed: 1)
+        let parameters = ParameterBuffer(model.namedParameters())
+        let optimizer = AdamW(parameters, config: AdamWConfig(weightDecay: 0.01))
+        let inputs = inputs(config, rows: batch, labels: true)
+        var step: UInt64 = 0
+        let seconds = Stopwatch.samples(repeats: repeats) {
+            step += 1
+            parameters.zeroGradients()
+            let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: step))
+            loss.backward()
+            parameters.clipGradientNorm(1)
+            optimizer.step(lr: 1e-5)
+        }
+        return (seconds, 3 * forwardFlops(config, batch: batch, source: sourceLength, target: targetLength))
+    }
+
+    /// How the decoding rows run: the plain model, or PAL with one branch (α = 0) or two (α = 0.5).
+    enum Decoding: String { case plain, palOneBranch = "pal-1", palTwoBranches = "pal-2" }
+
+    /// Seconds to encode one 160-token source and greedily decode 40 new tokens (each sample).
+    static func decode(_ size: String, _ mode: Decoding, repeats: Int) -> [Double] {
+        let config = config(size, pal: mode != .plain)
+        let model = Seq2SeqLM(config, seed: 1)
+        let inputs = inputs(config, rows: 1, labels: false)
+        let generation = ResolvedGenerationConfig(GenerationConfig(maxLength: newTokens + 1, minLength: newTokens + 1), model: config)
+        let strategies = (10..<18).map { Int32($0) }
+        return Stopwatch.samples(repeats: repeats) {
+            let source: NextTokenSource
+            switch mode {
+            case .plain: source = Seq2SeqStepSource(model: model, inputs: inputs)
+            case .palOneBranch: source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, alphas: [Float](repeating: 0, count: 8))
+            case .palTwoBranches:
+                source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, alphas: [Float](repeating: 0.5, count: 8),
+                                                  firstStepAlpha: 0.5)
+            }
+            let out = Generator.generate(source: source, batchSize: 1, config: generation)
+            precondition(out.sequences[0].count == newTokens, "decoded \(out.sequences[0].count) tokens, not \(newTokens)")
+        }
+    }
+}

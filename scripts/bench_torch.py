@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""bench_torch.py — the PyTorch peer of `paltrain bench`: the same workloads on the same shapes
+with PyTorch and HF transformers on the CPU, each in a child process (so its peak resident memory is
+its own), written as JSON rows with the names `paltrain bench` uses, for the ratios it prints.
+
+  train 90M / tiny   BlenderbotSmallForConditionalGeneration, random weights, fp32, batch 4,
+                     160 source and 40 target tokens: forward + backward + clip_grad_norm_ + AdamW
+  decode 90M / tiny  HF generate, greedy, batch 1, 160 source tokens, exactly 40 new tokens, KV cache
+  sgemm <shape>      torch.matmul on the 90M model's shapes (MKL/oneDNN), for reference
+
+Comparison only: nothing in paltrain needs this. `make bench-peer` makes the virtual environment;
+`make bench` runs this and then `paltrain bench`.
+Usage: bench_torch.py [--output bench-torch.json] [--threads N] [--only SUBSTRING]
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+BATCH, SOURCE, TARGET, NEW_TOKENS = 4, 160, 40, 40
+WORKLOADS = ["train 90M", "train tiny", "decode 90M", "decode tiny"]
+SHAPES = [  # name, m, n, k, batch — as Bench.shapes in Sources/paltrain/Bench.swift
+    ("q/k/v/out projection 640×512·512ᵀ", 640, 512, 512, 1),
+    ("fc1 640×512·2048ᵀ", 640, 2048, 512, 1),
+    ("fc2 640×2048·512ᵀ", 640, 512, 2048, 1),
+    ("attention scores 64 × 160×32·160ᵀ", 160, 160, 32, 64),
+    ("vocabulary projection 160×512·54944ᵀ", 160, 54944, 512, 1),
+]
+
+
+def config(size):
+    from transformers import BlenderbotSmallConfig
+    if size == "90M":
+        return BlenderbotSmallConfig(vocab_size=54944, d_model=512, encoder_layers=8, decoder_layers=8,
+                                     encoder_attention_heads=16, decoder_attention_heads=16,
+                                     encoder_ffn_dim=2048, decoder_ffn_dim=2048, max_position_embeddings=512,
+                                     dropout=0.1, scale_embedding=True)
+    return BlenderbotSmallConfig(vocab_size=8192, d_model=128, encoder_layers=2, decoder_layers=2,
+                                 encoder_attention_heads=4, decoder_attention_heads=4,
+                                 encoder_ffn_dim=512, decoder_ffn_dim=512, max_position_embeddings=512,
+                                 dropout=0.1, scale_embedding=True)
+
+
+def ids(torch, rows, length, vocab, seed):
+    """The ids BenchWorkloads.ids draws: 3 + ((i·7919 + seed·104729) mod (vocab − 3))."""
+    values = [3 + ((i * 7919 + seed * 104729) % (vocab - 3)) for i in range(rows * length)]
+    return torch.tensor(values, dtype=torch.long).view(rows, length)
+
+
+def samples(repeats, body):
+    body()  # warmup
+    out = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        body()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def run_workload(name, repeats):
+    import torch
+    from transformers import BlenderbotSmallForConditionalGeneration
+    size = "90M" if "90M" in name else "tiny"
+    repeats = repeats or (5 if size == "90M" else 20)
+    torch.manual_seed(1)
+    cfg = config(size)
+    model = BlenderbotSmallForConditionalGeneration(cfg)
+    if name.startswith("train"):
+        model.train()
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5, weight_decay=0.01)
+        src = ids(torch, BATCH, SOURCE, cfg.vocab_size, 1)
+        dec = ids(torch, BATCH, TARGET, cfg.vocab_size, 2)
+        labels = ids(torch, BATCH, TARGET, cfg.vocab_size, 4)
+        mask = torch.ones_like(src)
+
+        def step():
+            optimizer.zero_grad(set_to_none=False)
+            out = model(input_ids=src, attention_mask=mask, decoder_input_ids=dec, labels=labels)
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+        times = samples(repeats, step)
+        value, unit = statistics.median(times), "s/step"
+        detail = f"PyTorch {torch.__version__}, median of {repeats}"
+    else:
+        model.eval()
+        src = ids(torch, 1, SOURCE, cfg.vocab_size, 1)
+        mask = torch.ones_like(src)
+
+        def generate():
+            with torch.no_grad():
+                out = model.generate(input_ids=src, attention_mask=mask, do_sample=False, num_beams=1,
+                                     max_new_tokens=NEW_TOKENS, min_new_tokens=NEW_TOKENS, use_cache=True)
+            assert out.shape[1] - 1 == NEW_TOKENS, out.shape
+        times = samples(repeats, generate)
+        value, unit = NEW_TOKENS / statistics.median(times), "tokens/s"
+        detail = f"HF generate, transformers {__import__('transformers').__version__}, median of {repeats}"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"name": name, "value": value, "unit": unit, "samples": times, "peak_rss_mb": peak, "detail": detail}
+
+
+def sgemm_rows():
+    import torch
+    rows = []
+    for name, m, n, k, batch in SHAPES:
+        a = torch.full((batch, m, k), 0.5)
+        b = torch.full((batch, n, k), 0.25)
+        bt = b.transpose(1, 2)
+        best = min(samples(10, lambda: torch.matmul(a, bt)))
+        rows.append({"name": f"sgemm {name}", "value": 2 * batch * m * n * k / best / 1e9, "unit": "GFLOP/s",
+                     "detail": "torch.matmul, best of 10"})
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", default="bench-torch.json")
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--repeats", type=int, default=0)
+    parser.add_argument("--only")
+    parser.add_argument("--workload", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    import torch
+    torch.set_num_threads(args.threads)
+    if args.workload:
+        print(json.dumps(run_workload(args.workload, args.repeats)))
+        return
+    print(f"bench_torch: PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
+    rows = [] if args.only else sgemm_rows()
+    for name in WORKLOADS:
+        if args.only and args.only not in name:
+            continue
+        child = subprocess.run([sys.executable, __file__, "--workload", name, "--threads", str(args.threads),
+                                "--repeats", str(args.repeats)], capture_output=True, text=True)
+        if child.returncode != 0:
+            sys.exit(f"bench_torch: {name} failed:\n{child.stderr}")
+        row = json.loads(child.stdout.strip().splitlines()[-1])
+        print(f"  {name}: {row['value']:.4g} {row['unit']}, peak {row['peak_rss_mb']:.0f} MB")
+        rows.append(row)
+    with open(args.output, "w") as f:
+        json.dump(rows, f, indent=1, ensure_ascii=False)
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
