@@ -12,7 +12,7 @@ public enum Threading {
 /// Calls `body` on disjoint sub-ranges covering `0..<count`, in parallel when each chunk would get at
 /// least `grain` items; `body` receives the chunk index too, for per-thread partial results.
 @inline(__always)
-func parallelChunks(_ count: Int, grain: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+public func parallelChunks(_ count: Int, grain: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
     let chunks = min(Threading.threads, count / max(grain, 1))
     if chunks <= 1 {
         body(0, 0..<count)
@@ -25,7 +25,7 @@ func parallelChunks(_ count: Int, grain: Int, _ body: (_ chunk: Int, _ range: Ra
 
 /// The number of chunks `parallelChunks` will use for `count` items at `grain`.
 @inline(__always)
-func chunkCount(_ count: Int, grain: Int) -> Int { max(1, min(Threading.threads, count / max(grain, 1))) }
+public func chunkCount(_ count: Int, grain: Int) -> Int { max(1, min(Threading.threads, count / max(grain, 1))) }
 
 /// Elements per chunk below which an elementwise kernel stays on one thread.
-let elementwiseGrain = 1 << 15
+public let elementwiseGrain = 1 << 15

@@ -2,6 +2,7 @@
 //   loss = (1/K) Σ_{r: t_r ≠ ignore} (lse(x_r) − x_r[t_r]),  K = number of counted rows
 //   dx_r = g/K · (softmax(x_r) − onehot(t_r)),  and 0 for ignored rows
 // With no counted rows the loss is 0 (PyTorch gives NaN), so an all-padding batch cannot poison a run.
+import CKernels
 import Foundation
 
 extension Tensor {
@@ -24,11 +25,8 @@ extension Tensor {
                     var acc: Double = 0
                     for r in range where tp[r] != ignoreIndex {
                         let xr = x + r * v
-                        var mx = -Float.infinity
-                        for j in 0..<v { mx = max(mx, xr[j]) }
-                        var total: Float = 0
-                        for j in 0..<v { total += Foundation.exp(xr[j] - mx) }
-                        lp[r] = mx + Foundation.log(total)
+                        let mx = ck_max(xr, v)
+                        lp[r] = mx + Foundation.log(ck_exp_shifted(xr, mx, nil, v))
                         acc += Double(lp[r] - xr[Int(tp[r])])
                     }
                     pp[chunk] = acc
@@ -45,7 +43,8 @@ extension Tensor {
                         let dr = d + r * v
                         guard tp[r] != ignoreIndex else { dr.update(repeating: 0, count: v); continue }
                         let xr = x + r * v, l = lp[r]
-                        for j in 0..<v { dr[j] = scale * Foundation.exp(xr[j] - l) }
+                        ck_exp_shifted(xr, l, dr, v)
+                        for j in 0..<v { dr[j] *= scale }
                         dr[Int(tp[r])] -= scale
                     }
                 }

@@ -3,6 +3,7 @@
 //   softmax:      y = exp(z − lse(z)),  dx = s · y ⊙ (g − Σ g⊙y)
 //   log-softmax:  y = z − lse(z),       dx = s · (g − exp(y) · Σ g)
 // A row whose mask is −∞ everywhere gives zeros (softmax) rather than NaN.
+import CKernels
 import Foundation
 
 extension Tensor {
@@ -47,14 +48,11 @@ extension Tensor {
                     yr.update(repeating: log ? -Float.infinity : 0, count: n)
                     continue
                 }
-                var total: Float = 0
                 if log {
-                    for j in 0..<n { total += Foundation.exp(yr[j] - mx) }
-                    let lse = mx + Foundation.log(total)
+                    let lse = mx + Foundation.log(ck_exp_shifted(yr, mx, nil, n))
                     for j in 0..<n { yr[j] -= lse }
                 } else {
-                    for j in 0..<n { yr[j] = Foundation.exp(yr[j] - mx); total += yr[j] }
-                    let inv = 1 / total
+                    let inv = 1 / ck_exp_shifted(yr, mx, yr, n)
                     for j in 0..<n { yr[j] *= inv }
                 }
             }
@@ -68,7 +66,8 @@ extension Tensor {
                     var dot: Float = 0
                     if log {
                         for j in 0..<n { dot += gr[j] }
-                        for j in 0..<n { dr[j] = scale * (gr[j] - (yr[j] == -Float.infinity ? 0 : Foundation.exp(yr[j])) * dot) }
+                        ck_exp_shifted(yr, 0, dr, n)                               // softmax; 0 where y = −∞
+                        for j in 0..<n { dr[j] = scale * (gr[j] - dr[j] * dot) }
                     } else {
                         for j in 0..<n { dot += gr[j] * yr[j] }
                         for j in 0..<n { dr[j] = scale * yr[j] * (gr[j] - dot) }

@@ -2,6 +2,7 @@
 // p ← p·(1 − lr·λ), then m ← m + (1 − β₁)(g − m), v ← β₂v + (1 − β₂)g², and
 // p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε). Scalars are formed in Double and rounded
 // to Float where PyTorch does, so a trajectory matches PyTorch's to float rounding.
+import CKernels
 import Foundation
 import TensorCore
 
@@ -55,14 +56,15 @@ public final class AdamW {
         let eps = Float(config.eps), decay = Float(1 - lr * config.weightDecay)
         let p = parameters.values.base, g = parameters.gradients.base
         let m = exponentialAverage.base, v = exponentialAverageSquared.base
-        for (range, decays) in zip(parameters.ranges, decays) {
-            if decays && config.weightDecay != 0 {
-                for i in range { p[i] *= decay }
-            }
-            for i in range {
-                m[i] += w1 * (g[i] - m[i])
-                v[i] = v[i] * b2 + w2 * g[i] * g[i]
-                p[i] += -stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+        let ranges = parameters.ranges, decays = decays, decayOn = config.weightDecay != 0
+        // One pass over the flat buffers, split across cores; each chunk walks the parameters it overlaps.
+        parallelChunks(parameters.count, grain: elementwiseGrain) { _, chunk in
+            var k = ranges.firstIndex { $0.upperBound > chunk.lowerBound } ?? ranges.count
+            while k < ranges.count && ranges[k].lowerBound < chunk.upperBound {
+                let start = max(ranges[k].lowerBound, chunk.lowerBound), end = min(ranges[k].upperBound, chunk.upperBound)
+                ck_adamw(p + start, g + start, m + start, v + start, end - start, decays[k] && decayOn ? decay : 1,
+                         w1, b2, w2, stepSize, correction2, eps)
+                k += 1
             }
         }
     }

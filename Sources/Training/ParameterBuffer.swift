@@ -37,11 +37,18 @@ public final class ParameterBuffer {
     public func zeroGradients() { gradients.base.update(repeating: 0, count: count) }
 
     /// The global L2 norm of all gradients, accumulated in Double.
+    /// Per-core partial sums, so the result depends only on the thread count.
     public func gradientNorm() -> Double {
-        var sum: Double = 0
         let g = gradients.base
-        for i in 0..<count { sum += Double(g[i]) * Double(g[i]) }
-        return sum.squareRoot()
+        var partial = [Double](repeating: 0, count: chunkCount(count, grain: elementwiseGrain))
+        partial.withUnsafeMutableBufferPointer { sums in
+            parallelChunks(count, grain: elementwiseGrain) { chunk, range in
+                var sum: Double = 0
+                for i in range { sum += Double(g[i]) * Double(g[i]) }
+                sums[chunk] = sum
+            }
+        }
+        return partial.reduce(0, +).squareRoot()
     }
 
     /// Scales all gradients so their global norm is at most `maxNorm`, as
@@ -53,7 +60,9 @@ public final class ParameterBuffer {
         let coefficient = Float(maxNorm) / (Float(norm) + 1e-6)
         if coefficient < 1 {
             let g = gradients.base
-            for i in 0..<count { g[i] *= coefficient }
+            parallelChunks(count, grain: elementwiseGrain) { _, range in
+                for i in range { g[i] *= coefficient }
+            }
         }
         return norm
     }

@@ -1,0 +1,88 @@
+// ckernels.c — exp and erf as straight-line float code that clang vectorizes (and AdamW's update): exp is Cephes' expf
+// (round-to-nearest range reduction by ln 2 in two parts, degree-5 polynomial, 2^n from the exponent
+// bits; relative error about 1e-7), erf is Abramowitz & Stegun 7.1.26 on it (absolute error below
+// 1.5e-7). Each loop is cloned for AVX2 and chosen at load time, so the build stays portable.
+#include "ckernels.h"
+#include <stdint.h>
+#include <string.h>
+
+#define CLONES __attribute__((target_clones("avx2", "default")))
+// Every loop is elementwise, so in-place calls (y == x) are safe: tell the vectorizer not to fall
+// back to scalar code when the buffers overlap.
+#define ELEMENTWISE _Pragma("clang loop vectorize(assume_safety)")
+
+static inline float exp_approx(float v) {
+    float x = v < -87.33654f ? -87.33654f : (v > 88.72283f ? 88.72283f : v);
+    // Round x/ln2 to the nearest integer with the 1.5·2^23 trick: its low mantissa bits hold n.
+    float t = x * 1.44269504088896341f + 12582912.0f;
+    float n = t - 12582912.0f;
+    int32_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    int32_t e = (bits - 0x4B400000 + 127) << 23;
+    float scale;
+    memcpy(&scale, &e, sizeof scale);
+    float r = x - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    float y = (p * (r * r) + r + 1.0f) * scale;
+    return v < -87.33654f ? 0.0f : y;
+}
+
+static inline float erf_approx(float v) {
+    float a = v < 0 ? -v : v;
+    float t = 1.0f / (1.0f + 0.3275911f * a);
+    float p = 1.061405429f;
+    p = p * t - 1.453152027f;
+    p = p * t + 1.421413741f;
+    p = p * t - 0.284496736f;
+    p = p * t + 0.254829592f;
+    float e = 1.0f - p * t * exp_approx(-a * a);
+    return v < 0 ? -e : e;
+}
+
+CLONES float ck_exp_shifted(const float *x, float shift, float *y, long n) {
+    // Only the sum may be reassociated (so it vectorizes); exp_approx's rounding trick must not be.
+#pragma clang fp reassociate(on)
+    float total = 0;
+    if (y) {
+        ELEMENTWISE for (long i = 0; i < n; i++) { float e = exp_approx(x[i] - shift); y[i] = e; total += e; }
+    } else {
+        for (long i = 0; i < n; i++) total += exp_approx(x[i] - shift);
+    }
+    return total;
+}
+
+CLONES float ck_max(const float *x, long n) {
+    float m = -__builtin_inff();
+    for (long i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+    return m;
+}
+
+CLONES void ck_gelu(const float *u, float *y, long n) {
+    ELEMENTWISE for (long i = 0; i < n; i++) y[i] = 0.5f * u[i] * (1.0f + erf_approx(u[i] * 0.70710678118654752f));
+}
+
+CLONES void ck_gelu_backward(const float *u, const float *g, float *d, long n) {
+    ELEMENTWISE for (long i = 0; i < n; i++) {
+        float x = u[i];
+        d[i] = g[i] * (0.5f * (1.0f + erf_approx(x * 0.70710678118654752f)) + x * 0.39894228040143268f * exp_approx(-0.5f * x * x));
+    }
+}
+
+CLONES void ck_adamw(float *p, const float *g, float *m, float *v, long n,
+                     float decay, float w1, float b2, float w2, float step, float correction2, float eps) {
+    // The operations in PyTorch's order (nothing is reassociated), so a trajectory matches torch's.
+    ELEMENTWISE for (long i = 0; i < n; i++) {
+        float pi = decay == 1.0f ? p[i] : p[i] * decay;
+        float mi = m[i] + w1 * (g[i] - m[i]);
+        float vi = v[i] * b2 + w2 * g[i] * g[i];
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = pi + -step * mi / (__builtin_sqrtf(vi) / correction2 + eps);
+    }
+}

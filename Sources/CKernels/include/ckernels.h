@@ -1,0 +1,24 @@
+// ckernels.h — loops in C, where clang vectorizes them (and clones them for AVX2 at load time): exp
+// with a shift and sum for softmax and cross-entropy, exact-erf GELU, and AdamW's update.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+/// y[i] = exp(x[i] - shift) for i < n (y may be x; with y NULL nothing is stored); returns the sum.
+/// Exactly 0 for x[i] - shift below -87.3 (masked scores of -inf).
+float ck_exp_shifted(const float *x, float shift, float *y, long n);
+
+/// The largest of x[0..<n] (-inf for none).
+float ck_max(const float *x, long n);
+
+/// y[i] = gelu(u[i]) = u/2 · (1 + erf(u/√2)) (y may be u).
+void ck_gelu(const float *u, float *y, long n);
+
+/// d[i] = g[i] · gelu'(u[i]) (d may be u or g).
+void ck_gelu_backward(const float *u, const float *g, float *d, long n);
+
+/// AdamW on n elements, as torch.optim.AdamW's single-tensor path: p *= decay (1 when the parameter
+/// has no weight decay), m += w1·(g − m), v = v·b2 + w2·g·g, p += −step · m / (√v / correction2 + eps).
+void ck_adamw(float *p, const float *g, float *m, float *v, long n,
+              float decay, float w1, float b2, float w2, float step, float correction2, float eps);
+
+#endif
