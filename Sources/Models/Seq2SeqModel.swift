@@ -156,7 +156,12 @@ public final class Seq2SeqLM: Module {
 
     /// The decoder's memory: the encoded dialogue, mixed with the encoded persona for PAL (B, S, C).
     public func encode(_ inputs: Seq2SeqInputs, context: ForwardContext) -> Tensor {
-        let dialogue = model.encoder(inputs.inputIds, mask: inputs.attentionMask, context: context)
+        encode(inputs, dialogue: model.encoder(inputs.inputIds, mask: inputs.attentionMask, context: context), context: context)
+    }
+
+    /// The decoder's memory from the already encoded dialogue of `inputs` (PAL's strategy control
+    /// shares it between its two branches).
+    public func encode(_ inputs: Seq2SeqInputs, dialogue: Tensor, context: ForwardContext) -> Tensor {
         guard let coAttention = personaCoAttention else { return dialogue }
         guard let personaIds = inputs.personaIds, let personaMask = inputs.personaMask else {
             preconditionFailure("a PAL model needs persona inputs (persona ids and mask)")

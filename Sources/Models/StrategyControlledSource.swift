@@ -22,12 +22,12 @@ public final class StrategyControlledSource: NextTokenSource {
     public init(model: Seq2SeqLM, inputs: Seq2SeqInputs, strategyTokens: [Int32], alphas: [Float] = paperAlphas,
                 firstStepAlpha: Float = 0, context: ForwardContext = ForwardContext(training: false)) {
         precondition(strategyTokens.count == alphas.count, "one α per strategy token")
-        withPersona = Seq2SeqStepSource(model: model, inputs: inputs, context: context)
+        // The dialogue is encoded once: it is the second branch's memory as it is.
+        let dialogue = withNoGrad { model.model.encoder(inputs.inputIds, mask: inputs.attentionMask, context: context) }
+        withPersona = Seq2SeqStepSource(model: model, memory: withNoGrad { model.encode(inputs, dialogue: dialogue, context: context) },
+                                        memoryMask: inputs.attentionMask, context: context)
         let needsContrast = firstStepAlpha != 0 || alphas.contains { $0 != 0 }
-        withoutPersona = needsContrast
-            ? Seq2SeqStepSource(model: model, memory: withNoGrad { model.model.encoder(inputs.inputIds, mask: inputs.attentionMask, context: context) },
-                                memoryMask: inputs.attentionMask, context: context)
-            : nil
+        withoutPersona = needsContrast ? Seq2SeqStepSource(model: model, memory: dialogue, memoryMask: inputs.attentionMask, context: context) : nil
         self.strategyTokens = strategyTokens
         alphaByStrategy = alphas
         self.firstStepAlpha = firstStepAlpha

@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure sgemm, training steps and decoding at the 90M and a tiny config, with peak memory; compare with PyTorch when its results are given.")
 
-    @Option(help: "Timed repetitions per workload (after one warmup); default 5 at 90M, 20 for the tiny config.")
+    @Option(help: "Timed repetitions per workload (after one warmup); default 5 at 90M, 50 for the tiny config.")
     var repeats: Int?
 
     @Option(help: "Run only the workloads whose name contains this (e.g. tiny, decode).")
@@ -66,6 +66,9 @@ struct Bench: ParsableCommand {
         if let workload { return try measure(workload) }
         print("paltrain bench — OpenBLAS core \(BLAS.coreName), \(BLAS.threads) BLAS threads, \(Threading.threads) kernel threads")
         let peerRows = try loadPeer()
+        // The workloads first, while this process is small: a child's peak resident memory starts
+        // from its parent's at the time it is spawned.
+        var workloads = try Self.workloads.filter { name in only.map { name.contains($0) } ?? true }.map(child)
         var rows: [Row] = []
         if only == nil {
             for (name, m, n, k, batch) in Self.shapes {
@@ -73,15 +76,14 @@ struct Bench: ParsableCommand {
                                 detail: "raw cblas_sgemm, best of 30"))
             }
         }
-        let ceiling = rows.map(\.value).max()
-        for name in Self.workloads where only.map({ name.contains($0) }) ?? true {
-            var row = try child(name)
-            if let ceiling, let gflops = row.modelGFLOPs {
-                row.ceilingFraction = gflops / ceiling
-                row.detail += String(format: "; %.0f%% of the sgemm ceiling (%.0f GFLOP/s)", 100 * gflops / ceiling, ceiling)
+        if let ceiling = rows.map(\.value).max() {
+            for i in workloads.indices {
+                guard let gflops = workloads[i].modelGFLOPs else { continue }
+                workloads[i].ceilingFraction = gflops / ceiling
+                workloads[i].detail += String(format: "; %.0f%% of the sgemm ceiling (%.0f GFLOP/s)", 100 * gflops / ceiling, ceiling)
             }
-            rows.append(row)
         }
+        rows += workloads
         // Two-branch control against one branch: the cost of eq. 6.
         for size in ["90M", "tiny"] {
             if let one = rows.firstIndex(where: { $0.name == "decode PAL \(size) one branch" }),
@@ -144,7 +146,7 @@ struct Bench: ParsableCommand {
     /// One workload in this process; prints its row as JSON.
     private func measure(_ name: String) throws {
         let size = name.contains("90M") ? "90m" : "tiny"
-        let count = repeats ?? (size == "90m" ? 5 : 20)
+        let count = repeats ?? (size == "90m" ? 5 : 50)
         var row: Row
         if name.hasPrefix("train") {
             let (samples, flops) = BenchWorkloads.trainingStep(size, repeats: count)

@@ -107,6 +107,25 @@ final class ImportAndScoreTests: XCTestCase {
     }
 }
 
+/// `paltrain bench` runs each workload in a child process and writes every row (no timing is asserted:
+/// speed is measured by `make bench`, not tested).
+final class BenchCommandTests: XCTestCase {
+    func testBenchWritesEveryTinyRowWithPeakMemory() throws {
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-bench-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let r = try CLI().run(["bench", "--only", "tiny", "--repeats", "1", "--json", json, "--peer", "/nonexistent"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["name"] as? String }, ["train tiny", "decode tiny", "decode PAL tiny one branch", "decode PAL tiny two branches"])
+        for row in rows {
+            XCTAssertGreaterThan(row["value"] as? Double ?? 0, 0)
+            XCTAssertGreaterThan(row["peak_rss_mb"] as? Double ?? 0, 0)
+        }
+        XCTAssertTrue(r.out.contains("the time of one branch"), r.out)
+        XCTAssertTrue(r.out.contains("no PyTorch peer"), r.out)
+    }
+}
+
 /// `paltrain metrics` on the metric fixtures that nltk and PAL's formulas scored
 /// (scripts/make_metric_fixtures.py): the command computes what the library does, to 1e-6.
 final class MetricsCommandTests: XCTestCase {
