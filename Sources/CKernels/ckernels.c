@@ -58,9 +58,30 @@ CLONES float ck_exp_shifted(const float *x, float shift, float *y, long n) {
 }
 
 CLONES float ck_max(const float *x, long n) {
+    // Sixteen running maxima (a lane-wise max the vectorizer turns into maxps), then theirs.
+    float lanes[16];
+    for (int l = 0; l < 16; l++) lanes[l] = -__builtin_inff();
+    long i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int l = 0; l < 16; l++) lanes[l] = x[i + l] > lanes[l] ? x[i + l] : lanes[l];
     float m = -__builtin_inff();
-    for (long i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+    for (int l = 0; l < 16; l++) m = lanes[l] > m ? lanes[l] : m;
+    for (; i < n; i++) m = x[i] > m ? x[i] : m;
     return m;
+}
+
+CLONES double ck_sum_squares(const float *x, long n) {
+    // Float sums over blocks of 1024 in sixteen lanes (vectorized), blocks added in double.
+    double total = 0;
+    long i = 0;
+    for (; i + 1024 <= n; i += 1024) {
+        float lanes[16] = {0};
+        for (long j = 0; j < 1024; j += 16)
+            for (int l = 0; l < 16; l++) lanes[l] += x[i + j + l] * x[i + j + l];
+        for (int l = 0; l < 16; l++) total += lanes[l];
+    }
+    for (; i < n; i++) total += (double)x[i] * x[i];
+    return total;
 }
 
 CLONES void ck_gelu(const float *u, float *y, long n) {
@@ -74,7 +95,7 @@ CLONES void ck_gelu_backward(const float *u, const float *g, float *d, long n) {
     }
 }
 
-CLONES void ck_adamw(float *p, const float *g, float *m, float *v, long n,
+CLONES void ck_adamw(float *p, float *g, float *m, float *v, long n,
                      float decay, float w1, float b2, float w2, float step, float correction2, float eps) {
     // The operations in PyTorch's order (nothing is reassociated), so a trajectory matches torch's.
     ELEMENTWISE for (long i = 0; i < n; i++) {
@@ -84,5 +105,6 @@ CLONES void ck_adamw(float *p, const float *g, float *m, float *v, long n,
         m[i] = mi;
         v[i] = vi;
         p[i] = pi + -step * mi / (__builtin_sqrtf(vi) / correction2 + eps);
+        g[i] = 0;
     }
 }

@@ -35,6 +35,7 @@ extension Tensor {
     @discardableResult
     func recorded(_ name: String, _ inputs: [Tensor], backward: @escaping (Tensor, Tensor) -> Void) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
+        if OpProfiler.isEnabled { OpProfiler.mark(name) }
         requiresGrad = true
         node = Node(name: name, inputs: inputs, backward: backward)
         return self
@@ -85,12 +86,19 @@ extension Tensor {
         withNoGrad {
             for t in topologicalOrder().reversed() {
                 guard let node = t.node, let g = t.grad else { continue }
-                node.backward(g, t)
+                if OpProfiler.isEnabled {
+                    let start = OpProfiler.now()
+                    node.backward(g, t)
+                    OpProfiler.add("backward " + node.name, OpProfiler.now() - start)
+                } else {
+                    node.backward(g, t)
+                }
                 t.node = nil
                 t.grad = nil
                 t.gradIsOwned = false
             }
         }
+        if OpProfiler.isEnabled { OpProfiler.lastMark = OpProfiler.now() }
     }
 
     /// Every tensor with a node reachable from this one, inputs before outputs (iterative DFS).

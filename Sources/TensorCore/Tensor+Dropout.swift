@@ -6,10 +6,12 @@ extension Tensor {
     public func dropout(_ p: Float, rng: inout RandomGenerator) -> Tensor {
         precondition(p >= 0 && p < 1, "dropout probability \(p) is not in [0, 1)")
         if p == 0 { return self }
-        let mask = Tensor(uninitializedShape: shape)
-        let keep = 1 / (1 - p), m = mask.data
-        for i in 0..<count { m[i] = rng.nextFloat() < p ? 0 : keep }
-        let out = broadcastApply(MulFunction.self, self, mask)
+        let mask = Tensor(uninitializedShape: shape), out = Tensor(uninitializedShape: shape)
+        let keep = 1 / (1 - p), m = mask.data, x = data, y = out.data
+        for i in 0..<count {
+            m[i] = rng.nextFloat() < p ? 0 : keep
+            y[i] = x[i] * m[i]
+        }
         return out.recorded("dropout", [self]) { g, _ in
             self.accumulateGrad(broadcastApply(MulFunction.self, g, mask))
         }

@@ -37,13 +37,13 @@ extension Tensor {
         parallelChunks(rows, grain: max(1, elementwiseGrain / max(n, 1))) { _, range in
             for r in range {
                 let xr = x + r * n, yr = y + r * n
-                var mx = -Float.infinity
                 if let mp, let maskRows {
                     let mr = mp + maskRows[r]
-                    for j in 0..<n { yr[j] = scale * xr[j] + mr[j * maskStride]; mx = max(mx, yr[j]) }
+                    if maskStride == 1 { for j in 0..<n { yr[j] = scale * xr[j] + mr[j] } } else { for j in 0..<n { yr[j] = scale * xr[j] + mr[0] } }
                 } else {
-                    for j in 0..<n { yr[j] = scale * xr[j]; mx = max(mx, yr[j]) }
+                    for j in 0..<n { yr[j] = scale * xr[j] }
                 }
+                let mx = ck_max(yr, n)
                 if mx == -Float.infinity {
                     yr.update(repeating: log ? -Float.infinity : 0, count: n)
                     continue

@@ -46,7 +46,7 @@ public final class AdamW {
         !(name.hasSuffix("bias") || name.contains("layer_norm") || name.contains("layernorm") || name.contains("LayerNorm"))
     }
 
-    /// One update with learning rate `lr`, from the gradients in `parameters`.
+    /// One update with learning rate `lr`, from the gradients in `parameters`, which it leaves zeroed.
     public func step(lr: Double) {
         stepCount += 1
         let t = Double(stepCount)
@@ -67,5 +67,6 @@ public final class AdamW {
                 k += 1
             }
         }
+        parameters.gradientsClearedByOptimizer = true
     }
 }

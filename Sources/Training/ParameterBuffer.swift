@@ -1,6 +1,7 @@
 // ParameterBuffer: every trainable tensor of a model moved into one flat value buffer, with its
 // gradient bound into one flat gradient buffer, so zeroing, norm, clipping and AdamW are single
 // loops over contiguous memory (llm.c's layout). The tensors stay usable as before: they are views.
+import CKernels
 import Foundation
 import TensorCore
 
@@ -33,8 +34,17 @@ public final class ParameterBuffer {
         }
     }
 
+    /// Whether the optimizer has zeroed the gradients since they were last zeroed here (AdamW clears
+    /// each gradient as it consumes it, so the next `zeroGradients` has nothing to do).
+    public var gradientsClearedByOptimizer = false
+
     /// Sets every gradient to zero (once at the top of a step).
-    public func zeroGradients() { gradients.base.update(repeating: 0, count: count) }
+    public func zeroGradients() {
+        defer { gradientsClearedByOptimizer = false }
+        guard !gradientsClearedByOptimizer else { return }
+        let g = gradients.base
+        parallelChunks(count, grain: elementwiseGrain) { _, range in (g + range.lowerBound).update(repeating: 0, count: range.count) }
+    }
 
     /// The global L2 norm of all gradients, accumulated in Double.
     /// Per-core partial sums, so the result depends only on the thread count.
@@ -42,11 +52,7 @@ public final class ParameterBuffer {
         let g = gradients.base
         var partial = [Double](repeating: 0, count: chunkCount(count, grain: elementwiseGrain))
         partial.withUnsafeMutableBufferPointer { sums in
-            parallelChunks(count, grain: elementwiseGrain) { chunk, range in
-                var sum: Double = 0
-                for i in range { sum += Double(g[i]) * Double(g[i]) }
-                sums[chunk] = sum
-            }
+            parallelChunks(count, grain: elementwiseGrain) { chunk, range in sums[chunk] = ck_sum_squares(g + range.lowerBound, range.count) }
         }
         return partial.reduce(0, +).squareRoot()
     }

@@ -149,7 +149,9 @@ struct Bench: ParsableCommand {
         let count = repeats ?? (size == "90m" ? 5 : 50)
         var row: Row
         if name.hasPrefix("train") {
+            OpProfiler.reset()
             let (samples, flops) = BenchWorkloads.trainingStep(size, repeats: count)
+            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: count + 1) + "\n").utf8)) }
             let median = samples.sorted()[samples.count / 2]
             row = Row(name: name, value: median, unit: "s/step", samples: samples, modelGFLOPs: flops / median / 1e9,
                       detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), median of %d", flops / median / 1e9, flops / 1e9, count))

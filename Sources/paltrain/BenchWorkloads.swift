@@ -57,12 +57,16 @@ enum BenchWorkloads {
         let inputs = inputs(config, rows: batch, labels: true)
         var step: UInt64 = 0
         let seconds = Stopwatch.samples(repeats: repeats) {
+            if OpProfiler.isEnabled { OpProfiler.mark("(between steps)") }
             step += 1
             parameters.zeroGradients()
+            if OpProfiler.isEnabled { OpProfiler.mark("zero gradients") }
             let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: step))
             loss.backward()
             parameters.clipGradientNorm(1)
+            if OpProfiler.isEnabled { OpProfiler.mark("clip gradient norm") }
             optimizer.step(lr: 1e-5)
+            if OpProfiler.isEnabled { OpProfiler.mark("AdamW") }
         }
         return (seconds, 3 * forwardFlops(config, batch: batch, source: sourceLength, target: targetLength))
     }

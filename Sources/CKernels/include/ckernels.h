@@ -10,6 +10,9 @@ float ck_exp_shifted(const float *x, float shift, float *y, long n);
 /// The largest of x[0..<n] (-inf for none).
 float ck_max(const float *x, long n);
 
+/// Σ x[i]², accumulated in float within blocks of 1024 and in double across them.
+double ck_sum_squares(const float *x, long n);
+
 /// y[i] = gelu(u[i]) = u/2 · (1 + erf(u/√2)) (y may be u).
 void ck_gelu(const float *u, float *y, long n);
 
@@ -17,8 +20,9 @@ void ck_gelu(const float *u, float *y, long n);
 void ck_gelu_backward(const float *u, const float *g, float *d, long n);
 
 /// AdamW on n elements, as torch.optim.AdamW's single-tensor path: p *= decay (1 when the parameter
-/// has no weight decay), m += w1·(g − m), v = v·b2 + w2·g·g, p += −step · m / (√v / correction2 + eps).
-void ck_adamw(float *p, const float *g, float *m, float *v, long n,
+/// has no weight decay), m += w1·(g − m), v = v·b2 + w2·g·g, p += −step · m / (√v / correction2 + eps);
+/// then g = 0, which is the next step's zeroing done while g is in cache.
+void ck_adamw(float *p, float *g, float *m, float *v, long n,
               float decay, float w1, float b2, float w2, float step, float correction2, float eps);
 
 #endif
