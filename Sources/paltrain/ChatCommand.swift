@@ -20,14 +20,7 @@ struct Chat: ParsableCommand {
     @Option(help: "A persona extractor checkpoint; without one PAL runs with an empty persona.")
     var extractor: String?
 
-    @Option(help: "Strategy-based control: `paper` (Table 2), `none`, or one α for every strategy.")
-    var alpha = "paper"
-
-    @Flag(help: "Greedy decoding instead of the paper's sampling (top-k 10, top-p 0.9, temperature 0.5).")
-    var greedy = false
-
-    @Option(help: "Sampling seed (turn n uses seed + n).")
-    var seed: UInt64 = 13
+    @OptionGroup var replyOptions: ReplyOptions
 
     @Option(help: "A text file whose content replaces the default crisis reply (which lists international helplines).")
     var crisisMessage: String?
@@ -48,7 +41,7 @@ struct Chat: ParsableCommand {
         let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL)
         let readsPersona = dialogue.variant != .joint
         let annotator = try extractor.flatMap { readsPersona ? try Annotate.loadExtractor($0, data: dataURL, beams: 1, maxLength: 64) : nil }
-        let alphas = try DialogueModel.alphas(alpha)
+        let alphas = try replyOptions.alphas()
         let log = try transcript.map { try TranscriptLog(path: $0) }
         let interactive = isatty(STDIN_FILENO) == 1
 
@@ -87,8 +80,7 @@ struct Chat: ParsableCommand {
                 print("  persona: " + (persona.isEmpty ? (seekerMessages.count < 3 && annotator != nil ? "(inferred from your 3rd message on)" : "(none)")
                                                      : persona.joined(separator: " | ")))
             }
-            var config = dialogue.samplingConfig(seed: seed &+ replies)
-            if greedy { config.doSample = false }
+            let config = replyOptions.config(for: dialogue, offset: replies)
             replies += 1
             let reply = try dialogue.reply(to: DialogueRequest(turns: turns, persona: persona), strategy: nil, alphas: alphas, config: config)
             print("  strategy: \(reply.strategy.map(\.token) ?? "(none)")")

@@ -85,3 +85,25 @@ struct DialogueModel {
                      strategyDistribution: weights.map { $0 / total })
     }
 }
+
+/// How `generate` and `chat` decode a reply: strategy control, sampling or greedy, and the seed.
+struct ReplyOptions: ParsableArguments {
+    @Option(help: "Strategy-based control: `paper` (Table 2), `none`, or one α for every strategy.")
+    var alpha = "paper"
+
+    @Flag(help: "Greedy decoding instead of the paper's sampling (top-k 10, top-p 0.9, temperature 0.5).")
+    var greedy = false
+
+    @Option(help: "Sampling seed (chat: reply n uses seed + n).")
+    var seed: UInt64 = 13
+
+    /// The α of each strategy.
+    func alphas() throws -> [Float] { try DialogueModel.alphas(alpha) }
+
+    /// The decoding settings of `model`'s replies, sampling from seed + `offset`.
+    func config(for model: DialogueModel, offset: UInt64 = 0) -> GenerationConfig {
+        var config = model.samplingConfig(seed: seed &+ offset)
+        if greedy { config.doSample = false }
+        return config
+    }
+}

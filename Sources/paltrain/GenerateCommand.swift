@@ -16,14 +16,7 @@ struct Generate: ParsableCommand {
     @Argument(help: "A PAL, Joint or Hard Prompt checkpoint.")
     var checkpoint: String
 
-    @Option(help: "Strategy-based control: `paper` (Table 2), `none`, or one α for every strategy.")
-    var alpha = "paper"
-
-    @Flag(help: "Greedy decoding instead of the paper's sampling (top-k 10, top-p 0.9, temperature 0.5).")
-    var greedy = false
-
-    @Option(help: "Sampling seed.")
-    var seed: UInt64 = 13
+    @OptionGroup var reply: ReplyOptions
 
     @Option(help: "The tokenizer folder, when it is no longer where the checkpoint was made.")
     var tokenizer: String?
@@ -33,9 +26,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let loaded = try DialogueModel(checkpoint: checkpoint, data: URL(fileURLWithPath: data), tokenizerOverride: tokenizer)
-        let alphas = try DialogueModel.alphas(alpha)
-        var config = loaded.samplingConfig(seed: seed)
-        if greedy { config.doSample = false }
+        let (alphas, config) = (try reply.alphas(), reply.config(for: loaded))
         var lineNumber = 0
         while let line = readLine(strippingNewline: true) {
             lineNumber += 1
@@ -45,11 +36,11 @@ struct Generate: ParsableCommand {
             }
             let request = try DialogueRequest(object, line: lineNumber)
             let gold = try DialogueRequest.strategy(object, line: lineNumber, required: false)
-            let reply = try loaded.reply(to: request, strategy: gold, alphas: alphas, config: config)
+            let answer = try loaded.reply(to: request, strategy: gold, alphas: alphas, config: config)
             let result: [String: Any] = [
-                "strategy": reply.strategy?.rawValue ?? "",
-                "response": reply.response,
-                "strategy_distribution": Dictionary(uniqueKeysWithValues: zip(Strategy.allCases.map(\.rawValue), reply.strategyDistribution)),
+                "strategy": answer.strategy?.rawValue ?? "",
+                "response": answer.response,
+                "strategy_distribution": Dictionary(uniqueKeysWithValues: zip(Strategy.allCases.map(\.rawValue), answer.strategyDistribution)),
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
         }
