@@ -202,7 +202,13 @@ public struct ResolvedGenerationConfig: Sendable {
     public var eosTokenId: Int32
     public var padTokenId: Int32
 
+    /// `settings` for `model`, with `maxLength` (and `minLength`) capped where the model's position
+    /// table ends: a sequence of maxPositionEmbeddings + 1 ids feeds the decoder every position once
+    /// (its last id is never fed back), and one more would read past the table.
     public init(_ settings: GenerationConfig, model: Seq2SeqConfig) {
+        var settings = settings
+        settings.maxLength = min(settings.maxLength, model.maxPositionEmbeddings + 1)
+        settings.minLength = min(settings.minLength, settings.maxLength)
         self.settings = settings
         decoderStartTokenId = Int32(settings.decoderStartTokenId ?? model.decoderStartTokenId)
         eosTokenId = Int32(settings.eosTokenId ?? model.eosTokenId)

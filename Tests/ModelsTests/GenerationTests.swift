@@ -202,6 +202,16 @@ final class GenerationTests: XCTestCase {
         }
     }
 
+    /// A max length beyond the position table (16 in the fixture) stops where the table ends, and
+    /// decoding repeats exactly (reading past the table would give garbage that differs run to run).
+    func testDecodingStopsWhereThePositionTableEnds() throws {
+        let (model, inputs, _) = try load("pal")
+        let config = GenerationConfig(maxLength: 100, minLength: 100, doSample: true, topK: 10, seed: 4)
+        let first = Generator.generate(model: model, inputs: inputs, config: config)
+        XCTAssertEqual(first.map(\.count), Array(repeating: model.config.maxPositionEmbeddings, count: 3), "start token + 16 ids")
+        for _ in 0..<5 { XCTAssertEqual(Generator.generate(model: model, inputs: inputs, config: config), first) }
+    }
+
     // MARK: - PAL hooks
 
     func testAdjustLogitsSeesEachStepAndSteersIt() throws {
