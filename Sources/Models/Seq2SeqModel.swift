@@ -182,9 +182,12 @@ public final class Seq2SeqLM: Module {
     }
 
     /// Mean cross-entropy over the labels that are not −100 (PAL-SPEC eq. 5), and the logits.
-    public func loss(_ inputs: Seq2SeqInputs, context: ForwardContext) -> (loss: Tensor, logits: Tensor) {
+    /// `labelWeights` (B·T) and `labelSmoothing` turn it into a weighted, smoothed mean (training options).
+    public func loss(_ inputs: Seq2SeqInputs, context: ForwardContext, labelWeights: [Float]? = nil,
+                     labelSmoothing: Float = 0) -> (loss: Tensor, logits: Tensor) {
         guard let labels = inputs.labels else { preconditionFailure("loss needs labels") }
         let logits = self(inputs, context: context)                                          // (B, T, V)
-        return (logits.reshaped(-1, config.vocabSize).crossEntropy(targets: labels), logits)
+        let loss = logits.reshaped(-1, config.vocabSize).crossEntropy(targets: labels, rowWeights: labelWeights, labelSmoothing: labelSmoothing)
+        return (loss, logits)
     }
 }

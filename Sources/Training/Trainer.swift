@@ -19,6 +19,9 @@ public final class Trainer {
     public let valid: [EncodedExample]
     public let settings: TrainingSettings
     public let run: URL
+    /// The 8 strategy tokens' ids in `Strategy` order (empty for the extractor): validation measures
+    /// strategy accuracy at the first decoder step, and `strategy_loss_weight` weighs these labels.
+    public let strategyTokenIds: [Int32]
     let tokenizerJSON: String
     let padId: Int32
     let parameters: ParameterBuffer
@@ -34,13 +37,17 @@ public final class Trainer {
         public var initialValidationLoss: Double?
         public var finalValidationLoss: Double?
         public var bestValidationLoss: Double?
+        /// Validation strategy accuracy (%) of the final and of the best checkpoint (nil without strategies).
+        public var finalValidationAccuracy: Double?
+        public var bestValidationAccuracy: Double?
         public var interrupted: Bool
         public var seconds: Double
     }
 
     public init(model: Seq2SeqLM, train: [EncodedExample], valid: [EncodedExample], settings: TrainingSettings,
-                run: URL, tokenizerJSON: String) {
+                run: URL, tokenizerJSON: String, strategyTokenIds: [Int32] = []) {
         self.model = model
+        self.strategyTokenIds = strategyTokenIds
         self.train = train
         self.valid = valid
         self.settings = settings
@@ -56,10 +63,14 @@ public final class Trainer {
     var best: URL { run.appendingPathComponent("best.h5") }
     var log: URL { run.appendingPathComponent("log.jsonl") }
 
-    private var batchesPerEpoch: Int {
+    /// The training batches (example indices) of 0-based `epoch`, in order, and how many examples
+    /// the epoch drops in incomplete batches.
+    public func epochBatches(_ epoch: Int, seed: UInt64? = nil) -> (batches: [[Int]], dropped: Int) {
         Batcher.bucketed(lengths: lengths, batchSize: settings.batchSize, bucketBatches: settings.bucketBatches,
-                         seed: settings.seed, epoch: 0, dropIncomplete: settings.dropIncomplete).batches.count
+                         seed: seed ?? settings.seed, epoch: epoch, dropIncomplete: settings.dropIncomplete)
     }
+
+    private var batchesPerEpoch: Int { epochBatches(0).batches.count }
 
     /// Optimizer steps of the whole run.
     public var totalSteps: Int {
@@ -83,9 +94,9 @@ public final class Trainer {
         } else {
             try? FileManager.default.removeItem(at: log)
             let initial = try validate()
-            summary.initialValidationLoss = initial
-            try append(["step": 0, "valid_loss": initial, "valid_ppl": Foundation.exp(initial)])
-            output(String(format: "validation loss before training: %.4f (ppl %.2f)", initial, Foundation.exp(initial)))
+            summary.initialValidationLoss = initial.loss
+            try append(initial.record(step: 0))
+            output("validation before training: " + initial.description)
         }
         summary.bestValidationLoss = state.bestValidationLoss
         installSignalHandlers()
@@ -94,13 +105,13 @@ public final class Trainer {
         let progress = Progress(total: totalSteps, output: output)
 
         training: while state.epoch < settings.epochs && state.step < totalSteps {
-            let (batches, dropped) = Batcher.bucketed(lengths: lengths, batchSize: settings.batchSize, bucketBatches: settings.bucketBatches,
-                                                      seed: state.dataOrderSeed, epoch: state.epoch, dropIncomplete: settings.dropIncomplete)
+            let (batches, dropped) = epochBatches(state.epoch, seed: state.dataOrderSeed)
             if dropped > 0 && state.batchInEpoch == 0 { output("epoch \(state.epoch + 1): dropped \(dropped) examples in incomplete batches") }
             while state.batchInEpoch < batches.count && state.step < totalSteps {
                 let batch = Batcher.collate(train, indices: batches[state.batchInEpoch], padId: padId)
                 parameters.zeroGradients()
-                let loss = model.loss(Seq2SeqInputs(batch), context: context).loss
+                let loss = model.loss(Seq2SeqInputs(batch), context: context, labelWeights: labelWeights(batch),
+                                      labelSmoothing: Float(settings.labelSmoothing)).loss
                 guard loss.item.isFinite else { throw stop("the loss is \(loss.item) at step \(state.step + 1)", state) }
                 loss.backward()
                 let norm = settings.maxGradNorm > 0 ? parameters.clipGradientNorm(settings.maxGradNorm) : parameters.gradientNorm()
@@ -145,32 +156,79 @@ public final class Trainer {
 
     // MARK: - Validation and checkpoints
 
-    /// Token-weighted mean cross-entropy over the validation examples.
-    public func validate() throws -> Double {
+    /// What one validation pass measured.
+    public struct Validation {
+        /// Token-weighted mean cross-entropy (plain: no label weights, no smoothing).
+        public var loss: Double
+        /// Strategy accuracy (%) at the first decoder step, teacher-forced argmax over the 8
+        /// strategy tokens; nil when the examples carry no strategy.
+        public var accuracy: Double?
+        /// How many validation examples get each strategy (Strategy order) as the prediction: a
+        /// model that ignores its input predicts one strategy for all.
+        public var predictedStrategies: [Int]
+
+        func record(step: Int) -> [String: Any] {
+            var r: [String: Any] = ["step": step, "valid_loss": loss, "valid_ppl": Foundation.exp(loss)]
+            if let accuracy {
+                r["valid_acc"] = accuracy
+                r["valid_predicted_strategies"] = predictedStrategies
+            }
+            return r
+        }
+
+        var description: String {
+            String(format: "loss %.4f (ppl %.2f)", loss, Foundation.exp(loss))
+                + (accuracy.map { String(format: ", strategy ACC %.2f%% (%d strategies predicted)", $0, predictedStrategies.filter { $0 > 0 }.count) } ?? "")
+        }
+    }
+
+    /// Validation loss and, for dialogue models, strategy accuracy.
+    public func validate() throws -> Validation {
         guard !valid.isEmpty else { throw DataError(file: run.path, "no validation examples") }
         let context = ForwardContext(training: false)
-        var total = 0.0, tokens = 0
+        var total = 0.0, tokens = 0, correct = 0, judged = 0
+        var predicted = [Int](repeating: 0, count: strategyTokenIds.count)
         for indices in Batcher.sequential(count: valid.count, batchSize: settings.evalBatchSize) {
             let batch = Batcher.collate(valid, indices: indices, padId: padId)
-            let loss = withNoGrad { model.loss(Seq2SeqInputs(batch), context: context).loss.item }
-            total += Double(loss) * Double(batch.targetTokenCount)
+            let (loss, logits) = withNoGrad { model.loss(Seq2SeqInputs(batch), context: context) }
+            total += Double(loss.item) * Double(batch.targetTokenCount)
             tokens += batch.targetTokenCount
+            guard !strategyTokenIds.isEmpty else { continue }
+            let first = logits.slice(axis: 1, 0..<1).toArray(), v = model.config.vocabSize
+            for (row, gold) in batch.strategies.enumerated() where gold >= 0 {
+                let scores = strategyTokenIds.map { first[row * v + Int($0)] }
+                let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
+                predicted[best] += 1
+                correct += best == Int(gold) ? 1 : 0
+                judged += 1
+            }
         }
-        return total / Double(max(tokens, 1))
+        return Validation(loss: total / Double(max(tokens, 1)), accuracy: judged > 0 ? 100 * Double(correct) / Double(judged) : nil,
+                          predictedStrategies: predicted)
+    }
+
+    /// Per label of `batch` (B·T): `strategy_loss_weight` where the label is a strategy token, 1
+    /// elsewhere; nil when no weighting is asked for.
+    private func labelWeights(_ batch: Batch) -> [Float]? {
+        guard settings.strategyLossWeight != 1, !strategyTokenIds.isEmpty else { return nil }
+        let strategies = Set(strategyTokenIds), weight = Float(settings.strategyLossWeight)
+        return batch.labels.map { strategies.contains($0) ? weight : 1 }
     }
 
     private func validateAndKeepBest(_ state: inout TrainingState, _ summary: inout Summary) throws {
-        let loss = try validate()
-        summary.finalValidationLoss = loss
-        try append(["step": state.step, "valid_loss": loss, "valid_ppl": Foundation.exp(loss)])
+        let result = try validate()
+        summary.finalValidationLoss = result.loss
+        summary.finalValidationAccuracy = result.accuracy
+        try append(result.record(step: state.step))
         var note = ""
-        if state.bestValidationLoss.map({ loss < $0 }) ?? true {
-            state.bestValidationLoss = loss
-            summary.bestValidationLoss = loss
+        if state.bestValidationLoss.map({ result.loss < $0 }) ?? true {
+            state.bestValidationLoss = result.loss
+            summary.bestValidationLoss = result.loss
+            summary.bestValidationAccuracy = result.accuracy
             try save(best, state: state, withOptimizer: false)
             note = " (best so far: saved best.h5)"
         }
-        output(String(format: "\nstep %d: validation loss %.4f (ppl %.2f)%@", state.step, loss, Foundation.exp(loss), note))
+        output("\nstep \(state.step): validation " + result.description + note)
     }
 
     private func save(_ url: URL, state: TrainingState, withOptimizer: Bool) throws {

@@ -24,31 +24,51 @@ public enum TrainingRun {
         try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
         if !resume { try recipe.yaml().write(to: configFile, atomically: true, encoding: .utf8) }
 
-        let data = URL(fileURLWithPath: recipe.data.folder)
-        let isExtractor = recipe.stage == "extractor"
-        guard isExtractor || recipe.stage == "pal" else { throw DataError(file: "recipe", field: "stage", "expected extractor or pal, got \(recipe.stage)") }
-        let (tokenizer, reference) = try TokenizerSetup.resolve(recipe.tokenizer, data: data, seed: recipe.data.splitSeed,
-                                                                addedTokens: isExtractor ? ExtractorPairs.addedTokens : PALTokens.added)
-        let examples = isExtractor ? try StageData.extractor(recipe, tokenizer: tokenizer) : try StageData.dialogue(recipe, tokenizer: tokenizer)
+        let prepared = try prepare(recipe)
+        let examples = prepared.examples, model = prepared.model
         print("examples: \(examples.train.count) train, \(examples.valid.count) validation")
         for note in examples.notes { print("  " + note) }
-        let model = try makeModel(recipe, tokenizer: tokenizer, reference: reference)
         print("model: \(model.config.family.rawValue), \(model.config.encoderLayers)+\(model.config.decoderLayers) layers, d \(model.config.dModel), "
               + "vocabulary \(model.config.vocabSize), \(model.parameterCount) parameters, format \(model.config.inputFormat ?? "-")")
 
         let trainer = Trainer(model: model, train: examples.train, valid: examples.valid, settings: recipe.training,
-                              run: run, tokenizerJSON: try reference.jsonString())
+                              run: run, tokenizerJSON: try prepared.reference.jsonString(), strategyTokenIds: prepared.strategyTokenIds)
         trainer.stopAfterSteps = stopAfterSteps
         let summary = try trainer.fit(resume: resume)
         let metrics: [String: Any] = ["steps": summary.steps, "seconds_this_run": summary.seconds, "interrupted": summary.interrupted,
                                       "final_valid_loss": summary.finalValidationLoss ?? NSNull(), "best_valid_loss": summary.bestValidationLoss ?? NSNull(),
                                       "initial_valid_loss": summary.initialValidationLoss ?? NSNull(),
+                                      "final_valid_acc": summary.finalValidationAccuracy ?? NSNull(),
+                                      "best_valid_acc": summary.bestValidationAccuracy ?? NSNull(),
                                       "train_examples": examples.train.count, "valid_examples": examples.valid.count]
         try JSONSerialization.data(withJSONObject: metrics, options: [.prettyPrinted, .sortedKeys])
             .write(to: run.appendingPathComponent("metrics.json"), options: .atomic)
         try LossPlot.write(run: run)
         print("wrote \(run.path): config.yaml, log.jsonl, last.h5, best.h5, metrics.json, loss.svg")
         return summary
+    }
+
+    /// What a run trains on and with: tokenizer, encoded examples, the initial model.
+    public struct Prepared {
+        public var tokenizer: Tokenizer
+        public var reference: TokenizerReference
+        public var examples: StageExamples
+        public var model: Seq2SeqLM
+        /// The 8 strategy tokens' ids in `Strategy` order (empty for the extractor).
+        public var strategyTokenIds: [Int32]
+    }
+
+    /// The tokenizer (learned on first use for `bpe-N`), examples and initial model of `recipe`.
+    public static func prepare(_ recipe: Recipe) throws -> Prepared {
+        let data = URL(fileURLWithPath: recipe.data.folder)
+        let isExtractor = recipe.stage == "extractor"
+        guard isExtractor || recipe.stage == "pal" else { throw DataError(file: "recipe", field: "stage", "expected extractor or pal, got \(recipe.stage)") }
+        let (tokenizer, reference) = try TokenizerSetup.resolve(recipe.tokenizer, data: data, seed: recipe.data.splitSeed,
+                                                                addedTokens: isExtractor ? ExtractorPairs.addedTokens : PALTokens.added)
+        let examples = isExtractor ? try StageData.extractor(recipe, tokenizer: tokenizer) : try StageData.dialogue(recipe, tokenizer: tokenizer)
+        let strategyIds = isExtractor ? [] : Strategy.allCases.compactMap { tokenizer.id(of: $0.token) }
+        return Prepared(tokenizer: tokenizer, reference: reference, examples: examples,
+                        model: try makeModel(recipe, tokenizer: tokenizer, reference: reference), strategyTokenIds: strategyIds)
     }
 
     /// A model of the recipe's shape from scratch, or the recipe's `model.init` checkpoint.

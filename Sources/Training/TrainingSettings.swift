@@ -20,11 +20,17 @@ public struct TrainingSettings: Codable, Equatable {
     public var dropIncomplete = false
     /// Plain progress lines every N steps when the output is not a terminal.
     public var logEvery = 50
+    /// Weight of the strategy token's term in the training loss (1 = the paper's plain token mean;
+    /// the loss is the weighted mean over target tokens). Validation loss stays the plain mean.
+    public var strategyLossWeight = 1.0
+    /// Label smoothing ε of the training loss (0 = the paper's); validation loss is unsmoothed.
+    public var labelSmoothing = 0.0
 
     enum CodingKeys: String, CodingKey {
         case epochs, batchSize = "batch_size", evalBatchSize = "eval_batch_size", lr, warmupSteps = "warmup_steps"
         case weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", seed, evalEvery = "eval_every", maxSteps = "max_steps"
         case bucketBatches = "bucket_batches", dropIncomplete = "drop_incomplete", logEvery = "log_every"
+        case strategyLossWeight = "strategy_loss_weight", labelSmoothing = "label_smoothing"
     }
 
     public init() {}

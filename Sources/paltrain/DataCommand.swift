@@ -1,11 +1,38 @@
 // `paltrain data stats`: what the installed data holds and what the toolkit makes of it, per split.
+// `paltrain data export`: a recipe's encoded examples and batch order, for an independent trainer.
 import ArgumentParser
 import Foundation
 import TextData
+import Training
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Inspect the installed datasets.", subcommands: [Stats.self])
+        commandName: "data", abstract: "Inspect the installed datasets.", subcommands: [Stats.self, Export.self])
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a recipe's encoded train and validation examples, batch order and settings as JSON "
+                + "(for scripts/train_torch_reference.py; layout in Sources/Training/ExampleExport.swift).")
+
+        @Option(help: "The recipe (YAML).")
+        var recipe: String
+
+        @Option(name: .customLong("set"), help: "Override a recipe key, e.g. --set training.epochs=1 (repeatable).")
+        var assignments: [String] = []
+
+        @Option(help: "pal, joint or hard-prompt (overrides variant).")
+        var variant: String?
+
+        @Option(name: .shortAndLong, help: "The JSON file to write.")
+        var output: String
+
+        func run() throws {
+            var loaded = try Recipe.load(URL(fileURLWithPath: recipe))
+            try loaded.override(assignments + (variant.map { ["variant=\($0)"] } ?? []))
+            let counts = try ExampleExport.write(loaded, to: URL(fileURLWithPath: output))
+            print("wrote \(output): \(counts.train) train and \(counts.valid) validation examples, \(loaded.training.epochs) epochs of batches")
+        }
+    }
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(

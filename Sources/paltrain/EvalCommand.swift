@@ -39,6 +39,9 @@ struct Eval: ParsableCommand {
     @Option(help: "Evaluate only the first N examples (0 = all).")
     var limit = 0
 
+    @Option(help: "The persona the models read: true (the conversation's own), shuffled (another test conversation's, seeded by the split seed) or none (`<input>` everywhere); shows whether a model uses the persona.")
+    var persona = "true"
+
     @Option(help: "Strategy-based control for PAL checkpoints: `paper` (Table 2's α per strategy), `none` (PAL α = 0), or one α for every strategy; repeat for one row each.")
     var alpha: [String] = ["paper"]
 
@@ -73,6 +76,9 @@ struct Eval: ParsableCommand {
         guard let rule = ExampleTurns(rawValue: turns), split == "test" || split == "valid" else {
             throw ValidationError("--split is test or valid; --turns is every-supporter-turn or after-seeker-turn")
         }
+        guard let condition = PersonaCondition(rawValue: persona) else {
+            throw ValidationError("--persona is true, shuffled or none, got `\(persona)`")
+        }
         let seedList = try seeds.split(separator: ",").map { s -> UInt64 in
             guard let seed = UInt64(s.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--seeds is a comma-separated list of integers, got \(seeds)") }
             return seed
@@ -84,7 +90,8 @@ struct Eval: ParsableCommand {
         var corpus = try ESConvCorpus.load(data: dataURL)
         if let pesconv { try corpus.attachPersonas(from: URL(fileURLWithPath: pesconv)) }
         let parts = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: splitSeed))
-        var examples = try DialogueExamples.make(from: split == "test" ? parts.test : parts.valid, file: split, turns: rule, persona: .inferred).examples
+        let conversations = condition.apply(to: split == "test" ? parts.test : parts.valid, seed: splitSeed)
+        var examples = try DialogueExamples.make(from: conversations, file: split, turns: rule, persona: .inferred).examples
         if limit > 0 { examples = Array(examples.prefix(limit)) }
         let nltk = try NLTKTokenizer(nltkData: dataURL.appendingPathComponent("nltk_data"))
         let sentenceEncoder = try encoder.load()
@@ -96,7 +103,8 @@ struct Eval: ParsableCommand {
             print("evaluating \(checkpoint) (\(dialogue.variant.rawValue)) on \(encoded.count) \(split) examples")
             let forced = teacherForced(dialogue, encoded)
             for (alphaName, alphas) in dialogue.variant == .pal ? alphaSettings : [("none", [])] {
-                var row = Row(model: Self.label(dialogue.variant, alpha: alphaName), checkpoint: checkpoint, alpha: alphaName,
+                let label = Self.label(dialogue.variant, alpha: alphaName) + (condition == .true || dialogue.variant == .joint ? "" : " [\(persona) persona]")
+                var row = Row(model: label, checkpoint: checkpoint, alpha: alphaName,
                               accuracy: forced.accuracy, perplexity: forced.perplexity)
                 for seed in seedList {
                     row.runs.append(try generate(dialogue, examples, encoded, alphas: alphas, seed: seed, encoder: sentenceEncoder, nltk: nltk))
@@ -108,7 +116,7 @@ struct Eval: ParsableCommand {
             "\(row.model): top-n ACC (n = 1…8) " + row.accuracy.map { String(format: "%.2f", $0) }.joined(separator: " ")
                 + String(format: "; ACC of the generated strategies %.2f; ", mean(row.runs.map(\.generationAccuracy))) + row.checkpoint
         }
-        report.append("\(examples.count) \(split) examples, seeds \(seeds), PPL over \(pplTokens == 0 ? "full targets" : "\(pplTokens) target tokens"), "
+        report.append("\(examples.count) \(split) examples, \(persona) persona, seeds \(seeds), PPL over \(pplTokens == 0 ? "full targets" : "\(pplTokens) target tokens"), "
                       + "Distinct with the \(referenceDistinct ? "reference's" : "exact") count, Cos-Sim: "
                       + (sentenceEncoder.map { "\($0.name) (\($0.pooling.rawValue) pooling)" } ?? "n/a (no sentence encoder: make models)"))
         print(report.joined(separator: "\n") + String(format: "\nevaluated in %.0f s", Date().timeIntervalSince(start)))
@@ -251,7 +259,7 @@ struct Eval: ParsableCommand {
             }
             return object
         }
-        let summary: [String: Any] = ["rows": objects, "split": split, "examples": examples, "seeds": seeds,
+        let summary: [String: Any] = ["rows": objects, "split": split, "examples": examples, "seeds": seeds, "persona": persona,
                                       "ppl_tokens": pplTokens == 0 ? "full" : "\(pplTokens)",
                                       "distinct_count": referenceDistinct ? "reference" : "exact",
                                       "sentence_encoder": sentenceEncoder ?? NSNull()]

@@ -1,7 +1,16 @@
-// paltrain's entry point: choose OpenBLAS's kernel before anything else, then run the command tree.
+// paltrain's entry point: choose OpenBLAS's kernel before anything else, take PALTRAIN_THREADS (cores
+// for BLAS and our own kernels; default all), then run the command tree.
 import Foundation
 import TensorCore
 
 BLAS.relaunchWithBestCoreTypeIfNeeded()
+if let value = ProcessInfo.processInfo.environment["PALTRAIN_THREADS"] {
+    guard let threads = Int(value), threads > 0 else {
+        FileHandle.standardError.write(Data("paltrain: PALTRAIN_THREADS must be a positive integer, got `\(value)`\n".utf8))
+        exit(2)
+    }
+    Threading.threads = threads
+    BLAS.threads = threads
+}
 setvbuf(stdout, nil, _IOLBF, 0)   // progress lines appear as they happen in logs and pipes too
 Paltrain.main()

@@ -158,6 +158,16 @@ final class GradientCheckTests: XCTestCase {
         check([param([2, 7])], "cross-entropy all ignored") { $0[0].crossEntropy(targets: allIgnored) + $0[0].sum() }
     }
 
+    func testWeightedAndSmoothedCrossEntropy() {
+        let targets = IndexTensor(shape: [4], values: [2, -100, 0, 6])
+        let weights: [Float] = [5, 1, 1, 0.5]
+        check([param([4, 7], low: -3, high: 3)], "cross-entropy weighted") { $0[0].crossEntropy(targets: targets, rowWeights: weights) }
+        check([param([4, 7], low: -3, high: 3)], "cross-entropy smoothed") { $0[0].crossEntropy(targets: targets, labelSmoothing: 0.1) }
+        check([param([4, 7], low: -3, high: 3)], "cross-entropy both") {
+            $0[0].crossEntropy(targets: targets, rowWeights: weights, labelSmoothing: 0.2)
+        }
+    }
+
     // MARK: - A composed block
 
     func testAttentionBlockComposition() {

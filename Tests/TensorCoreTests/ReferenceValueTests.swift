@@ -57,6 +57,8 @@ final class ReferenceValueTests: XCTestCase {
         // cross_entropy([[1,2,3],[1,2,3]], [2, -100]) = 0.40760596
         let logits = Tensor(shape: [2, 3], values: [1, 2, 3, 1, 2, 3])
         XCTAssertEqual(logits.crossEntropy(targets: IndexTensor(shape: [2], values: [2, -100])).item, 0.40760596, accuracy: 1e-6)
+        // cross_entropy([[1,2,3]], [2], label_smoothing=0.1) = 0.50760596
+        XCTAssertEqual(logits.crossEntropy(targets: IndexTensor(shape: [2], values: [2, -100]), labelSmoothing: 0.1).item, 0.50760596, accuracy: 1e-6)
     }
 
     func testBroadcastFastPathsMatchGeneralPath() {

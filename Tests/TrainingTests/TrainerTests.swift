@@ -3,6 +3,8 @@
 import Checkpoint
 import Foundation
 import Models
+import NN
+import TensorCore
 import TextData
 import Training
 import XCTest
@@ -16,6 +18,21 @@ final class TrainerTests: XCTestCase {
             let labels = ids + [2]
             return EncodedExample(inputIds: ids, personaIds: [], decoderInputIds: [1] + labels.dropLast(), labels: labels,
                                   strategy: nil, conversation: i, turn: 0)
+        }
+    }
+
+    /// Strategy task: one of 8 cue tokens (24…31) sits somewhere in the input among filler tokens;
+    /// the target is the cue's strategy token (32…39), then the filler. Only a model whose first
+    /// decoder step reads the encoder can beat the 1/8 of a constant prediction.
+    private func strategyExamples(_ count: Int, seed: UInt64) -> [EncodedExample] {
+        var rng = PythonRandom(seed: seed)
+        return (0..<count).map { i in
+            let strategy = rng.randbelow(8)
+            var ids = (0..<(4 + rng.randbelow(4))).map { _ in Int32(4 + rng.randbelow(20)) }
+            ids.insert(Int32(24 + strategy), at: rng.randbelow(ids.count + 1))
+            let labels = [Int32(32 + strategy)] + ids.filter { $0 < 24 }.prefix(3) + [2]
+            return EncodedExample(inputIds: ids, personaIds: [], decoderInputIds: [1] + labels.dropLast(), labels: labels,
+                                  strategy: Strategy.allCases[strategy], conversation: i, turn: 0)
         }
     }
 
@@ -50,6 +67,60 @@ final class TrainerTests: XCTestCase {
         let lines = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.filter { $0.contains("\"loss\"") }.count, 144, "one log line per step")
         XCTAssertEqual(lines.filter { $0.contains("valid_loss") }.count, 13, "before training and after each of 12 epochs")
+    }
+
+    func testStrategyPredictionReadsTheContext() throws {
+        let config = Seq2SeqConfig(family: .blenderbotSmall, vocabSize: 40, dModel: 32, encoderLayers: 1, decoderLayers: 1, heads: 4,
+                                   ffnDim: 64, maxPositionEmbeddings: 16, dropout: 0, scaleEmbedding: true, padTokenId: 0, bosTokenId: 1,
+                                   eosTokenId: 2, decoderStartTokenId: 1, initStd: 0.1)
+        var settings = TrainingSettings()
+        settings.epochs = 15
+        settings.batchSize = 16
+        settings.lr = 1e-2
+        settings.warmupSteps = 10
+        settings.logEvery = 1000
+        settings.strategyLossWeight = 3
+        let run = temporaryRun()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let t = Trainer(model: Seq2SeqLM(config, seed: 3), train: strategyExamples(320, seed: 1), valid: strategyExamples(64, seed: 2),
+                        settings: settings, run: run, tokenizerJSON: "{}", strategyTokenIds: (32..<40).map(Int32.init))
+        t.output = { _ in }
+        let before = try t.validate()
+        let summary = try t.fit(resume: false)
+        let after = try t.validate()
+        XCTAssertLessThan(try XCTUnwrap(before.accuracy), 40)
+        XCTAssertGreaterThan(try XCTUnwrap(after.accuracy), 90, "the first decoder step must read which cue the encoder saw")
+        XCTAssertEqual(after.predictedStrategies.reduce(0, +), 64)
+        XCTAssertEqual(after.predictedStrategies.filter { $0 > 0 }.count, 8, "every strategy is predicted for some input")
+        XCTAssertNotNil(summary.bestValidationAccuracy)
+        let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8)
+        XCTAssertTrue(log.contains("valid_acc") && log.contains("valid_predicted_strategies"))
+    }
+
+    func testStrategyLossWeightIsTheWeightedTokenMean() throws {
+        let config = Seq2SeqConfig(family: .blenderbotSmall, vocabSize: 40, dModel: 16, encoderLayers: 1, decoderLayers: 1, heads: 2,
+                                   ffnDim: 32, maxPositionEmbeddings: 16, dropout: 0, scaleEmbedding: true, padTokenId: 0, bosTokenId: 1,
+                                   eosTokenId: 2, decoderStartTokenId: 1, initStd: 0.1)
+        let model = Seq2SeqLM(config, seed: 5)
+        let batch = Batcher.collate(strategyExamples(4, seed: 7), indices: [0, 1, 2, 3], padId: 0)
+        let context = ForwardContext(training: false)
+        let (plain, logits) = model.loss(Seq2SeqInputs(batch), context: context)
+        let weights = batch.labels.map { $0 >= 32 ? Float(4) : 1 }
+        let weighted = model.loss(Seq2SeqInputs(batch), context: context, labelWeights: weights).loss.item
+        // Per-token cross-entropy by hand.
+        let v = 40, values = logits.toArray()
+        var sum = 0.0, weightSum = 0.0, plainSum = 0.0, count = 0.0
+        for (r, label) in batch.labels.enumerated() where label >= 0 {
+            let row = values[(r * v)..<((r + 1) * v)].map(Double.init)
+            let m = row.max()!, lse = m + Foundation.log(row.map { Foundation.exp($0 - m) }.reduce(0, +))
+            let ce = lse - row[Int(label)]
+            sum += Double(weights[r]) * ce
+            weightSum += Double(weights[r])
+            plainSum += ce
+            count += 1
+        }
+        XCTAssertEqual(Double(plain.item), plainSum / count, accuracy: 1e-4)
+        XCTAssertEqual(Double(weighted), sum / weightSum, accuracy: 1e-4)
     }
 
     func testNonFiniteLossStopsWithoutWritingIt() throws {
