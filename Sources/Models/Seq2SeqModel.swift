@@ -182,12 +182,38 @@ public final class Seq2SeqLM: Module {
     }
 
     /// Mean cross-entropy over the labels that are not −100 (PAL-SPEC eq. 5), and the logits.
-    /// `labelWeights` (B·T) and `labelSmoothing` turn it into a weighted, smoothed mean (training options).
+    /// `labelWeights` (B·T) and `labelSmoothing` turn it into a weighted, smoothed mean, and
+    /// `denoising` adds the encoder's masked-token objective (training options).
     public func loss(_ inputs: Seq2SeqInputs, context: ForwardContext, labelWeights: [Float]? = nil,
-                     labelSmoothing: Float = 0) -> (loss: Tensor, logits: Tensor) {
+                     labelSmoothing: Float = 0, denoising: EncoderDenoising? = nil) -> (loss: Tensor, logits: Tensor) {
         guard let labels = inputs.labels else { preconditionFailure("loss needs labels") }
-        let logits = self(inputs, context: context)                                          // (B, T, V)
-        let loss = logits.reshaped(-1, config.vocabSize).crossEntropy(targets: labels, rowWeights: labelWeights, labelSmoothing: labelSmoothing)
+        let dialogue = model.encoder(inputs.inputIds, mask: inputs.attentionMask, context: context)   // (B, S, C)
+        let memory = encode(inputs, dialogue: dialogue, context: context)
+        let logits = self.logits(model.decoder(inputs.decoderInputIds, memory: memory, memoryMask: inputs.attentionMask, context: context))
+        var loss = logits.reshaped(-1, config.vocabSize).crossEntropy(targets: labels, rowWeights: labelWeights, labelSmoothing: labelSmoothing)
+        if let denoising, denoising.positions.count > 0 {
+            // The encoder's states at the masked positions, through the tied projection, predict the original tokens.
+            let masked = Tensor.embedding(dialogue.reshaped(-1, config.dModel), ids: denoising.positions)   // (M, C)
+            loss = loss + self.logits(masked).crossEntropy(targets: denoising.targets) * denoising.weight
+        }
         return (loss, logits)
+    }
+}
+
+/// The encoder's masked-token objective (a training option, not the paper's): some dialogue
+/// input tokens were replaced by a mask id, and the encoder's output at those positions must
+/// predict the originals through the tied output projection. It keeps the encoder's states
+/// token-specific, which a small model trained from scratch otherwise loses (docs/training.md).
+public struct EncoderDenoising {
+    /// Flat positions into the (B·S) encoder input, and the original ids there.
+    public var positions: IndexTensor
+    public var targets: IndexTensor
+    /// Weight of this term beside the response cross-entropy.
+    public var weight: Float
+
+    public init(positions: [Int32], targets: [Int32], weight: Float) {
+        self.positions = IndexTensor(shape: [positions.count], values: positions)
+        self.targets = IndexTensor(shape: [targets.count], values: targets)
+        self.weight = weight
     }
 }

@@ -22,6 +22,8 @@ public final class Trainer {
     /// The 8 strategy tokens' ids in `Strategy` order (empty for the extractor): validation measures
     /// strategy accuracy at the first decoder step, and `strategy_loss_weight` weighs these labels.
     public let strategyTokenIds: [Int32]
+    /// What `encoder_denoising_weight` masks input tokens with (the tokenizer's unknown token).
+    public let maskTokenId: Int32
     let tokenizerJSON: String
     let padId: Int32
     let parameters: ParameterBuffer
@@ -45,9 +47,10 @@ public final class Trainer {
     }
 
     public init(model: Seq2SeqLM, train: [EncodedExample], valid: [EncodedExample], settings: TrainingSettings,
-                run: URL, tokenizerJSON: String, strategyTokenIds: [Int32] = []) {
+                run: URL, tokenizerJSON: String, strategyTokenIds: [Int32] = [], maskTokenId: Int32 = 3) {
         self.model = model
         self.strategyTokenIds = strategyTokenIds
+        self.maskTokenId = maskTokenId
         self.train = train
         self.valid = valid
         self.settings = settings
@@ -108,10 +111,11 @@ public final class Trainer {
             let (batches, dropped) = epochBatches(state.epoch, seed: state.dataOrderSeed)
             if dropped > 0 && state.batchInEpoch == 0 { output("epoch \(state.epoch + 1): dropped \(dropped) examples in incomplete batches") }
             while state.batchInEpoch < batches.count && state.step < totalSteps {
-                let batch = Batcher.collate(train, indices: batches[state.batchInEpoch], padId: padId)
+                var batch = Batcher.collate(train, indices: batches[state.batchInEpoch], padId: padId)
+                let denoising = maskInputs(&batch, step: state.step)
                 parameters.zeroGradients()
                 let loss = model.loss(Seq2SeqInputs(batch), context: context, labelWeights: labelWeights(batch),
-                                      labelSmoothing: Float(settings.labelSmoothing)).loss
+                                      labelSmoothing: Float(settings.labelSmoothing), denoising: denoising).loss
                 guard loss.item.isFinite else { throw stop("the loss is \(loss.item) at step \(state.step + 1)", state) }
                 loss.backward()
                 let norm = settings.maxGradNorm > 0 ? parameters.clipGradientNorm(settings.maxGradNorm) : parameters.gradientNorm()
@@ -166,9 +170,13 @@ public final class Trainer {
         /// How many validation examples get each strategy (Strategy order) as the prediction: a
         /// model that ignores its input predicts one strategy for all.
         public var predictedStrategies: [Int]
+        /// Standard deviation over the real tokens of the first validation batch of the memory the
+        /// decoder reads, averaged over channels: near 0 when the encoder has collapsed to one
+        /// vector for every token (then the decoder cannot read the input; docs/training.md).
+        public var memorySpread: Double
 
         func record(step: Int) -> [String: Any] {
-            var r: [String: Any] = ["step": step, "valid_loss": loss, "valid_ppl": Foundation.exp(loss)]
+            var r: [String: Any] = ["step": step, "valid_loss": loss, "valid_ppl": Foundation.exp(loss), "memory_spread": memorySpread]
             if let accuracy {
                 r["valid_acc"] = accuracy
                 r["valid_predicted_strategies"] = predictedStrategies
@@ -176,8 +184,12 @@ public final class Trainer {
             return r
         }
 
+        /// Memory spread below this is reported as a collapsed encoder.
+        static let collapsedSpread = 0.05
+
         var description: String {
-            String(format: "loss %.4f (ppl %.2f)", loss, Foundation.exp(loss))
+            String(format: "loss %.4f (ppl %.2f), memory spread %.3f%@", loss, Foundation.exp(loss), memorySpread,
+                   memorySpread < Self.collapsedSpread ? " (collapsed: the decoder cannot read the input)" : "")
                 + (accuracy.map { String(format: ", strategy ACC %.2f%% (%d strategies predicted)", $0, predictedStrategies.filter { $0 > 0 }.count) } ?? "")
         }
     }
@@ -188,8 +200,10 @@ public final class Trainer {
         let context = ForwardContext(training: false)
         var total = 0.0, tokens = 0, correct = 0, judged = 0
         var predicted = [Int](repeating: 0, count: strategyTokenIds.count)
-        for indices in Batcher.sequential(count: valid.count, batchSize: settings.evalBatchSize) {
+        var spread = 0.0
+        for (b, indices) in Batcher.sequential(count: valid.count, batchSize: settings.evalBatchSize).enumerated() {
             let batch = Batcher.collate(valid, indices: indices, padId: padId)
+            if b == 0 { spread = memorySpread(batch, context: context) }
             let (loss, logits) = withNoGrad { model.loss(Seq2SeqInputs(batch), context: context) }
             total += Double(loss.item) * Double(batch.targetTokenCount)
             tokens += batch.targetTokenCount
@@ -204,7 +218,37 @@ public final class Trainer {
             }
         }
         return Validation(loss: total / Double(max(tokens, 1)), accuracy: judged > 0 ? 100 * Double(correct) / Double(judged) : nil,
-                          predictedStrategies: predicted)
+                          predictedStrategies: predicted, memorySpread: spread)
+    }
+
+    /// For `encoder_denoising_weight`: replaces `encoder_mask_rate` of the batch's dialogue input
+    /// tokens by the mask id and returns their positions and original ids; nil when off. The draw
+    /// depends only on the seed and the step, so a resumed run masks what the uninterrupted one did.
+    private func maskInputs(_ batch: inout Batch, step: Int) -> EncoderDenoising? {
+        guard settings.encoderDenoisingWeight > 0 else { return nil }
+        var rng = RandomGenerator(seed: settings.seed &+ 0x5DEE_CE66 &* UInt64(step + 1))
+        var positions: [Int32] = [], targets: [Int32] = []
+        for i in batch.inputIds.indices where batch.attentionMask[i] != 0 && rng.nextFloat() < Float(settings.encoderMaskRate) {
+            positions.append(Int32(i))
+            targets.append(batch.inputIds[i])
+            batch.inputIds[i] = maskTokenId
+        }
+        return EncoderDenoising(positions: positions, targets: targets, weight: Float(settings.encoderDenoisingWeight))
+    }
+
+    /// See `Validation.memorySpread`.
+    private func memorySpread(_ batch: Batch, context: ForwardContext) -> Double {
+        let memory = withNoGrad { model.encode(Seq2SeqInputs(batch), context: context) }.toArray()
+        let c = model.config.dModel
+        let rows = batch.attentionMask.enumerated().filter { $0.element != 0 }.map(\.offset)
+        guard rows.count > 1 else { return 0 }
+        var total = 0.0
+        for channel in 0..<c {
+            let values = rows.map { Double(memory[$0 * c + channel]) }
+            let mean = values.reduce(0, +) / Double(values.count)
+            total += (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
+        }
+        return total / Double(c)
     }
 
     /// Per label of `batch` (B·T): `strategy_loss_weight` where the label is a strategy token, 1

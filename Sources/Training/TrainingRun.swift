@@ -32,7 +32,8 @@ public enum TrainingRun {
               + "vocabulary \(model.config.vocabSize), \(model.parameterCount) parameters, format \(model.config.inputFormat ?? "-")")
 
         let trainer = Trainer(model: model, train: examples.train, valid: examples.valid, settings: recipe.training,
-                              run: run, tokenizerJSON: try prepared.reference.jsonString(), strategyTokenIds: prepared.strategyTokenIds)
+                              run: run, tokenizerJSON: try prepared.reference.jsonString(), strategyTokenIds: prepared.strategyTokenIds,
+                              maskTokenId: prepared.tokenizer.unkId)
         trainer.stopAfterSteps = stopAfterSteps
         let summary = try trainer.fit(resume: resume)
         let metrics: [String: Any] = ["steps": summary.steps, "seconds_this_run": summary.seconds, "interrupted": summary.interrupted,

@@ -25,12 +25,18 @@ public struct TrainingSettings: Codable, Equatable {
     public var strategyLossWeight = 1.0
     /// Label smoothing ε of the training loss (0 = the paper's); validation loss is unsmoothed.
     public var labelSmoothing = 0.0
+    /// Weight of the encoder's masked-token objective (0 = off, the paper's): `encoder_mask_rate`
+    /// of the dialogue input tokens are replaced by the unknown token in training and predicted
+    /// from the encoder's output there. Keeps a from-scratch encoder from collapsing (docs/training.md).
+    public var encoderDenoisingWeight = 0.0
+    public var encoderMaskRate = 0.15
 
     enum CodingKeys: String, CodingKey {
         case epochs, batchSize = "batch_size", evalBatchSize = "eval_batch_size", lr, warmupSteps = "warmup_steps"
         case weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", seed, evalEvery = "eval_every", maxSteps = "max_steps"
         case bucketBatches = "bucket_batches", dropIncomplete = "drop_incomplete", logEvery = "log_every"
         case strategyLossWeight = "strategy_loss_weight", labelSmoothing = "label_smoothing"
+        case encoderDenoisingWeight = "encoder_denoising_weight", encoderMaskRate = "encoder_mask_rate"
     }
 
     public init() {}

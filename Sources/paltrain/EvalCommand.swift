@@ -63,6 +63,12 @@ struct Eval: ParsableCommand {
     @Option(help: "Examples per batch.")
     var batchSize = 32
 
+    @Flag(inversion: .prefixedNo, help: "Generate responses and score them (--no-generate: ACC and PPL only, fast).")
+    var generate = true
+
+    @Flag(help: "Pool rows of the same model and α over the checkpoints (e.g. one per training seed): each cell is the mean ± standard deviation over every checkpoint (and sampling seed).")
+    var pool = false
+
     @Option(help: "A folder to write metrics.json, table.md and the generations (one JSON-lines file per row and seed) into.")
     var output: String?
 
@@ -101,24 +107,31 @@ struct Eval: ParsableCommand {
             let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL)
             let encoded = try examples.map { try ExampleEncoder.encode($0, variant: dialogue.variant, tokenizer: dialogue.tokenizer, limits: dialogue.limits) }
             print("evaluating \(checkpoint) (\(dialogue.variant.rawValue)) on \(encoded.count) \(split) examples")
-            let forced = teacherForced(dialogue, encoded)
+            let forced = teacherForced(dialogue, encoded, checkpoint: checkpoint)
             for (alphaName, alphas) in dialogue.variant == .pal ? alphaSettings : [("none", [])] {
                 let label = Self.label(dialogue.variant, alpha: alphaName) + (condition == .true || dialogue.variant == .joint ? "" : " [\(persona) persona]")
-                var row = Row(model: label, checkpoint: checkpoint, alpha: alphaName,
-                              accuracy: forced.accuracy, perplexity: forced.perplexity)
-                for seed in seedList {
-                    row.runs.append(try generate(dialogue, examples, encoded, alphas: alphas, seed: seed, encoder: sentenceEncoder, nltk: nltk))
+                var row = Row(model: label, alpha: alphaName, forced: [forced])
+                for seed in generate ? seedList : [] {
+                    row.runs.append(try generateResponses(dialogue, examples, encoded, alphas: alphas, seed: seed, encoder: sentenceEncoder, nltk: nltk))
                 }
-                rows.append(row)
+                if pool, let same = rows.firstIndex(where: { $0.model == row.model }) {
+                    rows[same].forced += row.forced
+                    rows[same].runs += row.runs
+                } else {
+                    rows.append(row)
+                }
             }
         }
         var report = [table(rows), ""] + rows.map { row in
-            "\(row.model): top-n ACC (n = 1…8) " + row.accuracy.map { String(format: "%.2f", $0) }.joined(separator: " ")
-                + String(format: "; ACC of the generated strategies %.2f; ", mean(row.runs.map(\.generationAccuracy))) + row.checkpoint
+            "\(row.model): top-n ACC (n = 1…8) " + (0..<8).map { n in String(format: "%.2f", mean(row.forced.map { $0.accuracy[n] })) }.joined(separator: " ")
+                + (row.runs.isEmpty ? "" : String(format: "; ACC of the generated strategies %.2f; distinct replies %.0f of %d",
+                                                  mean(row.runs.map(\.generationAccuracy)), mean(row.runs.map { Double($0.distinctResponses) }), examples.count))
+                + "; " + row.forced.map(\.checkpoint).joined(separator: ", ")
         }
         report.append("\(examples.count) \(split) examples, \(persona) persona, seeds \(seeds), PPL over \(pplTokens == 0 ? "full targets" : "\(pplTokens) target tokens"), "
                       + "Distinct with the \(referenceDistinct ? "reference's" : "exact") count, Cos-Sim: "
-                      + (sentenceEncoder.map { "\($0.name) (\($0.pooling.rawValue) pooling)" } ?? "n/a (no sentence encoder: make models)"))
+                      + (sentenceEncoder.map { "\($0.name) (\($0.pooling.rawValue) pooling)" } ?? "n/a (no sentence encoder: make models)")
+                      + (pool ? "; rows pooled over checkpoints (mean ± std)" : ""))
         print(report.joined(separator: "\n") + String(format: "\nevaluated in %.0f s", Date().timeIntervalSince(start)))
         if let output {
             try write(rows, examples: examples.count, to: URL(fileURLWithPath: output), sentenceEncoder: sentenceEncoder?.name)
@@ -126,15 +139,21 @@ struct Eval: ParsableCommand {
         }
     }
 
-    /// One row of the table: a checkpoint under one α, generated with every seed.
+    /// One row of the table: a model under one α, generated with every seed; with --pool, several
+    /// checkpoints of the same model.
     struct Row {
         var model: String
-        var checkpoint: String
         var alpha: String
+        var forced: [TeacherForced]
+        var runs: [SeedRun] = []
+    }
+
+    /// A checkpoint's teacher-forced scores.
+    struct TeacherForced {
+        var checkpoint: String
         /// Top-n strategy accuracy, n = 1…8, %.
         var accuracy: [Double]
         var perplexity: Double
-        var runs: [SeedRun] = []
     }
 
     /// One seed's generations and their scores.
@@ -142,6 +161,8 @@ struct Eval: ParsableCommand {
         var seed: UInt64
         var columns: [String: Double]
         var generationAccuracy: Double
+        /// Different response strings among the examples.
+        var distinctResponses: Int
         var generations: [[String: Any]]
     }
 
@@ -156,7 +177,7 @@ struct Eval: ParsableCommand {
 
     /// Perplexity (over targets cut to --ppl-tokens when set) and top-n accuracy of the strategy
     /// ranking at the first decoder step, teacher-forced.
-    private func teacherForced(_ dialogue: DialogueModel, _ encoded: [EncodedExample]) -> (perplexity: Double, accuracy: [Double]) {
+    private func teacherForced(_ dialogue: DialogueModel, _ encoded: [EncodedExample], checkpoint: String) -> TeacherForced {
         let context = ForwardContext(training: false)
         let strategyIds = dialogue.strategyIds
         var nll = 0.0, tokens = 0, hits = [Int](repeating: 0, count: strategyIds.count)
@@ -180,11 +201,11 @@ struct Eval: ParsableCommand {
             }
         }
         let n = Double(max(encoded.count, 1))
-        return (Foundation.exp(nll / Double(max(tokens, 1))), hits.map { 100 * Double($0) / n })
+        return TeacherForced(checkpoint: checkpoint, accuracy: hits.map { 100 * Double($0) / n }, perplexity: Foundation.exp(nll / Double(max(tokens, 1))))
     }
 
     /// Responses for every example with the paper's sampling and `alphas`, and their scores.
-    private func generate(_ dialogue: DialogueModel, _ examples: [DialogueExample], _ encoded: [EncodedExample], alphas: [Float],
+    private func generateResponses(_ dialogue: DialogueModel, _ examples: [DialogueExample], _ encoded: [EncodedExample], alphas: [Float],
                           seed: UInt64, encoder: SentenceEncoder?, nltk: NLTKTokenizer) throws -> SeedRun {
         let (tokenizer, strategyIds) = (dialogue.tokenizer, dialogue.strategyIds)
         let config = ResolvedGenerationConfig(dialogue.samplingConfig(seed: seed), model: dialogue.model.config)
@@ -211,7 +232,8 @@ struct Eval: ParsableCommand {
         let cosine = encoder?.personaSimilarity(responses: responses, personas: examples.map { DialogueExamples.personaSentences($0.persona) })
         return SeedRun(seed: seed, columns: MetricsTable.textColumns(metrics.report(vocabularySize: tokenizer.vocabularySize),
                                                                      referenceDistinct: referenceDistinct, cosine: cosine),
-                       generationAccuracy: 100 * Double(correct) / Double(max(encoded.count, 1)), generations: generations)
+                       generationAccuracy: 100 * Double(correct) / Double(max(encoded.count, 1)), distinctResponses: Set(responses).count,
+                       generations: generations)
     }
 
     /// The Table 3 markdown table: ACC and PPL are teacher-forced (the same for every seed); the
@@ -219,15 +241,16 @@ struct Eval: ParsableCommand {
     private func table(_ rows: [Row]) -> String {
         MetricsTable.markdown(header: ["Model"] + Self.columns, rows: rows.map { row in
             [row.model] + Self.columns.map { column in
+                let values: [Double]
                 switch column {
-                case "ACC": return MetricsTable.cell(column, row.accuracy[0])
-                case "PPL": return MetricsTable.cell(column, row.perplexity)
+                case "ACC": values = row.forced.map { $0.accuracy[0] }
+                case "PPL": values = row.forced.map(\.perplexity)
                 default:
-                    let values = row.runs.compactMap { $0.columns[column] }
-                    guard values.count == row.runs.count else { return "n/a" }
-                    let cell = MetricsTable.cell(column, mean(values))
-                    return values.count > 1 ? cell + " ± " + MetricsTable.cell(column, standardDeviation(values)) : cell
+                    values = row.runs.compactMap { $0.columns[column] }
+                    guard !values.isEmpty, values.count == row.runs.count else { return "n/a" }
                 }
+                let cell = MetricsTable.cell(column, mean(values))
+                return values.count > 1 ? cell + " ± " + MetricsTable.cell(column, standardDeviation(values)) : cell
             }
         })
     }
@@ -238,10 +261,15 @@ struct Eval: ParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var files: [String] = []
         let objects: [[String: Any]] = try rows.enumerated().map { r, row in
-            var object: [String: Any] = ["model": row.model, "checkpoint": row.checkpoint, "alpha": row.alpha,
-                                         "ACC": row.accuracy[0], "top_n_ACC": row.accuracy, "PPL": row.perplexity,
-                                         "generation_ACC": mean(row.runs.map(\.generationAccuracy))]
-            var spread: [String: Double] = [:]
+            var object: [String: Any] = ["model": row.model, "checkpoints": row.forced.map(\.checkpoint), "alpha": row.alpha,
+                                         "ACC": mean(row.forced.map { $0.accuracy[0] }),
+                                         "top_n_ACC": (0..<8).map { n in mean(row.forced.map { $0.accuracy[n] }) },
+                                         "PPL": mean(row.forced.map(\.perplexity)),
+                                         "per_checkpoint": row.forced.map { ["checkpoint": $0.checkpoint, "top_n_ACC": $0.accuracy, "PPL": $0.perplexity] },
+                                         "generation_ACC": mean(row.runs.map(\.generationAccuracy)),
+                                         "distinct_responses": mean(row.runs.map { Double($0.distinctResponses) })]
+            var spread: [String: Double] = ["ACC": standardDeviation(row.forced.map { $0.accuracy[0] }),
+                                            "PPL": standardDeviation(row.forced.map(\.perplexity))]
             for column in Set(row.runs.flatMap(\.columns.keys)) {
                 let values = row.runs.compactMap { $0.columns[column] }
                 object[column] = mean(values)
@@ -249,7 +277,8 @@ struct Eval: ParsableCommand {
             }
             object["std"] = spread
             object["per_seed"] = row.runs.map { run -> [String: Any] in
-                run.columns.merging(["seed": Double(run.seed), "generation_ACC": run.generationAccuracy]) { a, _ in a }
+                run.columns.merging(["seed": Double(run.seed), "generation_ACC": run.generationAccuracy,
+                                     "distinct_responses": Double(run.distinctResponses)]) { a, _ in a }
             }
             for run in row.runs {
                 let name = "generations-\(r + 1)-\(Self.slug(row.model))-seed\(run.seed).jsonl"

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# experiment.sh — PAL's claim at the scale one machine allows (issue 11 §4): the medium extractor,
+# ESConv annotated with it, then PAL, Blenderbot-Joint and Hard Prompt trained with the medium
+# recipe over several training seeds, and one pooled test-set table (mean ± std over the seeds):
+# Table 3's columns for every model, and PAL's PPL and ACC with its true, a shuffled and no persona.
+# Every stage is skipped when its output exists and resumed when it was interrupted, so the script
+# can be stopped and run again. Results: $OUT/{table.md, persona.md, summary.md}.
+#
+#   scripts/experiment.sh                       # everything, seeds 1 2 3 (hours on 2 cores)
+#   SEEDS="1" VARIANTS="pal joint" scripts/experiment.sh   # a subset
+#   PESCONV=runs/x/pesconv.json scripts/experiment.sh      # reuse an annotation, skip the extractor
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PALTRAIN=${PALTRAIN:-.build/release/paltrain}
+OUT=${EXPERIMENT_OUTPUT:-runs/experiment}
+SEEDS=${SEEDS:-1 2 3}
+VARIANTS=${VARIANTS:-pal joint hard-prompt}
+PAL_RECIPE=${PAL_RECIPE:-recipes/pal-medium.yaml}
+EXTRACTOR_RECIPES=${EXTRACTOR_RECIPES:-recipes/extractor-medium.yaml recipes/extractor-medium-pesconv.yaml}
+ANNOTATE_FLAGS=${ANNOTATE_FLAGS:-}
+EVAL_SEEDS=${EVAL_SEEDS:-13}
+mkdir -p "$OUT"
+
+# Trains into $1 with the remaining arguments, unless $1 holds a finished run; resumes an interrupted one.
+train() {
+  local run=$1; shift
+  if [ -f "$run/metrics.json" ] && ! grep -q '"interrupted" : true' "$run/metrics.json"; then
+    echo "=== $run: done, skipped"
+  elif [ -f "$run/last.h5" ]; then
+    echo "=== $run: resuming"; "$PALTRAIN" "$1" --resume "$run"
+  else
+    echo "=== $run: $*"; "$PALTRAIN" "$@" --output "$run"
+  fi
+}
+
+if [ -z "${PESCONV:-}" ]; then
+  init=scratch
+  for recipe in $EXTRACTOR_RECIPES; do
+    name=$(basename "$recipe" .yaml)
+    train "$OUT/$name" extractor --recipe "$recipe" --initialize "$init"
+    init="$OUT/$name/best.h5"
+  done
+  PESCONV="$OUT/pesconv.json"
+  if [ ! -f "$PESCONV" ]; then
+    # shellcheck disable=SC2086  # ANNOTATE_FLAGS is a list of flags
+    "$PALTRAIN" annotate --extractor "$init" -o "$PESCONV" $ANNOTATE_FLAGS | tee "$OUT/annotate.txt"
+  fi
+fi
+
+checkpoints=()
+for variant in $VARIANTS; do
+  for seed in $SEEDS; do
+    train "$OUT/$variant-seed$seed" pal --recipe "$PAL_RECIPE" --variant "$variant" --set "training.seed=$seed" --set "data.pesconv=$PESCONV"
+    checkpoints+=("$OUT/$variant-seed$seed/best.h5")
+  done
+done
+
+"$PALTRAIN" eval "${checkpoints[@]}" --pool --alpha paper --alpha none --seeds "$EVAL_SEEDS" --pesconv "$PESCONV" --output "$OUT/test"
+pal=()
+for seed in $SEEDS; do [ -f "$OUT/pal-seed$seed/best.h5" ] && pal+=("$OUT/pal-seed$seed/best.h5"); done
+if [ ${#pal[@]} -gt 0 ]; then
+  for persona in true shuffled none; do
+    "$PALTRAIN" eval "${pal[@]}" --pool --no-generate --persona "$persona" --pesconv "$PESCONV" --output "$OUT/test-persona-$persona"
+  done
+fi
+
+{
+  printf '# Experiment: %s (seeds %s, %s)\n\n' "$OUT" "$SEEDS" "$PAL_RECIPE"
+  printf '## Test set, pooled over training seeds\n\n'; cat "$OUT/test/table.md"
+  if [ ${#pal[@]} -gt 0 ]; then
+    printf '\n## PAL with its true, a shuffled and no persona (teacher-forced)\n\n'
+    for persona in true shuffled none; do head -n 3 "$OUT/test-persona-$persona/table.md" | tail -n 1; done
+  fi
+  [ -f "$OUT/annotate.txt" ] && { printf '\n## Annotation\n\n```\n'; tail -n 30 "$OUT/annotate.txt"; printf '```\n'; }
+  printf '\n## Wall time per run (s)\n\n'
+  for m in "$OUT"/*/metrics.json; do
+    [ -f "$m" ] && printf -- '- %s: %s\n' "$(dirname "$m")" "$(sed -n 's/.*"seconds_this_run" : \([0-9.]*\).*/\1/p' "$m")"
+  done
+} > "$OUT/summary.md"
+cat "$OUT/summary.md"
