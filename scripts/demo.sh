@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # demo.sh — the main job on the small recipes (run by `make demo` after setup, data and build):
 # persona extractor → ESConv annotation → PAL, Blenderbot-Joint and Hard Prompt → their test-set
-# evaluation (PAL with and without strategy-based control), each stage timed, ending with the
-# Table 3 rows and where everything was written. Each demo gets its own
-# folder under runs/.
+# evaluation (PAL with and without strategy-based control, and PAL's perplexity with a shuffled and
+# with no persona), each stage timed, ending with the Table 3 rows, the extractor's distinct persona
+# sentences and where everything was written. Each demo gets its own folder under runs/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PALTRAIN=${PALTRAIN:-.build/release/paltrain}
 OUT=${DEMO_OUTPUT:-runs/demo-$(date +%Y%m%d-%H%M%S)}
+ANNOTATE_FLAGS=${ANNOTATE_FLAGS:---beams 1}   # greedy: beam 10 (the reference's) over 17k inputs does not fit the demo
 mkdir -p "$OUT"
 declare -a names=() seconds=()
 
@@ -22,13 +23,20 @@ stage() { # name, command...
 
 "$PALTRAIN" --version
 stage "extractor" "$PALTRAIN" extractor --recipe recipes/extractor-small.yaml --output "$OUT/extractor"
-stage "annotate" "$PALTRAIN" annotate --extractor "$OUT/extractor/best.h5" -o "$OUT/pesconv.json" --max-length 48
+annotate() { # shellcheck disable=SC2086  # ANNOTATE_FLAGS is a list of flags
+  "$PALTRAIN" annotate --extractor "$OUT/extractor/best.h5" -o "$OUT/pesconv.json" $ANNOTATE_FLAGS | tee "$OUT/annotate.txt"
+}
+stage "annotate" annotate
 stage "pal" "$PALTRAIN" pal --recipe recipes/pal-small.yaml --output "$OUT/pal" --set "data.pesconv=$OUT/pesconv.json"
 stage "joint" "$PALTRAIN" pal --recipe recipes/pal-small.yaml --variant joint --output "$OUT/joint" --set "data.pesconv=$OUT/pesconv.json"
 stage "hard prompt" "$PALTRAIN" pal --recipe recipes/pal-small.yaml --variant hard-prompt --output "$OUT/hard-prompt" --set "data.pesconv=$OUT/pesconv.json"
 scripts/fetch-models.sh || printf 'no sentence encoder installed: Cos-Sim will be n/a\n'
 stage "eval" "$PALTRAIN" eval "$OUT/pal/best.h5" "$OUT/joint/best.h5" "$OUT/hard-prompt/best.h5" --alpha paper --alpha none \
   --pesconv "$OUT/pesconv.json" --output "$OUT/test"
+for persona in shuffled none; do
+  stage "eval, $persona persona" "$PALTRAIN" eval "$OUT/pal/best.h5" --no-generate --persona "$persona" \
+    --pesconv "$OUT/pesconv.json" --output "$OUT/test-persona-$persona"
+done
 
 value() { sed -n "s/.*\"$2\" : \([0-9.]*\).*/\1/p" "$1"; }
 printf '\n=== demo finished: %s\n' "$OUT"
@@ -37,6 +45,9 @@ for i in "${!names[@]}"; do printf '%-12s %8d\n' "${names[$i]}" "${seconds[$i]}"
 printf '\nbest validation loss: extractor %s, PAL %s, Blenderbot-Joint %s, Hard Prompt %s\n' \
   "$(value "$OUT/extractor/metrics.json" best_valid_loss)" "$(value "$OUT/pal/metrics.json" best_valid_loss)" \
   "$(value "$OUT/joint/metrics.json" best_valid_loss)" "$(value "$OUT/hard-prompt/metrics.json" best_valid_loss)"
+printf '\nextractor: %s\n' "$(grep -m1 '^distinct persona sentences over' "$OUT/annotate.txt" || true)"
 printf '\ntest set (small recipes, seed 13):\n'
 cat "$OUT/test/table.md"
+printf '\nPAL, teacher-forced, with another conversation'"'"'s persona and with none (the true persona is the PAL row above):\n'
+for persona in shuffled none; do sed -n 3p "$OUT/test-persona-$persona/table.md"; done
 printf '\noutputs: %s/{extractor,pal,joint,hard-prompt}/ (config.yaml, log.jsonl, best.h5, last.h5, metrics.json, loss.svg), %s/test/ (metrics.json, table.md, generations), %s/pesconv.json\n' "$OUT" "$OUT" "$OUT"

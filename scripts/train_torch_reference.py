@@ -21,7 +21,10 @@ What it matches (Sources/Training/ExampleExport.swift describes the export file)
               Batcher.collate does: right padding with the pad id, labels with -100; for PAL, dialogue
               and persona padded to one length, the max over the batch of both.
   loss        mean token cross-entropy; with strategy_loss_weight w != 1 the weighted mean in which
-              strategy-token labels weigh w; with label_smoothing, torch's label-smoothing per token.
+              strategy-token labels weigh w; with label_smoothing, torch's label-smoothing per token;
+              with encoder_denoising_weight λ > 0, encoder_mask_rate of the non-padding dialogue input
+              tokens replaced by mask_token_id and λ times the cross-entropy of the originals predicted
+              from the encoder's output there through the tied projection (the draws are torch's own).
   optimizer   torch.optim.AdamW (0.9, 0.999, eps 1e-8), weight decay on all but biases and LayerNorms;
               linear warmup from 0 over warmup_steps, then linear decay to 0 at total_steps; global
               gradient-norm clipping at max_grad_norm; dropout on in training (Trainer.swift,
@@ -125,15 +128,33 @@ def build_model(config_json, seed):
     return model, pal
 
 
-def forward_logits(model, pal, batch):
+def forward(model, pal, batch):
+    """Logits and the encoded dialogue (before PAL's co-attention)."""
     if not pal:
-        return model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                     decoder_input_ids=batch["decoder_input_ids"], use_cache=False).logits
+        out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                    decoder_input_ids=batch["decoder_input_ids"], use_cache=False)
+        return out.logits, out.encoder_last_hidden_state
     if "persona_input_ids" not in batch:
         raise SystemExit("a PAL model got a batch in which no example has persona ids")
-    return model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                 persona_input_ids=batch["persona_input_ids"], persona_attention_mask=batch["persona_attention_mask"],
-                 decoder_input_ids=batch["decoder_input_ids"])["logits"]
+    out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                persona_input_ids=batch["persona_input_ids"], persona_attention_mask=batch["persona_attention_mask"],
+                decoder_input_ids=batch["decoder_input_ids"])
+    return out["logits"], out["encoder_last_hidden_state"]
+
+
+def mask_inputs(batch, rate, mask_id):
+    """Trainer.maskInputs: each non-padding dialogue input token becomes mask_id with probability
+    `rate`; returns the flat positions and the original ids."""
+    chosen = (torch.rand(batch["input_ids"].shape) < rate) & (batch["attention_mask"] != 0)
+    positions = chosen.reshape(-1).nonzero().squeeze(1)
+    targets = batch["input_ids"].reshape(-1)[positions].clone()
+    batch["input_ids"] = batch["input_ids"].masked_fill(chosen, mask_id)
+    return positions, targets
+
+
+def denoising_loss(model, encoded, positions, targets):
+    rows = encoded.reshape(-1, encoded.size(-1))[positions]
+    return F.cross_entropy(model.lm_head(rows) + model.final_logits_bias.reshape(-1), targets)
 
 
 def decay_groups(model, weight_decay):
@@ -171,7 +192,7 @@ def validate(model, pal, examples, batches, pad_id, strategy_ids):
     predicted = [0] * len(strategy_ids)
     for indices in batches:
         batch = collate(examples, indices, pad_id)
-        logits = forward_logits(model, pal, batch)
+        logits, _ = forward(model, pal, batch)
         labels = batch["labels"].reshape(-1)
         total += F.cross_entropy(logits.reshape(-1, logits.size(-1)), labels, ignore_index=IGNORE_INDEX,
                                  reduction="sum").item()
@@ -275,8 +296,14 @@ def main():
         for indices in batches[:stop_at - step]:
             batch = collate(train, indices, pad_id)
             optimizer.zero_grad(set_to_none=True)
-            loss = training_loss(forward_logits(model, pal, batch), batch["labels"], strategy_ids,
+            denoising = settings.get("encoder_denoising_weight", 0)
+            if denoising > 0:
+                positions, targets = mask_inputs(batch, settings["encoder_mask_rate"], export["mask_token_id"])
+            logits, encoded = forward(model, pal, batch)
+            loss = training_loss(logits, batch["labels"], strategy_ids,
                                  settings["strategy_loss_weight"], settings["label_smoothing"])
+            if denoising > 0 and positions.numel():
+                loss = loss + denoising * denoising_loss(model, encoded, positions, targets)
             if not torch.isfinite(loss):
                 raise SystemExit(f"the loss is {loss.item()} at step {step + 1}")
             loss.backward()

@@ -4,6 +4,7 @@
 //   recipe        the effective recipe (the keys of config.yaml)
 //   model_config  the initial model's HF-style config.json (Seq2SeqConfig's keys)
 //   strategy_token_ids  the 8 strategy tokens' ids in Strategy order ([] for the extractor)
+//   mask_token_id what training.encoder_denoising_weight masks input tokens with (the unknown token)
 //   total_steps   optimizer steps of the run (the schedule's length)
 //   train, valid  one object per example: input_ids, persona_ids, decoder_input_ids, labels, strategy (0..<8 or -1)
 //   train_batches one list per epoch of batches (lists of indices into train), in training order
@@ -29,6 +30,7 @@ public enum ExampleExport {
         let config = try JSONSerialization.jsonObject(with: Data(prepared.model.config.jsonString().utf8))
         let export: [String: Any] = [
             "recipe": recipeTree, "model_config": config, "strategy_token_ids": prepared.strategyTokenIds,
+            "mask_token_id": prepared.tokenizer.unkId,
             "total_steps": trainer.totalSteps,
             "train": examples.train.map(object), "valid": examples.valid.map(object),
             "train_batches": (0..<recipe.training.epochs).map { trainer.epochBatches($0).batches },

@@ -34,6 +34,22 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/loss.svg"), file: file, line: line)
     }
 
+    func testDataExportWritesTheExamplesInBatchOrder() throws {
+        let file = folder("export.json")
+        let r = try cli.run(["data", "export", "--recipe", "recipes/pal-small.yaml", "--variant", "joint", "--set", "data.train_limit=6",
+                             "--set", "data.valid_limit=2", "--set", "training.epochs=2", "-o", file])
+        XCTAssertEqual(r.status, 0, r.err)
+        let export = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        let train = try XCTUnwrap(export["train"] as? [[String: Any]]), epochs = try XCTUnwrap(export["train_batches"] as? [[[Int]]])
+        XCTAssertEqual(epochs.count, 2)
+        for epoch in epochs { XCTAssertEqual(epoch.flatMap { $0 }.sorted(), Array(train.indices), "every example once per epoch") }
+        XCTAssertEqual((export["strategy_token_ids"] as? [Int])?.count, 8)
+        XCTAssertEqual(export["total_steps"] as? Int, epochs.reduce(0) { $0 + $1.count })
+        let first = try XCTUnwrap(train.first)
+        XCTAssertEqual((first["labels"] as? [Int])?.first, (export["strategy_token_ids"] as? [Int])?[first["strategy"] as! Int],
+                       "the first label is the example's strategy token")
+    }
+
     func testExtractorAnnotateThenPALAndJoint() throws {
         let extractor = folder("extractor")
         let trained = try cli.run(["extractor", "--max-steps", "60", "--output", extractor, "--set", "data.valid_limit=40",
@@ -42,7 +58,7 @@ final class TrainingPipelineTests: XCTestCase {
         try assertLearned(extractor)
 
         let pesconv = folder("pesconv.json")
-        let annotated = try cli.run(["annotate", "--extractor", extractor + "/best.h5", "-o", pesconv, "--max-length", "12"])
+        let annotated = try cli.run(["annotate", "--extractor", extractor + "/best.h5", "-o", pesconv, "--max-length", "12", "--beams", "1"])
         XCTAssertEqual(annotated.status, 0, annotated.err)
         XCTAssertTrue(annotated.out.contains("overall"), annotated.out)
         // The reader's strict policy checks persona_list against the seeker turns of every conversation.
@@ -80,6 +96,18 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertEqual(generations.count, 24)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder("test") + "/generations-2-pal-alpha-0-seed2.jsonl"))
         XCTAssertTrue(try String(contentsOfFile: folder("test") + "/table.md", encoding: .utf8).hasPrefix("| Model"))
+
+        // Whether PAL uses the persona: teacher-forced scores with another conversation's persona,
+        // pooled over checkpoints (the same one twice here, so the spread is 0).
+        let shuffled = try cli.run(["eval", folder("pal") + "/best.h5", folder("pal") + "/best.h5", "--pool", "--no-generate",
+                                    "--persona", "shuffled", "--pesconv", pesconv, "--limit", "24", "--output", folder("shuffled")])
+        XCTAssertEqual(shuffled.status, 0, shuffled.err)
+        let pooled = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder("shuffled") + "/metrics.json")))
+                                    as? [String: Any])?["rows"] as? [[String: Any]])
+        XCTAssertEqual(pooled.map { $0["model"] as? String }, ["PAL [shuffled persona]"], shuffled.out)
+        XCTAssertEqual((pooled[0]["per_checkpoint"] as? [Any])?.count, 2)
+        XCTAssertNotEqual(pooled[0]["PPL"] as? Double, rows[0]["PPL"] as? Double, "another persona changes PAL's perplexity")
+        XCTAssertTrue(shuffled.out.contains("n/a"), "no generation: the generated columns are n/a\n\(shuffled.out)")
 
         // A chat through a pipe: replies each turn, the persona shown from the 3rd seeker message on,
         // and crisis language answered with the fixed reply, never a generated one.
