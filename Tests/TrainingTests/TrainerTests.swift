@@ -43,14 +43,19 @@ final class TrainerTests: XCTestCase {
                       eosTokenId: 2, decoderStartTokenId: 1, initStd: 0.1)
     }
 
+    private func quietSettings(epochs: Int, batchSize: Int, lr: Double, warmupSteps: Int) -> TrainingSettings {
+        var settings = TrainingSettings()
+        settings.epochs = epochs
+        settings.batchSize = batchSize
+        settings.lr = lr
+        settings.warmupSteps = warmupSteps
+        settings.logEvery = 1000
+        return settings
+    }
+
     private func trainer(lr: Double, run: URL) -> Trainer {
         let config = tinyConfig(vocabulary: 24, width: 32)
-        var settings = TrainingSettings()
-        settings.epochs = 12
-        settings.batchSize = 8
-        settings.lr = lr
-        settings.warmupSteps = 5
-        settings.logEvery = 1000
+        let settings = quietSettings(epochs: 12, batchSize: 8, lr: lr, warmupSteps: 5)
         let t = Trainer(model: Seq2SeqLM(config, seed: 1), train: examples(96, seed: 1), valid: examples(24, seed: 2), settings: settings,
                         run: run, tokenizerJSON: "{}")
         t.output = { _ in }
@@ -76,12 +81,7 @@ final class TrainerTests: XCTestCase {
 
     func testStrategyPredictionReadsTheContext() throws {
         let config = tinyConfig(vocabulary: 40, width: 32)
-        var settings = TrainingSettings()
-        settings.epochs = 15
-        settings.batchSize = 16
-        settings.lr = 1e-2
-        settings.warmupSteps = 10
-        settings.logEvery = 1000
+        var settings = quietSettings(epochs: 15, batchSize: 16, lr: 1e-2, warmupSteps: 10)
         settings.strategyLossWeight = 3
         let run = temporaryRun()
         defer { try? FileManager.default.removeItem(at: run) }
@@ -148,11 +148,7 @@ final class TrainerTests: XCTestCase {
 
     func testDenoisingRunResumesToTheUninterruptedWeights() throws {
         let config = tinyConfig(vocabulary: 40, width: 16, dropout: 0.1)
-        var settings = TrainingSettings()
-        settings.epochs = 2
-        settings.batchSize = 8
-        settings.lr = 1e-2
-        settings.warmupSteps = 2
+        var settings = quietSettings(epochs: 2, batchSize: 8, lr: 1e-2, warmupSteps: 2)
         settings.encoderDenoisingWeight = 1
         settings.encoderMaskRate = 0.3
         func trainer(_ run: URL) -> Trainer {
