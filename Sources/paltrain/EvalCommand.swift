@@ -109,7 +109,7 @@ struct Eval: ParsableCommand {
             print("evaluating \(checkpoint) (\(dialogue.variant.rawValue)) on \(encoded.count) \(split) examples")
             let forced = teacherForced(dialogue, encoded, checkpoint: checkpoint)
             for (alphaName, alphas) in dialogue.variant == .pal ? alphaSettings : [("none", [])] {
-                let label = Self.label(dialogue.variant, alpha: alphaName) + (condition == .true || dialogue.variant == .joint ? "" : " [\(persona) persona]")
+                let label = Self.label(dialogue.variant, alpha: alphaName) + (condition == .true || dialogue.variant == .joint ? "" : " [\(condition == .none ? "no" : persona) persona]")
                 var row = Row(model: label, alpha: alphaName, forced: [forced])
                 for seed in generate ? seedList : [] {
                     row.runs.append(try generateResponses(dialogue, examples, encoded, alphas: alphas, seed: seed, encoder: sentenceEncoder, nltk: nltk))
@@ -265,9 +265,11 @@ struct Eval: ParsableCommand {
                                          "ACC": mean(row.forced.map { $0.accuracy[0] }),
                                          "top_n_ACC": (0..<8).map { n in mean(row.forced.map { $0.accuracy[n] }) },
                                          "PPL": mean(row.forced.map(\.perplexity)),
-                                         "per_checkpoint": row.forced.map { ["checkpoint": $0.checkpoint, "top_n_ACC": $0.accuracy, "PPL": $0.perplexity] },
-                                         "generation_ACC": mean(row.runs.map(\.generationAccuracy)),
-                                         "distinct_responses": mean(row.runs.map { Double($0.distinctResponses) })]
+                                         "per_checkpoint": row.forced.map { ["checkpoint": $0.checkpoint, "top_n_ACC": $0.accuracy, "PPL": $0.perplexity] }]
+            if !row.runs.isEmpty {
+                object["generation_ACC"] = mean(row.runs.map(\.generationAccuracy))
+                object["distinct_responses"] = mean(row.runs.map { Double($0.distinctResponses) })
+            }
             var spread: [String: Double] = ["ACC": standardDeviation(row.forced.map { $0.accuracy[0] }),
                                             "PPL": standardDeviation(row.forced.map(\.perplexity))]
             for column in Set(row.runs.flatMap(\.columns.keys)) {
