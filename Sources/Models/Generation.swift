@@ -175,10 +175,15 @@ public enum Generator {
         var forced = forcedPrefix(options.prefix)
         var promptLength = 1 + (forced?[0].count ?? 0)
         var step = 0
-        while sequences[0].count < settings.maxLength {
-            let logits = source.next(IndexTensor(shape: [batchSize * k, 1], values: sequences.map { $0.last! }))   // (B·K, V)
+        // Batch rows still decoding, in the source's row order (their beams are its rows i·K..<(i+1)·K).
+        // HF keeps decoding a finished row's beams (pad tokens, unused); we drop them from the source
+        // instead, which leaves every other row's result as it is (rows never interact).
+        var live = Array(0..<batchSize)
+        while sequences[live[0] * k].count < settings.maxLength {
+            let rows = live.flatMap { ($0 * k)..<(($0 + 1) * k) }                                 // global rows, source order
+            let logits = source.next(IndexTensor(shape: [rows.count, 1], values: rows.map { sequences[$0].last! }))   // (L·K, V)
             let v = logits.shape[1]
-            options.adjustLogits?(DecodingStep(step: step, sequences: sequences, batchRows: batchRows), logits)
+            options.adjustLogits?(DecodingStep(step: step, sequences: rows.map { sequences[$0] }, batchRows: rows.map { $0 / k }), logits)
             if step == 0 {
                 firstStepLogits = Tensor.concatenate((0..<batchSize).map { logits.slice(axis: 0, ($0 * k)..<($0 * k + 1)) }, axis: 0)
                 if case .argmaxFirst(let among) = options.prefix {
@@ -192,23 +197,30 @@ public enum Generator {
                 step += 1
                 continue
             }
-            let logProbs = logits.logSoftmax(axis: -1)                                            // (B·K, V)
-            processors(logProbs, sequences: sequences)
-            var nextScores = beamScores, nextTokens = [Int32](repeating: 0, count: batchSize * k), sources = Array(0..<(batchSize * k))
-            for b in 0..<batchSize {
-                let candidates = topCandidates(logProbs, rows: (b * k)..<((b + 1) * k), beamScores: beamScores, v: v, count: 2 * k)
+            let logProbs = logits.logSoftmax(axis: -1)                                            // (L·K, V)
+            processors(logProbs, sequences: rows.map { sequences[$0] })
+            let liveScores = rows.map { beamScores[$0] }
+            var nextSequences = sequences, nextScores = beamScores
+            var keep: [Int] = [], stillLive: [Int] = []                                            // source rows to keep, in order
+            for (i, b) in live.enumerated() {
+                let candidates = topCandidates(logProbs, rows: (i * k)..<((i + 1) * k), beamScores: liveScores, v: v, count: 2 * k)
+                    .map { (score: $0.score, token: $0.token, row: rows[$0.row]) }
                 let chosen = scorer.process(batch: b, candidates: candidates, sequences: sequences, promptLength: promptLength)
-                for (i, c) in chosen.enumerated() {
-                    nextScores[b * k + i] = c.score
-                    nextTokens[b * k + i] = c.token
-                    sources[b * k + i] = c.row
+                for (j, c) in chosen.enumerated() {
+                    nextSequences[b * k + j] = sequences[c.row] + [c.token]
+                    nextScores[b * k + j] = c.score
+                }
+                if !scorer.done[b] {
+                    stillLive.append(b)
+                    keep += chosen.map { i * k + ($0.row - b * k) }
                 }
             }
-            sequences = sources.enumerated().map { sequences[$0.element] + [nextTokens[$0.offset]] }
+            sequences = nextSequences
             beamScores = nextScores
-            source.selectRows(sources)
             step += 1
-            if scorer.isDone { break }
+            if stillLive.isEmpty { break }
+            live = stillLive
+            source.selectRows(keep)
         }
         let best = scorer.finalize(sequences: sequences, scores: beamScores, promptLength: promptLength)
         return GenerationOutput(sequences: best.map { Array($0.tokens.dropFirst()) + ($0.endedWithEos ? [config.eosTokenId] : []) },

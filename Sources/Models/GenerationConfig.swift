@@ -67,7 +67,7 @@ public struct GenerationConfig: Codable, Equatable, Sendable {
     /// paltrain: seeds the `RandomGenerator` that sampling draws from (sampling does not reproduce torch's draws).
     public var seed: UInt64 = 0
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case maxLength = "max_length", minLength = "min_length", numBeams = "num_beams", lengthPenalty = "length_penalty"
         case earlyStopping = "early_stopping", doSample = "do_sample", topK = "top_k", topP = "top_p", temperature
         case repetitionPenalty = "repetition_penalty", noRepeatNgramSize = "no_repeat_ngram_size", badWordsIds = "bad_words_ids"
@@ -75,6 +75,26 @@ public struct GenerationConfig: Codable, Equatable, Sendable {
         case decoderStartTokenId = "decoder_start_token_id", eosTokenId = "eos_token_id", padTokenId = "pad_token_id"
         case seed = "paltrain_seed"
     }
+
+    /// Every key a config file (or an override) may set, HF's names.
+    public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    /// This config with `overrides` (HF key → JSON value: a number, true/false, "never", a list)
+    /// applied, checked as a config file is; an unknown key is an error that lists the known ones.
+    public func overriding(_ overrides: [String: Any]) throws -> GenerationConfig {
+        if let unknown = overrides.keys.sorted().first(where: { !Self.keys.contains($0) }) {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
+                "unknown generation key \(unknown) (known: \(Self.keys.sorted().joined(separator: ", ")))"))
+        }
+        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(self)) as? [String: Any] ?? [:]
+        for (key, value) in overrides { object[key] = value }
+        return try Self.decode(json: JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]))
+    }
+
+    /// The keys that set how to decode, as opposed to which token ids to use.
+    static let decodingKeys: [CodingKeys] = [.maxLength, .minLength, .numBeams, .lengthPenalty, .earlyStopping, .doSample, .topK, .topP,
+                                             .temperature, .repetitionPenalty, .noRepeatNgramSize, .badWordsIds, .forcedBosTokenId,
+                                             .forcedEosTokenId]
 
     /// HF's defaults (greedy, max length 20); token ids from the model.
     public init() {}

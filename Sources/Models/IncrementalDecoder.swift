@@ -8,6 +8,8 @@ public final class IncrementalDecoder {
     public let model: Seq2SeqLM
     private var caches: [DecoderLayerCache]
     private var memoryMask: Tensor
+    /// For each row, the row of the encoder memory it decodes (beams of one input share theirs).
+    private var memoryRows: [Int]
     /// Positions decoded so far.
     public private(set) var length = 0
 
@@ -16,6 +18,7 @@ public final class IncrementalDecoder {
         self.model = model
         caches = model.model.decoder.layers.map { $0.startCache(memory: memory) }
         self.memoryMask = MultiHeadAttention.paddingMask(memoryMask)
+        memoryRows = Array(0..<memory.shape[0])
     }
 
     /// Feeds the next decoder ids (B, T ≥ 1) and returns their logits (B, T, V).
@@ -36,12 +39,19 @@ public final class IncrementalDecoder {
         func pick(_ t: Tensor) -> Tensor {
             Tensor.concatenate(rows.map { t.slice(axis: 0, $0..<($0 + 1)) }, axis: 0)
         }
+        // A beam-search step reorders beams within each input: every row then still reads the same
+        // memory row, so the cross-attention keys and values (the bulk of the cache) stay as they are.
+        let newMemoryRows = rows.map { memoryRows[$0] }
+        let sameMemory = newMemoryRows == memoryRows
         for i in caches.indices {
             caches[i].selfKeys = caches[i].selfKeys.map(pick)
             caches[i].selfValues = caches[i].selfValues.map(pick)
-            caches[i].crossKeys = pick(caches[i].crossKeys)
-            caches[i].crossValues = pick(caches[i].crossValues)
+            if !sameMemory {
+                caches[i].crossKeys = pick(caches[i].crossKeys)
+                caches[i].crossValues = pick(caches[i].crossValues)
+            }
         }
-        memoryMask = pick(memoryMask)
+        if !sameMemory { memoryMask = pick(memoryMask) }
+        memoryRows = newMemoryRows
     }
 }

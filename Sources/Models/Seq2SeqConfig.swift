@@ -1,6 +1,8 @@
 // Seq2SeqConfig: an encoder-decoder's shape and behaviour, decoded from (and encoded to) HuggingFace
 // `config.json` with HF's key names, for BlenderbotSmall and BART; plus paltrain's own keys for the
-// PAL variant. Keys a file leaves out take the HF config class's default for that model type.
+// PAL variant. Keys a file leaves out take the HF config class's default for that model type. HF
+// keeps a checkpoint's decoding settings (min_length, no_repeat_ngram_size, length_penalty …) in the
+// same config.json; they ride along in `generation`, so a checkpoint keeps them.
 import Foundation
 import NN
 
@@ -39,6 +41,10 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
     /// paltrain: how inputs are built for this model (`pal`, `joint`, `hard-prompt`, `extractor`);
     /// nil for a plain HuggingFace model.
     public var inputFormat: String?
+    /// The decoding settings the config carries (HF's generation keys beside the model keys, e.g.
+    /// bart-large-cnn's min_length 56, no_repeat_ngram_size 3, length_penalty 2), nil when it carries
+    /// none (a from-scratch model: then HF's defaults apply). Token ids stay the model's own.
+    public var generation: GenerationConfig?
 
     enum CodingKeys: String, CodingKey {
         case family = "model_type", vocabSize = "vocab_size", dModel = "d_model"
@@ -120,6 +126,7 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
         personaCoAttention = try value(.personaCoAttention, false)
         maskedCoAttention = try value(.maskedCoAttention, false)
         inputFormat = try c.decodeIfPresent(String.self, forKey: .inputFormat)
+        generation = try Self.generationSettings(from: decoder)
         var problems: [String] = []
         if activationFunction != "gelu" { problems.append("activation_function \"\(activationFunction)\" (only \"gelu\" is implemented)") }
         if try value(.normalizeBefore, false) { problems.append("normalize_before true (only post-layer-norm models are implemented)") }
@@ -155,6 +162,21 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
         try c.encode(personaCoAttention, forKey: .personaCoAttention)
         try c.encode(maskedCoAttention, forKey: .maskedCoAttention)
         try c.encodeIfPresent(inputFormat, forKey: .inputFormat)
+        // HF's layout: the generation keys sit beside the model keys in one object.
+        try generation?.encode(to: encoder)
+    }
+
+    /// The generation settings among `decoder`'s keys, or nil when it has none of the decoding keys
+    /// (token ids alone do not count: every model config has them).
+    private static func generationSettings(from decoder: Decoder) throws -> GenerationConfig? {
+        let keys = try decoder.container(keyedBy: GenerationConfig.CodingKeys.self)
+        guard GenerationConfig.decodingKeys.contains(where: keys.contains) else { return nil }
+        var settings = try GenerationConfig(from: decoder)
+        // The model's own ids (this config's) are the ones to decode with.
+        settings.decoderStartTokenId = nil
+        settings.eosTokenId = nil
+        settings.padTokenId = nil
+        return settings
     }
 
     /// The config from a HuggingFace `config.json` (or one paltrain wrote).

@@ -49,3 +49,44 @@ public enum ExtractorPairs {
         conversation.turns.filter { $0.speaker == .seeker }.prefix(count).map(\.text).joined(separator: utteranceSeparator)
     }
 }
+
+// MARK: - In-domain pairs: the published PESConv of PAL's validation conversations
+
+extension ExtractorPairs {
+    /// Every `holdoutEvery`-th validation conversation (the 1st, the 11th, … in split order) is
+    /// held out of the in-domain pairs to measure validation loss on.
+    public static let defaultHoldoutEvery = 10
+
+    /// In-domain extractor pairs from the published PESConv annotations of the VALIDATION part of
+    /// `split` (never its test part, whose agreement `paltrain annotate` reports): for entry k of a
+    /// conversation's `persona_list`, source = seeker utterances 1…k+3 joined with " <sep> ", target =
+    /// that entry's sentences joined with " <persona> " (empty when the entry has none). Every
+    /// `holdoutEvery`-th validation conversation goes to `valid`; `dialogue` is the conversation's index in
+    /// `conversations` (ESConv.json order).
+    public static func publishedValidation(_ conversations: [Conversation], split: DataSplit,
+                                           holdoutEvery: Int = defaultHoldoutEvery)
+        -> (train: [ExtractorPair], valid: [ExtractorPair], report: SkipReport) {
+        precondition(holdoutEvery > 0, "holdoutEvery must be positive")
+        var train: [ExtractorPair] = [], valid: [ExtractorPair] = []
+        var report = SkipReport()
+        let test = Set(split.test)
+        for (position, index) in split.valid.enumerated() {
+            precondition(!test.contains(index), "conversation \(index) is in both the validation and the test part")
+            let conversation = conversations[index]
+            guard let list = conversation.personaList else {
+                report.skip("no pair: a validation conversation without a published persona_list")
+                continue
+            }
+            let seekerTurns = conversation.seekerTurnCount
+            for (k, entry) in list.enumerated() {
+                guard k + 3 <= seekerTurns else { report.skip("no pair: a persona_list entry past the conversation's seeker turns"); continue }
+                let sentences = DialogueExamples.personaSentences(entry)
+                if sentences.isEmpty { report.skip("kept: a published entry with no persona sentence (target: nothing)") }
+                let pair = ExtractorPair(source: seekerSource(conversation, firstSeekerTurns: k + 3),
+                                         target: sentences.joined(separator: personaSeparator), dialogue: index, speaker: .first)
+                if position % holdoutEvery == 0 { valid.append(pair) } else { train.append(pair) }
+            }
+        }
+        return (train, valid, report)
+    }
+}

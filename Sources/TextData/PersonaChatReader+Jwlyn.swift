@@ -51,3 +51,44 @@ extension PersonaChatReader {
         }
     }
 }
+
+// MARK: - Completing one-persona dialogues
+
+extension PersonaChatReader {
+    /// A persona list compared across tokenizations: per sentence, only its lower-cased letters and
+    /// digits (Xpersona writes "i'm a nurse." where jwlyn writes "i'm a nurse ."), in order.
+    static func personaKey(_ persona: [String]) -> [String] {
+        persona.map { String($0.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init)) }
+    }
+
+    /// `dialogues` (PERSONA-CHAT train dialogues that give one speaker's persona, as Xpersona's do)
+    /// with the other speaker's persona filled in from `train`, jwlyn's personas of every train
+    /// dialogue: where exactly one train dialogue has the given persona, in the same order, on the
+    /// same side, its other side is the missing persona. A persona that several train dialogues share
+    /// is ambiguous and stays missing (counted in the report).
+    public static func completePersonas(_ dialogues: [PersonaChatDialogue], from train: [PersonaChatDialogue])
+        -> (dialogues: [PersonaChatDialogue], report: SkipReport) {
+        var bySide: [PersonaChatSpeaker: [[String]: [Int]]] = [.first: [:], .second: [:]]
+        for (i, dialogue) in train.enumerated() {
+            for side in PersonaChatSpeaker.allCases where !dialogue.persona(of: side).isEmpty {
+                bySide[side]![personaKey(dialogue.persona(of: side)), default: []].append(i)
+            }
+        }
+        var report = SkipReport()
+        let completed = dialogues.map { dialogue -> PersonaChatDialogue in
+            let known = PersonaChatSpeaker.allCases.filter { !dialogue.persona(of: $0).isEmpty }
+            guard known.count == 1, let side = known.first else { return dialogue }
+            let matches = bySide[side]![personaKey(dialogue.persona(of: side))] ?? []
+            guard matches.count == 1, !train[matches[0]].persona(of: side.other).isEmpty else {
+                report.skip(matches.isEmpty ? "other persona not found: no train dialogue has this persona"
+                                            : "other persona not found: \(matches.count > 1 ? "several train dialogues share" : "the train dialogue lacks") this persona")
+                return dialogue
+            }
+            var filled = dialogue
+            if side == .first { filled.secondPersona = train[matches[0]].secondPersona } else { filled.firstPersona = train[matches[0]].firstPersona }
+            report.skip("other persona filled in from the train dialogue with the same persona")
+            return filled
+        }
+        return (completed, report)
+    }
+}

@@ -32,6 +32,17 @@ public enum HuggingFaceImport {
         } catch {
             throw DataError(file: configURL.path, "not a BlenderbotSmall or BART config: \(error)")
         }
+        // HF reads decoding settings from generation_config.json when the folder has one, else from config.json.
+        let generationURL = folder.appendingPathComponent("generation_config.json")
+        if FileManager.default.fileExists(atPath: generationURL.path) {
+            do {
+                var settings = try GenerationConfig.decode(json: Data(contentsOf: generationURL))
+                (settings.decoderStartTokenId, settings.eosTokenId, settings.padTokenId) = (nil, nil, nil)
+                config.generation = settings
+            } catch {
+                throw DataError(file: generationURL.path, "not a generation config: \(error)")
+            }
+        }
         let weightsURL = folder.appendingPathComponent("model.safetensors")
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
             let bin = folder.appendingPathComponent("pytorch_model.bin")

@@ -56,11 +56,15 @@ public struct Recipe: Codable, Equatable {
         public var trainLimit = 0
         /// Use only the first N validation conversations / dialogues (0 = all).
         public var validLimit = 0
+        /// For `extractor`: what it trains on (`ExtractorSource`): `personachat` (the paper's stage) or
+        /// `pesconv-valid` (in-domain: the published PESConv of PAL's validation conversations, a
+        /// deviation from the paper; start it from a PERSONA-CHAT run with `model.init`).
+        public var extractorSource = ExtractorSource.personachat.rawValue
 
         enum CodingKeys: String, CodingKey {
             case folder, splitSeed = "split_seed", pesconv, personaSource = "persona_source", validTurns = "valid_turns"
             case maxInputLength = "max_input_length", maxDecoderLength = "max_decoder_length"
-            case trainLimit = "train_limit", validLimit = "valid_limit"
+            case trainLimit = "train_limit", validLimit = "valid_limit", extractorSource = "extractor_source"
         }
     }
 
@@ -137,4 +141,15 @@ public struct Recipe: Codable, Equatable {
             tree[key] = child
         }
     }
+}
+
+/// What a persona-extractor run trains on (recipe key `data.extractor_source`).
+public enum ExtractorSource: String, CaseIterable, Sendable {
+    /// PERSONA-CHAT (PAL-SPEC §3): every train pair the installed data gives, and PERSONA-CHAT test;
+    /// validation on PERSONA-CHAT valid.
+    case personachat
+    /// In-domain (not in the paper): the published PESConv annotations of PAL's validation
+    /// conversations as (seeker utterances 1…k+3 → entry k) pairs, every 10th conversation held out
+    /// for validation; PAL's test conversations are never read.
+    case pesconvValid = "pesconv-valid"
 }

@@ -49,21 +49,58 @@ public enum StageData {
                              notes: corpus.report.lines + trainText.report.lines + validText.report.lines)
     }
 
-    /// Persona-extractor pairs: train = the PERSONA-CHAT train sample (RCDG dialogues with both
-    /// personas, Xpersona's train dialogues with one), valid = PERSONA-CHAT valid.
+    /// Persona-extractor pairs, from what `data.extractor_source` names: `personachat` (train = every
+    /// PERSONA-CHAT pair the installed data gives: the RCDG train dialogues with both personas, the
+    /// Xpersona train dialogues with the second persona found in jwlyn's train personas where it is
+    /// unambiguous, and PERSONA-CHAT test; valid = PERSONA-CHAT valid) or `pesconv-valid` (the
+    /// published PESConv of PAL's validation conversations, never its test conversations).
     public static func extractor(_ recipe: Recipe, tokenizer: Tokenizer) throws -> StageExamples {
-        let dir = URL(fileURLWithPath: recipe.data.folder).appendingPathComponent("personachat")
-        let rcdg = try PersonaChatReader.readRCDG(directory: dir.appendingPathComponent("songhaoyu_RCDG"),
-                                                  jwlynTrain: dir.appendingPathComponent("jwlyn_convai2neo4j/train.txt"))
-        let xpersona = try PersonaChatReader.readXpersona(dir.appendingPathComponent("En_persona_valid.json"))
-        let validCSV = try PersonaChatReader.readCSV(dir.appendingPathComponent("valid.csv"))
-        var trainDialogues = rcdg.dialogues + xpersona.dialogues, validDialogues = validCSV.dialogues
-        if recipe.data.trainLimit > 0 { trainDialogues = Array(trainDialogues.prefix(recipe.data.trainLimit)) }
-        if recipe.data.validLimit > 0 { validDialogues = Array(validDialogues.prefix(recipe.data.validLimit)) }
-        let train = ExtractorPairs.make(from: trainDialogues), valid = ExtractorPairs.make(from: validDialogues)
+        guard let source = ExtractorSource(rawValue: recipe.data.extractorSource) else {
+            throw DataError(file: "recipe", field: "data.extractor_source",
+                            "expected \(ExtractorSource.allCases.map(\.rawValue).joined(separator: " or ")), got \(recipe.data.extractorSource)")
+        }
         let length = recipe.data.maxInputLength
-        return StageExamples(train: train.pairs.map { ExampleEncoder.encode($0, tokenizer: tokenizer, maxLength: length) },
-                             valid: valid.pairs.map { ExampleEncoder.encode($0, tokenizer: tokenizer, maxLength: length) },
-                             notes: rcdg.skipped.lines + xpersona.skipped.lines + train.report.lines + valid.report.lines)
+        func encoded(_ train: [ExtractorPair], _ valid: [ExtractorPair], notes: [String]) -> StageExamples {
+            StageExamples(train: train.map { ExampleEncoder.encode($0, tokenizer: tokenizer, maxLength: length) },
+                          valid: valid.map { ExampleEncoder.encode($0, tokenizer: tokenizer, maxLength: length) }, notes: notes)
+        }
+        switch source {
+        case .personachat:
+            let data = try personaChatDialogues(URL(fileURLWithPath: recipe.data.folder))
+            var trainDialogues = data.train, validDialogues = data.valid
+            if recipe.data.trainLimit > 0 { trainDialogues = Array(trainDialogues.prefix(recipe.data.trainLimit)) }
+            if recipe.data.validLimit > 0 { validDialogues = Array(validDialogues.prefix(recipe.data.validLimit)) }
+            let train = ExtractorPairs.make(from: trainDialogues), valid = ExtractorPairs.make(from: validDialogues)
+            return encoded(train.pairs, valid.pairs, notes: data.notes + train.report.lines + valid.report.lines)
+        case .pesconvValid:
+            let corpus = try ESConvCorpus.load(data: URL(fileURLWithPath: recipe.data.folder))
+            let split = DataSplit.pal(count: corpus.conversations.count, seed: recipe.data.splitSeed)
+            var pairs = ExtractorPairs.publishedValidation(corpus.conversations, split: split)
+            if recipe.data.trainLimit > 0 { pairs.train = Array(pairs.train.prefix(recipe.data.trainLimit)) }
+            if recipe.data.validLimit > 0 { pairs.valid = Array(pairs.valid.prefix(recipe.data.validLimit)) }
+            let notes = ["in-domain pairs from the published PESConv of PAL's \(split.valid.count) validation conversations "
+                         + "(every \(ExtractorPairs.defaultHoldoutEvery)th held out for validation; the \(split.test.count) test conversations are not read)"]
+            return encoded(pairs.train, pairs.valid, notes: notes + corpus.report.lines + pairs.report.lines)
+        }
+    }
+
+    /// The PERSONA-CHAT dialogues for the extractor: train = RCDG's train dialogues (both personas,
+    /// the cut last one included), Xpersona's train dialogues (the missing persona filled in from
+    /// jwlyn's train personas where one train dialogue matches) and PERSONA-CHAT test (unused by PAL
+    /// otherwise); valid = PERSONA-CHAT valid. Xpersona's En_persona_test.json is PERSONA-CHAT valid again
+    /// and is never read.
+    public static func personaChatDialogues(_ data: URL) throws -> (train: [PersonaChatDialogue], valid: [PersonaChatDialogue], notes: [String]) {
+        let dir = data.appendingPathComponent("personachat")
+        let jwlyn = dir.appendingPathComponent("jwlyn_convai2neo4j/train.txt")
+        let rcdg = try PersonaChatReader.readRCDG(directory: dir.appendingPathComponent("songhaoyu_RCDG"), jwlynTrain: jwlyn, trailingDialogue: .keep)
+        let trainPersonas = try PersonaChatReader.readJwlynTrainPersonas(jwlyn)
+        let xpersona = PersonaChatReader.completePersonas(try PersonaChatReader.readXpersona(dir.appendingPathComponent("En_persona_valid.json")).dialogues,
+                                                          from: trainPersonas.dialogues)
+        let test = try PersonaChatReader.readCSV(dir.appendingPathComponent("test.csv"))
+        let valid = try PersonaChatReader.readCSV(dir.appendingPathComponent("valid.csv"))
+        let notes = ["train: \(rcdg.dialogues.count) RCDG dialogues, \(xpersona.dialogues.count) Xpersona train dialogues, \(test.dialogues.count) PERSONA-CHAT test dialogues; "
+                     + "valid: \(valid.dialogues.count) PERSONA-CHAT valid dialogues"]
+            + rcdg.skipped.lines + xpersona.report.lines.map { "Xpersona: " + $0 }
+        return (rcdg.dialogues + xpersona.dialogues + test.dialogues, valid.dialogues, notes)
     }
 }

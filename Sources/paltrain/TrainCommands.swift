@@ -21,7 +21,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "The run folder (overrides output).")
     var output: String?
 
-    @Option(help: "`scratch` or a checkpoint made by `paltrain import` (overrides model.init).")
+    @Option(name: [.customLong("init"), .customLong("initialize")],
+            help: "`scratch` or a checkpoint: one made by `paltrain import`, or a run's best.h5 to continue from (overrides model.init).")
     var initialize: String?
 
     @Option(help: "Continue the run in this folder from its last.h5, with its saved config.")
