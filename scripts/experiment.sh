@@ -17,8 +17,8 @@ OUT=${EXPERIMENT_OUTPUT:-runs/experiment}
 SEEDS=${SEEDS:-1 2 3}
 VARIANTS=${VARIANTS:-pal joint hard-prompt}
 PAL_RECIPE=${PAL_RECIPE:-recipes/pal-medium.yaml}
-EXTRACTOR_RECIPES=${EXTRACTOR_RECIPES:-recipes/extractor-medium.yaml recipes/extractor-medium-pesconv.yaml}
-ANNOTATE_FLAGS=${ANNOTATE_FLAGS:-}
+EXTRACTOR_RECIPE=${EXTRACTOR_RECIPE:-recipes/extractor-small.yaml}
+ANNOTATE_FLAGS=${ANNOTATE_FLAGS:---beams 1}
 EVAL_SEEDS=${EVAL_SEEDS:-13}
 mkdir -p "$OUT"
 
@@ -35,16 +35,15 @@ train() {
 }
 
 if [ -z "${PESCONV:-}" ]; then
-  init=scratch
-  for recipe in $EXTRACTOR_RECIPES; do
-    name=$(basename "$recipe" .yaml)
-    train "$OUT/$name" extractor --recipe "$recipe" --initialize "$init"
-    init="$OUT/$name/best.h5"
-  done
+  # The extractor as in scripts/demo.sh: PERSONA-CHAT, then the in-domain stage (PAL's validation conversations).
+  train "$OUT/extractor" extractor --recipe "$EXTRACTOR_RECIPE"
+  train "$OUT/extractor-pesconv" extractor --recipe "$EXTRACTOR_RECIPE" --initialize "$OUT/extractor/best.h5" \
+    --set data.extractor_source=pesconv-valid --epochs 5 --set training.lr=5e-4 --set training.warmup_steps=50 \
+    --set training.encoder_denoising_weight=1
   PESCONV="$OUT/pesconv.json"
   if [ ! -f "$PESCONV" ]; then
     # shellcheck disable=SC2086  # ANNOTATE_FLAGS is a list of flags
-    "$PALTRAIN" annotate --extractor "$init" -o "$PESCONV" $ANNOTATE_FLAGS | tee "$OUT/annotate.txt"
+    "$PALTRAIN" annotate --extractor "$OUT/extractor-pesconv/best.h5" -o "$PESCONV" $ANNOTATE_FLAGS | tee "$OUT/annotate.txt"
   fi
 fi
 
