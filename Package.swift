@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: numericSettings),
-        .target(name: "Training", dependencies: ["TensorCore", "CKernels", "NN", "Models", "Checkpoint", "TextData",
+        .target(name: "Training", dependencies: ["TensorCore", "CKernels", "NN", "Models", "Checkpoint", "TextData", "Evaluation",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["NN", "TensorCore"], swiftSettings: numericSettings),
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "TextDataTests", dependencies: ["TextData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["paltrain"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TensorCore", "TensorTesting"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint"],
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Evaluation"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -28,7 +28,7 @@ stage "extractor" "$PALTRAIN" extractor --recipe recipes/extractor-small.yaml --
 # small encoder from collapsing.
 stage "extractor, in-domain" "$PALTRAIN" extractor --recipe recipes/extractor-small.yaml --initialize "$OUT/extractor/best.h5" \
   --output "$OUT/extractor-pesconv" --set data.extractor_source=pesconv-valid --epochs 5 --set training.lr=5e-4 \
-  --set training.warmup_steps=50 --set training.encoder_denoising_weight=1
+  --set training.warmup_steps=50
 annotate() { # shellcheck disable=SC2086  # ANNOTATE_FLAGS is a list of flags
   "$PALTRAIN" annotate --extractor "$OUT/extractor-pesconv/best.h5" -o "$OUT/pesconv.json" $ANNOTATE_FLAGS | tee "$OUT/annotate.txt"
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# experiment.sh — PAL's claim at the scale one machine allows (issue 11 §4): the medium extractor,
-# ESConv annotated with it, then PAL, Blenderbot-Joint and Hard Prompt trained with the medium
-# recipe over several training seeds, and one pooled test-set table (mean ± std over the seeds):
-# Table 3's columns for every model, and PAL's PPL and ACC with its true, a shuffled and no persona.
+# experiment.sh — PAL's claim at the scale one machine allows (issue 11 §4): the medium extractor
+# (a copying stage, then the in-domain stage), ESConv annotated with it, then PAL, Blenderbot-Joint
+# and Hard Prompt trained with the medium recipe (PAL_RECIPE) over several training seeds, and one
+# pooled test-set table (mean ± std over the seeds): Table 3's columns for every model, and PAL's PPL
+# and ACC with its true, a shuffled and no persona.
 # Every stage is skipped when its output exists and resumed when it was interrupted, so the script
 # can be stopped and run again. Results: $OUT/{table.md, persona.md, summary.md}.
 #
@@ -17,7 +18,6 @@ OUT=${EXPERIMENT_OUTPUT:-runs/experiment}
 SEEDS=${SEEDS:-1 2 3}
 VARIANTS=${VARIANTS:-pal joint hard-prompt}
 PAL_RECIPE=${PAL_RECIPE:-recipes/pal-medium.yaml}
-EXTRACTOR_RECIPE=${EXTRACTOR_RECIPE:-recipes/extractor-small.yaml}
 ANNOTATE_FLAGS=${ANNOTATE_FLAGS:---beams 1}
 EVAL_SEEDS=${EVAL_SEEDS:-13}
 mkdir -p "$OUT"
@@ -35,15 +35,14 @@ train() {
 }
 
 if [ -z "${PESCONV:-}" ]; then
-  # The extractor as in scripts/demo.sh: PERSONA-CHAT, then the in-domain stage (PAL's validation conversations).
-  train "$OUT/extractor" extractor --recipe "$EXTRACTOR_RECIPE"
-  train "$OUT/extractor-pesconv" extractor --recipe "$EXTRACTOR_RECIPE" --initialize "$OUT/extractor/best.h5" \
-    --set data.extractor_source=pesconv-valid --epochs 5 --set training.lr=5e-4 --set training.warmup_steps=50 \
-    --set training.encoder_denoising_weight=1
+  # The medium extractor: copying the seeker's first-person sentences (PAL's train conversations),
+  # then the in-domain stage (the published PESConv of PAL's validation conversations).
+  train "$OUT/extractor-copy" extractor --recipe recipes/extractor-copy.yaml
+  train "$OUT/extractor-medium" extractor --recipe recipes/extractor-medium.yaml --initialize "$OUT/extractor-copy/best.h5"
   PESCONV="$OUT/pesconv.json"
   if [ ! -f "$PESCONV" ]; then
     # shellcheck disable=SC2086  # ANNOTATE_FLAGS is a list of flags
-    "$PALTRAIN" annotate --extractor "$OUT/extractor-pesconv/best.h5" -o "$PESCONV" $ANNOTATE_FLAGS | tee "$OUT/annotate.txt"
+    "$PALTRAIN" annotate --extractor "$OUT/extractor-medium/best.h5" -o "$PESCONV" $ANNOTATE_FLAGS | tee "$OUT/annotate.txt"
   fi
 fi
 

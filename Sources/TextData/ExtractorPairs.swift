@@ -73,20 +73,28 @@ extension ExtractorPairs {
         for (position, index) in split.valid.enumerated() {
             precondition(!test.contains(index), "conversation \(index) is in both the validation and the test part")
             let conversation = conversations[index]
-            guard let list = conversation.personaList else {
+            guard conversation.personaList != nil else {
                 report.skip("no pair: a validation conversation without a published persona_list")
                 continue
             }
-            let seekerTurns = conversation.seekerTurnCount
-            for (k, entry) in list.enumerated() {
-                guard k + 3 <= seekerTurns else { report.skip("no pair: a persona_list entry past the conversation's seeker turns"); continue }
-                let sentences = DialogueExamples.personaSentences(entry)
-                if sentences.isEmpty { report.skip("kept: a published entry with no persona sentence (target: nothing)") }
-                let pair = ExtractorPair(source: seekerSource(conversation, firstSeekerTurns: k + 3),
-                                         target: sentences.joined(separator: personaSeparator), dialogue: index, speaker: .first)
-                if position % holdoutEvery == 0 { valid.append(pair) } else { train.append(pair) }
-            }
+            let pairs = entryPairs(conversation, index: index, report: &report)
+            if position % holdoutEvery == 0 { valid += pairs } else { train += pairs }
         }
         return (train, valid, report)
+    }
+
+    /// One pair per entry k of `conversation`'s `persona_list` (the annotation's unit): source = seeker
+    /// utterances 1…k+3 joined with " <sep> ", target = the entry's sentences joined with " <persona> "
+    /// (empty when the entry has none); `index` is the conversation's index in ESConv.json order.
+    public static func entryPairs(_ conversation: Conversation, index: Int, report: inout SkipReport) -> [ExtractorPair] {
+        var pairs: [ExtractorPair] = []
+        for (k, entry) in (conversation.personaList ?? []).enumerated() {
+            guard k + 3 <= conversation.seekerTurnCount else { report.skip("no pair: a persona_list entry past the conversation's seeker turns"); continue }
+            let sentences = DialogueExamples.personaSentences(entry)
+            if sentences.isEmpty { report.skip("kept: an entry with no persona sentence (target: nothing)") }
+            pairs.append(ExtractorPair(source: seekerSource(conversation, firstSeekerTurns: k + 3),
+                                       target: sentences.joined(separator: personaSeparator), dialogue: index, speaker: .first))
+        }
+        return pairs
     }
 }

@@ -56,9 +56,10 @@ public struct Recipe: Codable, Equatable {
         public var trainLimit = 0
         /// Use only the first N validation conversations / dialogues (0 = all).
         public var validLimit = 0
-        /// For `extractor`: what it trains on (`ExtractorSource`): `personachat` (the paper's stage) or
-        /// `pesconv-valid` (in-domain: the published PESConv of PAL's validation conversations, a
-        /// deviation from the paper; start it from a PERSONA-CHAT run with `model.init`).
+        /// For `extractor`: what it trains on (`ExtractorSource`): `personachat` (the paper's stage),
+        /// `esconv-copy` (copying the seeker's first-person sentences of PAL's train conversations) or
+        /// `pesconv-valid` (in-domain: the published PESConv of PAL's validation conversations); the last
+        /// two are deviations from the paper, each started from the previous stage with `model.init`.
         public var extractorSource = ExtractorSource.personachat.rawValue
 
         enum CodingKeys: String, CodingKey {
@@ -152,4 +153,9 @@ public enum ExtractorSource: String, CaseIterable, Sendable {
     /// conversations as (seeker utterances 1…k+3 → entry k) pairs, every 10th conversation held out
     /// for validation; PAL's test conversations are never read.
     case pesconvValid = "pesconv-valid"
+    /// A copying stage (not in the paper): ESConv's PAL-train conversations as (seeker utterances
+    /// 1…k+3 → their first-person sentences) pairs, the copy baseline's output as target, so a
+    /// from-scratch extractor learns to read and copy before `pesconv-valid` teaches it what to keep;
+    /// validation on the same pairs of PAL's validation conversations. No published annotation is read.
+    case esconvCopy = "esconv-copy"
 }

@@ -1,6 +1,7 @@
 // The examples of each stage, built from the installed data as a recipe says: PAL (or a baseline)
 // on ESConv/PESConv with PAL's split, the persona extractor on PERSONA-CHAT.
 import Foundation
+import Evaluation
 import TextData
 
 public struct StageExamples {
@@ -52,8 +53,9 @@ public enum StageData {
     /// Persona-extractor pairs, from what `data.extractor_source` names: `personachat` (train = every
     /// PERSONA-CHAT pair the installed data gives: the RCDG train dialogues with both personas, the
     /// Xpersona train dialogues with the second persona found in jwlyn's train personas where it is
-    /// unambiguous, and PERSONA-CHAT test; valid = PERSONA-CHAT valid) or `pesconv-valid` (the
-    /// published PESConv of PAL's validation conversations, never its test conversations).
+    /// unambiguous, and PERSONA-CHAT test; valid = PERSONA-CHAT valid), `pesconv-valid` (the
+    /// published PESConv of PAL's validation conversations, never its test conversations) or
+    /// `esconv-copy` (the copy baseline's entries for PAL's train conversations, see `copyPairs`).
     public static func extractor(_ recipe: Recipe, tokenizer: Tokenizer) throws -> StageExamples {
         guard let source = ExtractorSource(rawValue: recipe.data.extractorSource) else {
             throw DataError(file: "recipe", field: "data.extractor_source",
@@ -72,16 +74,40 @@ public enum StageData {
             if recipe.data.validLimit > 0 { validDialogues = Array(validDialogues.prefix(recipe.data.validLimit)) }
             let train = ExtractorPairs.make(from: trainDialogues), valid = ExtractorPairs.make(from: validDialogues)
             return encoded(train.pairs, valid.pairs, notes: data.notes + train.report.lines + valid.report.lines)
-        case .pesconvValid:
-            let corpus = try ESConvCorpus.load(data: URL(fileURLWithPath: recipe.data.folder))
+        case .pesconvValid, .esconvCopy:
+            let data = URL(fileURLWithPath: recipe.data.folder)
+            let corpus = try ESConvCorpus.load(data: data)
             let split = DataSplit.pal(count: corpus.conversations.count, seed: recipe.data.splitSeed)
-            var pairs = ExtractorPairs.publishedValidation(corpus.conversations, split: split)
+            var pairs = source == .pesconvValid
+                ? ExtractorPairs.publishedValidation(corpus.conversations, split: split)
+                : copyPairs(corpus.conversations, split: split, tokenizer: try NLTKTokenizer(nltkData: data.appendingPathComponent("nltk_data")))
             if recipe.data.trainLimit > 0 { pairs.train = Array(pairs.train.prefix(recipe.data.trainLimit)) }
             if recipe.data.validLimit > 0 { pairs.valid = Array(pairs.valid.prefix(recipe.data.validLimit)) }
-            let notes = ["in-domain pairs from the published PESConv of PAL's \(split.valid.count) validation conversations "
-                         + "(every \(ExtractorPairs.defaultHoldoutEvery)th held out for validation; the \(split.test.count) test conversations are not read)"]
-            return encoded(pairs.train, pairs.valid, notes: notes + corpus.report.lines + pairs.report.lines)
+            let note = source == .pesconvValid
+                ? "in-domain pairs from the published PESConv of PAL's \(split.valid.count) validation conversations "
+                    + "(every \(ExtractorPairs.defaultHoldoutEvery)th held out for validation; the \(split.test.count) test conversations are not read)"
+                : "copy pairs (targets: the seeker's own first-person sentences so far) from PAL's \(split.train.count) train conversations, "
+                    + "validation on its \(split.valid.count) validation conversations; the \(split.test.count) test conversations are not read"
+            return encoded(pairs.train, pairs.valid, notes: [note] + corpus.report.lines + pairs.report.lines)
         }
+    }
+
+    /// The `esconv-copy` stage's pairs: for entry k of every train (and, for validation, every
+    /// validation) conversation of `split`, source = seeker utterances 1…k+3, target = the copy
+    /// baseline's entry (their first-person sentences, lower-cased, each once); test conversations
+    /// are not read.
+    public static func copyPairs(_ conversations: [Conversation], split: DataSplit, tokenizer: NLTKTokenizer)
+        -> (train: [ExtractorPair], valid: [ExtractorPair], report: SkipReport) {
+        var report = SkipReport()
+        func pairs(_ indices: [Int]) -> [ExtractorPair] {
+            indices.flatMap { index in
+                var conversation = conversations[index]
+                conversation.personaList = CopyBaseline.personas(conversation, tokenizer: tokenizer).personaList
+                return ExtractorPairs.entryPairs(conversation, index: index, report: &report)
+            }
+        }
+        let train = pairs(split.train), valid = pairs(split.valid)
+        return (train, valid, report)
     }
 
     /// The PERSONA-CHAT dialogues for the extractor: train = RCDG's train dialogues (both personas,

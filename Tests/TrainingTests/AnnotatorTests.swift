@@ -1,7 +1,9 @@
 // Annotation (PAL-SPEC §1, §3): persona_list entries inferred afresh from seeker utterances 1…k+3,
 // the corrected and the reference post-filter on crafted generations (the expected lists are what
 // the reference's filter_persona returns in Python), decoding settings taken from the checkpoint's
-// config, and the in-domain pairs made from PAL's validation conversations only.
+// config, the in-domain pairs made from PAL's validation conversations only, and the copy stage's
+// pairs made from its train conversations only.
+import Evaluation
 import Foundation
 import Models
 import TextData
@@ -165,5 +167,41 @@ final class AnnotatorTests: XCTestCase {
         let testSources = Set(split.test.flatMap { i in (3...max(3, corpus.conversations[i].seekerTurnCount)).map {
             ExtractorPairs.seekerSource(corpus.conversations[i], firstSeekerTurns: $0) } })
         XCTAssertTrue(Set((pairs.train + pairs.valid).map(\.source)).isDisjoint(with: testSources))
+    }
+
+    // MARK: - Copy pairs
+
+    func testCopyPairsAreTheSeekersFirstPersonSentencesOfTrainConversations() throws {
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("data")
+        guard FileManager.default.fileExists(atPath: data.appendingPathComponent("esconv/train.json").path) else {
+            throw XCTSkip("no installed data: run `make data`")
+        }
+        let nltk = try NLTKTokenizer(nltkData: data.appendingPathComponent("nltk_data"))
+        // Crafted: the third seeker turn gives the first entry, from utterances 1…3.
+        let turns = ["Hi there.", "I lost my job. It is raining today.", "My wife left me!", "What should I do?"].flatMap {
+            [Turn(speaker: .seeker, text: $0), Turn(speaker: .supporter, text: "I see.", strategy: .question)]
+        }
+        let crafted = Conversation(emotionType: "sadness", problemType: "job crisis", situation: "s", turns: turns)
+        let one = StageData.copyPairs([crafted], split: DataSplit.pal(count: 1), tokenizer: nltk)  // one conversation: train
+        XCTAssertEqual(one.train.map(\.source), ["Hi there. <sep> I lost my job. It is raining today. <sep> My wife left me!",
+                                                "Hi there. <sep> I lost my job. It is raining today. <sep> My wife left me! <sep> What should I do?"])
+        XCTAssertEqual(one.train.map(\.target), ["i lost my job. <persona> my wife left me!",
+                                                "i lost my job. <persona> my wife left me! <persona> what should i do?"])
+
+        // The installed data: train pairs from PAL's train conversations, validation pairs from its
+        // validation conversations, never a test conversation; every target sentence is in its source.
+        let corpus = try ESConvCorpus.load(data: data)
+        let split = DataSplit.pal(count: corpus.conversations.count)
+        let pairs = StageData.copyPairs(corpus.conversations, split: split, tokenizer: nltk)
+        XCTAssertEqual(Set(pairs.train.map(\.dialogue)).subtracting(split.train), [])
+        XCTAssertEqual(Set(pairs.valid.map(\.dialogue)).subtracting(split.valid), [])
+        XCTAssertEqual(pairs.train.count, 12069, "one pair per seeker turn from the 3rd of PAL's 910 train conversations")
+        for pair in pairs.train.prefix(500) {
+            let source = PythonText.lowercased(pair.source)
+            for sentence in pair.target.components(separatedBy: ExtractorPairs.personaSeparator) where !sentence.isEmpty {
+                XCTAssertTrue(source.contains(sentence) || normalizeWhitespace(source).contains(sentence), "\(sentence) not in \(source)")
+            }
+        }
     }
 }

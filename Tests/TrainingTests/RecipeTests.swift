@@ -19,9 +19,16 @@ final class RecipeTests: XCTestCase {
         let extractor = try Recipe.load(Self.recipes.appendingPathComponent("extractor-paper.yaml"))
         XCTAssertEqual(extractor.training.lr, 1e-5)
         XCTAssertEqual(extractor.model.family, "bart")
-        for name in ["pal-small.yaml", "extractor-small.yaml"] {
+        for name in ["pal-small.yaml", "pal-medium.yaml", "extractor-small.yaml"] {
             XCTAssertNoThrow(try Recipe.load(Self.recipes.appendingPathComponent(name)), name)
         }
+        // The medium extractor: a copying stage, then the in-domain stage started from its weights.
+        let copy = try Recipe.load(Self.recipes.appendingPathComponent("extractor-copy.yaml"))
+        let medium = try Recipe.load(Self.recipes.appendingPathComponent("extractor-medium.yaml"))
+        XCTAssertEqual(ExtractorSource(rawValue: copy.data.extractorSource), .esconvCopy)
+        XCTAssertEqual(ExtractorSource(rawValue: medium.data.extractorSource), .pesconvValid)
+        XCTAssertEqual(medium.model.initialize, copy.output + "/best.h5")
+        XCTAssertEqual(medium.model.maxPositions, copy.model.maxPositions, "stage 2 loads stage 1's position table")
     }
 
     func testDefaultsOverridesAndUnknownKeys() throws {
