@@ -51,7 +51,10 @@ for i in "${!names[@]}"; do printf '%-12s %8d\n' "${names[$i]}" "${seconds[$i]}"
 printf '\nbest validation loss: extractor %s, PAL %s, Blenderbot-Joint %s, Hard Prompt %s\n' \
   "$(value "$OUT/extractor/metrics.json" best_valid_loss)" "$(value "$OUT/pal/metrics.json" best_valid_loss)" \
   "$(value "$OUT/joint/metrics.json" best_valid_loss)" "$(value "$OUT/hard-prompt/metrics.json" best_valid_loss)"
-printf '\nextractor: %s\n' "$(grep -m1 '^distinct persona sentences over' "$OUT/annotate.txt" || true)"
+printf '\nextractor on PAL'"'"'s 130 test conversations, against the published PESConv:\n%s\n%s\n' \
+  "$(grep -m1 '^seeker turns' "$OUT/annotate.txt" || true)" "$(grep -m1 '^overall' "$OUT/annotate.txt" || true)"
+printf 'extractor, distinct persona sentences on the test conversations: %s\n' "$(grep -m1 '^distinct persona sentences: ours' "$OUT/annotate.txt" | sed 's/^distinct persona sentences: //' || true)"
+printf 'extractor, %s\n' "$(grep -m1 '^distinct persona sentences over' "$OUT/annotate.txt" || true)"
 printf '\ntest set (small recipes, seed 13):\n'
 cat "$OUT/test/table.md"
 printf '\nPAL, teacher-forced, with another conversation'"'"'s persona and with none (the true persona is the PAL row above):\n'
