@@ -24,11 +24,11 @@ stage() { # name, command...
 "$PALTRAIN" --version
 stage "extractor" "$PALTRAIN" extractor --recipe recipes/extractor-small.yaml --output "$OUT/extractor"
 # In-domain stage (a deviation from the paper, docs/training.md): the published PESConv of PAL's
-# validation conversations, never its test ones; the encoder's masked-token objective keeps the
-# small encoder from collapsing.
+# validation conversations, never its test ones, with inputs up to 512 tokens (at 256 the later
+# entries of a conversation see the same cut input and get the same persona).
 stage "extractor, in-domain" "$PALTRAIN" extractor --recipe recipes/extractor-small.yaml --initialize "$OUT/extractor/best.h5" \
   --output "$OUT/extractor-pesconv" --set data.extractor_source=pesconv-valid --epochs 5 --set training.lr=5e-4 \
-  --set training.warmup_steps=50
+  --set training.warmup_steps=50 --set data.max_input_length=512
 annotate() { # shellcheck disable=SC2086  # ANNOTATE_FLAGS is a list of flags
   "$PALTRAIN" annotate --extractor "$OUT/extractor-pesconv/best.h5" -o "$OUT/pesconv.json" $ANNOTATE_FLAGS | tee "$OUT/annotate.txt"
 }
