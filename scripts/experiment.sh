@@ -72,8 +72,9 @@ fi
   fi
   [ -f "$OUT/annotate.txt" ] && { printf '\n## Annotation\n\n```\n'; tail -n 30 "$OUT/annotate.txt"; printf '```\n'; }
   printf '\n## Wall time per run (s)\n\n'
-  for m in "$OUT"/*/metrics.json; do
-    [ -f "$m" ] && printf -- '- %s: %s\n' "$(dirname "$m")" "$(sed -n 's/.*"seconds_this_run" : \([0-9.]*\).*/\1/p' "$m")"
+  for m in "$OUT"/*/metrics.json; do  # training runs only: an eval's metrics.json has no seconds
+    seconds=$(sed -n 's/.*"seconds_this_run" : \([0-9.]*\).*/\1/p' "$m" 2>/dev/null)
+    if [ -n "$seconds" ]; then printf -- '- %s: %s\n' "$(dirname "$m")" "$seconds"; fi
   done
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"

@@ -112,7 +112,8 @@ struct Eval: ParsableCommand {
                 let label = Self.label(dialogue.variant, alpha: alphaName) + (condition == .true || dialogue.variant == .joint ? "" : " [\(condition == .none ? "no" : persona) persona]")
                 var row = Row(model: label, alpha: alphaName, forced: [forced])
                 for seed in generate ? seedList : [] {
-                    row.runs.append(try generateResponses(dialogue, examples, encoded, alphas: alphas, seed: seed, encoder: sentenceEncoder, nltk: nltk))
+                    row.runs.append(try generateResponses(dialogue, examples, encoded, alphas: alphas, seed: seed, encoder: sentenceEncoder, nltk: nltk,
+                                                          checkpoint: checkpoint))
                 }
                 if pool, let same = rows.firstIndex(where: { $0.model == row.model }) {
                     rows[same].forced += row.forced
@@ -156,8 +157,9 @@ struct Eval: ParsableCommand {
         var perplexity: Double
     }
 
-    /// One seed's generations and their scores.
+    /// One seed's generations of one checkpoint, and their scores.
     struct SeedRun {
+        var checkpoint: String
         var seed: UInt64
         var columns: [String: Double]
         var generationAccuracy: Double
@@ -206,7 +208,7 @@ struct Eval: ParsableCommand {
 
     /// Responses for every example with the paper's sampling and `alphas`, and their scores.
     private func generateResponses(_ dialogue: DialogueModel, _ examples: [DialogueExample], _ encoded: [EncodedExample], alphas: [Float],
-                          seed: UInt64, encoder: SentenceEncoder?, nltk: NLTKTokenizer) throws -> SeedRun {
+                          seed: UInt64, encoder: SentenceEncoder?, nltk: NLTKTokenizer, checkpoint: String) throws -> SeedRun {
         let (tokenizer, strategyIds) = (dialogue.tokenizer, dialogue.strategyIds)
         let config = ResolvedGenerationConfig(dialogue.samplingConfig(seed: seed), model: dialogue.model.config)
         var metrics = ResponseMetrics(tokenizer: nltk)
@@ -230,7 +232,7 @@ struct Eval: ParsableCommand {
             }
         }
         let cosine = encoder?.personaSimilarity(responses: responses, personas: examples.map { DialogueExamples.personaSentences($0.persona) })
-        return SeedRun(seed: seed, columns: MetricsTable.textColumns(metrics.report(vocabularySize: tokenizer.vocabularySize),
+        return SeedRun(checkpoint: checkpoint, seed: seed, columns: MetricsTable.textColumns(metrics.report(vocabularySize: tokenizer.vocabularySize),
                                                                      referenceDistinct: referenceDistinct, cosine: cosine),
                        generationAccuracy: 100 * Double(correct) / Double(max(encoded.count, 1)), distinctResponses: Set(responses).count,
                        generations: generations)
@@ -256,7 +258,8 @@ struct Eval: ParsableCommand {
     }
 
     /// metrics.json (every row: teacher-forced scores, the mean and standard deviation of each
-    /// generated column, and each seed's values) and generations-<row>-seed<k>.jsonl.
+    /// generated column, and each seed's values) and generations-<row>-seed<k>.jsonl (with
+    /// --pool, generations-<row>-checkpoint<j>-seed<k>.jsonl).
     private func write(_ rows: [Row], examples: Int, to folder: URL, sentenceEncoder: String?) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var files: [String] = []
@@ -279,11 +282,15 @@ struct Eval: ParsableCommand {
             }
             object["std"] = spread
             object["per_seed"] = row.runs.map { run -> [String: Any] in
-                run.columns.merging(["seed": Double(run.seed), "generation_ACC": run.generationAccuracy,
-                                     "distinct_responses": Double(run.distinctResponses)]) { a, _ in a }
+                (run.columns.merging(["seed": Double(run.seed), "generation_ACC": run.generationAccuracy,
+                                      "distinct_responses": Double(run.distinctResponses)]) { a, _ in a } as [String: Any])
+                    .merging(["checkpoint": run.checkpoint]) { a, _ in a }
             }
-            for run in row.runs {
-                let name = "generations-\(r + 1)-\(Self.slug(row.model))-seed\(run.seed).jsonl"
+            let runsPerCheckpoint = max(1, row.runs.count / max(1, row.forced.count))
+            for (j, run) in row.runs.enumerated() {
+                // Pooled rows hold several checkpoints, each with the same seeds: files numbered in the order given.
+                let pooled = row.forced.count > 1 ? "-checkpoint\(j / runsPerCheckpoint + 1)" : ""
+                let name = "generations-\(r + 1)-\(Self.slug(row.model))\(pooled)-seed\(run.seed).jsonl"
                 let lines = try run.generations.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
                 try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
                 files.append(name)

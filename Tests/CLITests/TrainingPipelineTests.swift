@@ -112,6 +112,13 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertEqual((shuffled.rows[0]["per_checkpoint"] as? [Any])?.count, 2)
         XCTAssertNotEqual(shuffled.rows[0]["PPL"] as? Double, own.rows[0]["PPL"] as? Double, "another persona changes PAL's perplexity")
         XCTAssertTrue(shuffled.out.contains("n/a"), "no generation: the generated columns are n/a\n\(shuffled.out)")
+        // Pooled generation keeps every checkpoint's file.
+        let pooledGeneration = try cli.run(["eval", folder("pal") + "/best.h5", folder("pal") + "/best.h5", "--pool", "--alpha", "none",
+                                            "--limit", "4", "--output", folder("pooled")])
+        XCTAssertEqual(pooledGeneration.status, 0, pooledGeneration.err)
+        for j in 1...2 {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder("pooled") + "/generations-1-pal-alpha-0-checkpoint\(j)-seed13.jsonl"), pooledGeneration.out)
+        }
 
         // A chat through a pipe: replies each turn, the persona shown from the 3rd seeker message on,
         // and crisis language answered with the fixed reply, never a generated one.
