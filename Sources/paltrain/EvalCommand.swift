@@ -282,9 +282,12 @@ struct Eval: ParsableCommand {
             }
             object["std"] = spread
             object["per_seed"] = row.runs.map { run -> [String: Any] in
-                (run.columns.merging(["seed": Double(run.seed), "generation_ACC": run.generationAccuracy,
-                                      "distinct_responses": Double(run.distinctResponses)]) { a, _ in a } as [String: Any])
-                    .merging(["checkpoint": run.checkpoint]) { a, _ in a }
+                var entry: [String: Any] = run.columns
+                entry["seed"] = Double(run.seed)
+                entry["generation_ACC"] = run.generationAccuracy
+                entry["distinct_responses"] = Double(run.distinctResponses)
+                entry["checkpoint"] = run.checkpoint
+                return entry
             }
             let runsPerCheckpoint = max(1, row.runs.count / max(1, row.forced.count))
             for (j, run) in row.runs.enumerated() {

@@ -58,7 +58,7 @@ struct RunOptions: ParsableArguments {
 struct ExtractorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extractor",
-        abstract: "Train the persona extractor (BART) on PERSONA-CHAT: train = the available train dialogues, valid = PERSONA-CHAT valid.")
+        abstract: "Train the persona extractor (BART) on what data.extractor_source names: personachat (the paper's: the available train dialogues, valid = PERSONA-CHAT valid), esconv-copy (copying the seeker's first-person sentences of PAL's train conversations) or pesconv-valid (the published PESConv of PAL's validation conversations).")
 
     @OptionGroup var options: RunOptions
 
