@@ -118,11 +118,17 @@ public struct GenerationConfig: Codable, Equatable, Sendable {
         self.seed = seed
     }
 
+    /// Response tokens PAL's reference decodes at most (its `max_length` 50).
+    public static let palResponseTokens = 50
+
     /// PAL's response decoding (PAL-SPEC §6): sampling with top-k 10, top-p 0.9, temperature 0.5,
-    /// repetition penalty 1.03, max length 50, min length 10, `banned` (the strategy and other added
-    /// tokens) never generated after the forced first token.
+    /// repetition penalty 1.03, min length 10, `banned` (the strategy and other added tokens) never
+    /// generated after the first token. The reference's `max_length` 50 counts response tokens only:
+    /// it adds the length of its start + strategy prefix, so `max_length` here (which counts the start
+    /// token and the strategy, as HF's does) is 52. Its `min_length` 10 is passed to HF unchanged, so
+    /// it counts the prefix, as here.
     public static func palResponse(banned: [Int32], seed: UInt64 = 0) -> GenerationConfig {
-        GenerationConfig(maxLength: 50, minLength: 10, doSample: true, topK: 10, topP: 0.9, temperature: 0.5,
+        GenerationConfig(maxLength: 2 + palResponseTokens, minLength: 10, doSample: true, topK: 10, topP: 0.9, temperature: 0.5,
                          repetitionPenalty: 1.03, bannedTokenIds: banned, seed: seed)
     }
 

@@ -17,6 +17,13 @@ public enum HuggingFaceStateDict {
         "context_norm.bias": "persona_coattention.dialogue_layer_norm.bias",
         "persona_context_w": "persona_coattention.mix_weights",
     ]
+    /// The name the PAL reference (and `paltrain export`) gives the parameter paltrain calls `name`.
+    public static func huggingFaceName(_ name: String) -> String {
+        palNamesByOurs[name] ?? name
+    }
+
+    private static let palNamesByOurs = Dictionary(uniqueKeysWithValues: palReferenceNames.map { ($1, $0) })
+
     /// Tensors that carry no model state here, with why they are left out.
     public static let ignored = [
         "strategy_alpha": "PAL's per-strategy α is a decoding setting here (recipe / --alpha), not a weight",

@@ -1,37 +1,32 @@
 // Strategy-based controllable generation (PAL-SPEC §6, eq. 6): at every step the logits are
 // (1 + α)·logits(r | d, p) − α·logits(r | d), the second from the same model reading the dialogue
 // alone (its own memory and KV cache). α follows each row's strategy, i.e. its first generated
-// token; the first step itself uses `firstStepAlpha` (0 in the paper; the reference uses 0.075).
+// token; the first step itself, whose argmax over the strategy tokens is the predicted strategy,
+// uses the control's strategy-step α (the released code's 0.075 under `paper` and `reference`).
 import NN
 import TensorCore
 
 public final class StrategyControlledSource: NextTokenSource {
-    /// Table 2 of the paper, in strategy-head order (Question … Others).
-    public static let paperAlphas: [Float] = [0, 0.75, 0, 0, 0.75, 0.75, 0.75, 0.375]
-
     private let withPersona: Seq2SeqStepSource
     private let withoutPersona: Seq2SeqStepSource?
     private let strategyTokens: [Int32]
     private let alphaByStrategy: [Float]
-    private let firstStepAlpha: Float
     private var alphas: [Float]
     private var steps = 0
 
     /// A PAL model over `inputs` (with persona). `strategyTokens[i]` is the id of strategy i and
-    /// `alphas[i]` its α. With every α (and `firstStepAlpha`) zero the second branch is never run.
-    public init(model: Seq2SeqLM, inputs: Seq2SeqInputs, strategyTokens: [Int32], alphas: [Float] = paperAlphas,
-                firstStepAlpha: Float = 0, context: ForwardContext = ForwardContext(training: false)) {
-        precondition(strategyTokens.count == alphas.count, "one α per strategy token")
+    /// `control.responseAlphas[i]` its α. When the control is off the second branch is never run.
+    public init(model: Seq2SeqLM, inputs: Seq2SeqInputs, strategyTokens: [Int32], control: StrategyControl = .paper,
+                context: ForwardContext = ForwardContext(training: false)) {
+        precondition(strategyTokens.count == control.responseAlphas.count, "one α per strategy token")
         // The dialogue is encoded once: it is the second branch's memory as it is.
         let dialogue = withNoGrad { model.model.encoder(inputs.inputIds, mask: inputs.attentionMask, context: context) }
         withPersona = Seq2SeqStepSource(model: model, memory: withNoGrad { model.encode(inputs, dialogue: dialogue, context: context) },
                                         memoryMask: inputs.attentionMask, context: context)
-        let needsContrast = firstStepAlpha != 0 || alphas.contains { $0 != 0 }
-        withoutPersona = needsContrast ? Seq2SeqStepSource(model: model, memory: dialogue, memoryMask: inputs.attentionMask, context: context) : nil
+        withoutPersona = !control.isOff ? Seq2SeqStepSource(model: model, memory: dialogue, memoryMask: inputs.attentionMask, context: context) : nil
         self.strategyTokens = strategyTokens
-        alphaByStrategy = alphas
-        self.firstStepAlpha = firstStepAlpha
-        self.alphas = Array(repeating: firstStepAlpha, count: inputs.inputIds.shape[0])
+        alphaByStrategy = control.responseAlphas
+        alphas = Array(repeating: control.strategyStepAlpha, count: inputs.inputIds.shape[0])
     }
 
     public func next(_ ids: IndexTensor) -> Tensor {

@@ -23,7 +23,7 @@ public struct AdamWConfig: Codable, Equatable {
 public final class AdamW {
     public let parameters: ParameterBuffer
     public var config: AdamWConfig
-    /// Per parameter: whether weight decay applies (false for biases and LayerNorm weights by default).
+    /// Per parameter: whether weight decay applies (by default: not for biases and layer norms).
     public let decays: [Bool]
     /// Steps taken so far (t in the bias corrections).
     public internal(set) var stepCount = 0
@@ -31,19 +31,14 @@ public final class AdamW {
     public let exponentialAverage: Storage
     public let exponentialAverageSquared: Storage
 
-    /// `decays(name)` chooses the weight-decay group; the default follows HF trainers.
+    /// `decays(name)` chooses the weight-decay group; the default is a recipe's default `no_decay`.
     public init(_ parameters: ParameterBuffer, config: AdamWConfig,
-                decays: (String) -> Bool = AdamW.huggingFaceDecayRule) {
+                decays: (String) -> Bool = TrainingSettings().decays) {
         self.parameters = parameters
         self.config = config
         self.decays = parameters.names.map(decays)
         exponentialAverage = Storage(zeroedCount: parameters.count)
         exponentialAverageSquared = Storage(zeroedCount: parameters.count)
-    }
-
-    /// No decay on biases or on any LayerNorm parameter, as HF's Trainer groups them.
-    public static func huggingFaceDecayRule(_ name: String) -> Bool {
-        !(name.hasSuffix("bias") || name.contains("layer_norm") || name.contains("layernorm") || name.contains("LayerNorm"))
     }
 
     /// One update with learning rate `lr`, from the gradients in `parameters`, which it leaves zeroed.

@@ -27,7 +27,7 @@ public final class Trainer {
     let tokenizerJSON: String
     let padId: Int32
     let parameters: ParameterBuffer
-    let optimizer: AdamW
+    public let optimizer: AdamW
     let lengths: [Int]
     /// Stops (as an interrupt does) after this many steps of this process; for tests and demos.
     public var stopAfterSteps: Int?
@@ -58,7 +58,7 @@ public final class Trainer {
         self.tokenizerJSON = tokenizerJSON
         padId = Int32(model.config.padTokenId)
         parameters = ParameterBuffer(model.namedParameters())
-        optimizer = AdamW(parameters, config: AdamWConfig(weightDecay: settings.weightDecay))
+        optimizer = AdamW(parameters, config: settings.adamW, decays: settings.decays)
         lengths = train.map(\.length)
     }
 

@@ -1,4 +1,5 @@
 // TrainingSettings: the optimisation part of a recipe (paper values in recipes/*-paper.yaml).
+import Models
 
 public struct TrainingSettings: Codable, Equatable {
     public var epochs = 10
@@ -7,6 +8,13 @@ public struct TrainingSettings: Codable, Equatable {
     public var lr = 2.5e-5
     public var warmupSteps = 100
     public var weightDecay = 0.0
+    /// AdamW's ε (torch's default; the reference PAL's `transformers` AdamW uses 1e-6).
+    public var adamEpsilon = 1e-8
+    /// Parameters left undecayed: those whose HuggingFace name (the name `paltrain export` writes)
+    /// contains one of these. The default leaves out biases and every layer norm, as HF's Trainer
+    /// does; the reference PAL uses `[bias, ln, LayerNorm.weight]` (only biases, with these names),
+    /// the reference extractor `[]`.
+    public var noDecay = ["bias", "norm"]
     /// Global gradient-norm clipping (0 = off).
     public var maxGradNorm = 1.0
     public var seed: UInt64 = 13
@@ -33,11 +41,20 @@ public struct TrainingSettings: Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case epochs, batchSize = "batch_size", evalBatchSize = "eval_batch_size", lr, warmupSteps = "warmup_steps"
-        case weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", seed, evalEvery = "eval_every", maxSteps = "max_steps"
+        case weightDecay = "weight_decay", adamEpsilon = "adam_epsilon", noDecay = "no_decay", maxGradNorm = "max_grad_norm", seed, evalEvery = "eval_every", maxSteps = "max_steps"
         case bucketBatches = "bucket_batches", dropIncomplete = "drop_incomplete", logEvery = "log_every"
         case strategyLossWeight = "strategy_loss_weight", labelSmoothing = "label_smoothing"
         case encoderDenoisingWeight = "encoder_denoising_weight", encoderMaskRate = "encoder_mask_rate"
     }
 
     public init() {}
+
+    /// The AdamW settings of this recipe.
+    public var adamW: AdamWConfig { AdamWConfig(eps: adamEpsilon, weightDecay: weightDecay) }
+
+    /// Whether the parameter named `name` (paltrain's name) is decayed under `noDecay`.
+    public func decays(_ name: String) -> Bool {
+        let huggingFace = HuggingFaceStateDict.huggingFaceName(name)
+        return !noDecay.contains { huggingFace.contains($0) }
+    }
 }

@@ -85,10 +85,8 @@ enum BenchWorkloads {
             let source: NextTokenSource
             switch mode {
             case .plain: source = Seq2SeqStepSource(model: model, inputs: inputs)
-            case .palOneBranch: source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, alphas: [Float](repeating: 0, count: 8))
-            case .palTwoBranches:
-                source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, alphas: [Float](repeating: 0.5, count: 8),
-                                                  firstStepAlpha: 0.5)
+            case .palOneBranch: source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, control: .none)
+            case .palTwoBranches: source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, control: .reference)
             }
             let out = Generator.generate(source: source, batchSize: 1, config: generation)
             precondition(out.sequences[0].count == newTokens, "decoded \(out.sequences[0].count) tokens, not \(newTokens)")

@@ -41,7 +41,7 @@ struct Chat: ParsableCommand {
         let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL)
         let readsPersona = dialogue.variant != .joint
         let annotator = try extractor.flatMap { readsPersona ? try Annotate.loadExtractor($0, data: dataURL, beams: 1, maxLength: 64) : nil }
-        let alphas = try replyOptions.alphas()
+        let control = try replyOptions.control()
         let log = try transcript.map { try TranscriptLog(path: $0) }
         let interactive = isatty(STDIN_FILENO) == 1
 
@@ -82,7 +82,7 @@ struct Chat: ParsableCommand {
             }
             let config = replyOptions.config(for: dialogue, offset: replies)
             replies += 1
-            let reply = try dialogue.reply(to: DialogueRequest(turns: turns, persona: persona), strategy: nil, alphas: alphas, config: config)
+            let reply = try dialogue.reply(to: DialogueRequest(turns: turns, persona: persona), strategy: nil, control: control, config: config)
             print("  strategy: \(reply.strategy.map(\.token) ?? "(none)")")
             print("supporter> \(reply.response)")
             turns.append(Turn(speaker: .supporter, text: reply.response, strategy: reply.strategy))

@@ -40,15 +40,10 @@ struct DialogueModel {
         }
     }
 
-    /// `paper` (Table 2), `none` (α = 0) or one number for every strategy.
-    static func alphas(_ option: String) throws -> [Float] {
-        switch option {
-        case "paper": return StrategyControlledSource.paperAlphas
-        case "none": return Array(repeating: 0, count: Strategy.allCases.count)
-        default:
-            guard let a = Float(option) else { throw ValidationError("--alpha is paper, none or a number, got \(option)") }
-            return Array(repeating: a, count: Strategy.allCases.count)
-        }
+    /// The strategy control `option` names (`--alpha`).
+    static func control(_ option: String) throws -> StrategyControl {
+        guard let control = StrategyControl(parsing: option) else { throw ValidationError("--alpha is \(StrategyControl.accepted); got \(option)") }
+        return control
     }
 
     /// Input lengths that fit the model's position table (the reference's 512 input and 50 target tokens at most).
@@ -58,9 +53,9 @@ struct DialogueModel {
     }
 
     /// The decoding source for `inputs`: PAL's two-branch strategy-based control, or the plain model.
-    func source(_ inputs: Seq2SeqInputs, alphas: [Float], strategyStepAlpha: Float = 0) -> NextTokenSource {
+    func source(_ inputs: Seq2SeqInputs, control: StrategyControl) -> NextTokenSource {
         variant == .pal
-            ? StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategyIds, alphas: alphas, firstStepAlpha: strategyStepAlpha)
+            ? StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategyIds, control: control)
             : Seq2SeqStepSource(model: model, inputs: inputs)
     }
 
@@ -70,12 +65,12 @@ struct DialogueModel {
     }
 
     /// The reply to `request`, opening with `strategy` when given, else with the predicted one.
-    func reply(to request: DialogueRequest, strategy given: Strategy?, alphas: [Float], config: GenerationConfig) throws -> Reply {
+    func reply(to request: DialogueRequest, strategy given: Strategy?, control: StrategyControl, config: GenerationConfig) throws -> Reply {
         let example = try ExampleEncoder.encode(request.example(response: ".", strategy: given ?? .others), variant: variant,
                                                 tokenizer: tokenizer, limits: limits)
         let inputs = Seq2SeqInputs(Batcher.collate([example], indices: [0], padId: tokenizer.padId))
         let prefix: DecoderPrefix = given.map { .forcedFirst([strategyIds[$0.index]]) } ?? .argmaxFirst(among: strategyIds)
-        let out = Generator.generate(source: source(inputs, alphas: alphas), batchSize: 1, config: ResolvedGenerationConfig(config, model: model.config),
+        let out = Generator.generate(source: source(inputs, control: control), batchSize: 1, config: ResolvedGenerationConfig(config, model: model.config),
                                      options: GenerationOptions(prefix: prefix))
         let ids = out.sequences[0]
         let first = strategyIds.map { Double(out.firstStepLogits.data[Int($0)]) }
@@ -88,7 +83,7 @@ struct DialogueModel {
 
 /// How `generate` and `chat` decode a reply: strategy control, sampling or greedy, and the seed.
 struct ReplyOptions: ParsableArguments {
-    @Option(help: "Strategy-based control: `paper` (Table 2), `none`, or one α for every strategy.")
+    @Option(help: "Strategy-based control: \(StrategyControl.accepted).")
     var alpha = "paper"
 
     @Flag(help: "Greedy decoding instead of the paper's sampling (top-k 10, top-p 0.9, temperature 0.5).")
@@ -97,8 +92,8 @@ struct ReplyOptions: ParsableArguments {
     @Option(help: "Sampling seed (chat: reply n uses seed + n).")
     var seed: UInt64 = 13
 
-    /// The α of each strategy.
-    func alphas() throws -> [Float] { try DialogueModel.alphas(alpha) }
+    /// The strategy control of `--alpha`.
+    func control() throws -> StrategyControl { try DialogueModel.control(alpha) }
 
     /// The decoding settings of `model`'s replies, sampling from seed + `offset`.
     func config(for model: DialogueModel, offset: UInt64 = 0) -> GenerationConfig {

@@ -26,7 +26,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let loaded = try DialogueModel(checkpoint: checkpoint, data: URL(fileURLWithPath: data), tokenizerOverride: tokenizer)
-        let (alphas, config) = (try reply.alphas(), reply.config(for: loaded))
+        let (control, config) = (try reply.control(), reply.config(for: loaded))
         var lineNumber = 0
         while let line = readLine(strippingNewline: true) {
             lineNumber += 1
@@ -36,7 +36,7 @@ struct Generate: ParsableCommand {
             }
             let request = try DialogueRequest(object, line: lineNumber)
             let gold = try DialogueRequest.strategy(object, line: lineNumber, required: false)
-            let answer = try loaded.reply(to: request, strategy: gold, alphas: alphas, config: config)
+            let answer = try loaded.reply(to: request, strategy: gold, control: control, config: config)
             let result: [String: Any] = [
                 "strategy": answer.strategy?.rawValue ?? "",
                 "response": answer.response,

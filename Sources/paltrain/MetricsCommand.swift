@@ -49,9 +49,11 @@ struct Metrics: ParsableCommand {
                 throw ValidationError("\(personas) has \(personaLines.count) lines but \(hyps) has \(hypotheses.count): give one persona per response")
             }
             if let sentenceEncoder = try encoder.load() {
-                encoderName = "\(sentenceEncoder.name) (\(sentenceEncoder.pooling.rawValue) pooling)"
+                let examples = encoder.examples(reference: false)
+                encoderName = sentenceEncoder.describe(examples)
                 cosine = sentenceEncoder.personaSimilarity(
-                    responses: hypotheses, personas: personaLines.map { $0.contains(PALTokens.persona) ? DialogueExamples.personaSentences($0) : [$0] })
+                    responses: hypotheses, personas: personaLines.map { $0.contains(PALTokens.persona) ? DialogueExamples.personaSentences($0) : [$0] },
+                    examples: examples)
             }
         }
         let columns = MetricsTable.textColumns(metrics.report(vocabularySize: eadVocabularySize), referenceDistinct: referenceDistinct, cosine: cosine)

@@ -24,6 +24,9 @@ enum MetricsTable {
             .joined(separator: "\n")
     }
 
+    /// A setting's number as written in a recipe or on the command line (0.075, 0.5, 0).
+    static func number(_ value: Float) -> String { String(format: "%g", Double(value)) }
+
     /// A value as the paper prints it: Cos-Sim with 3 decimals, the rest with 2; n/a when missing.
     static func cell(_ column: String, _ value: Double?) -> String {
         guard let value, value.isFinite else { return "n/a" }

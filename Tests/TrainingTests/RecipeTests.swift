@@ -31,6 +31,24 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(medium.model.maxPositions, copy.model.maxPositions, "stage 2 loads stage 1's position table")
     }
 
+    /// The paper recipes carry the reference's optimizer (PAL-SPEC §5): PAL decays everything but
+    /// the biases with ε 1e-6, the extractor decays everything; the default spares biases and norms.
+    func testOptimizerSettingsFollowTheReference() throws {
+        let names = ["model.encoder.layers.0.self_attn.q_proj.weight", "model.encoder.layers.0.self_attn.q_proj.bias",
+                     "model.encoder.layers.0.self_attn_layer_norm.weight", "model.decoder.layernorm_embedding.weight", "final_logits_bias",
+                     "persona_coattention.persona_layer_norm.weight", "persona_coattention.mix_weights"]
+        let paper = try Recipe.load(Self.recipes.appendingPathComponent("pal-paper.yaml")).training
+        XCTAssertEqual(paper.adamW, AdamWConfig(eps: 1e-6, weightDecay: 0.01))
+        XCTAssertEqual(names.map(paper.decays), [true, false, true, true, false, true, true],
+                       "[bias, ln, LayerNorm.weight] on HF names: only biases are spared; persona_norm is decayed as in the reference")
+        let extractor = try Recipe.load(Self.recipes.appendingPathComponent("extractor-paper.yaml")).training
+        XCTAssertEqual(extractor.adamW, AdamWConfig(eps: 1e-8, weightDecay: 0.01))
+        XCTAssertTrue(names.allSatisfy(extractor.decays), "torch AdamW over every parameter")
+        let defaults = TrainingSettings()
+        XCTAssertEqual(defaults.adamW, AdamWConfig(eps: 1e-8, weightDecay: 0))
+        XCTAssertEqual(names.map(defaults.decays), [true, false, false, false, false, false, true], "biases and every norm spared")
+    }
+
     func testDefaultsOverridesAndUnknownKeys() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-recipe-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -66,6 +66,17 @@ final class TrainerTests: XCTestCase {
         FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-trainer-\(getpid())-\(UUID().uuidString)")
     }
 
+    func testTheRecipesOptimizerSettingsReachAdamW() throws {
+        var settings = quietSettings(epochs: 1, batchSize: 8, lr: 1e-3, warmupSteps: 0)
+        (settings.adamEpsilon, settings.weightDecay, settings.noDecay) = (1e-6, 0.01, ["q_proj"])
+        let t = Trainer(model: Seq2SeqLM(tinyConfig(vocabulary: 24, width: 32), seed: 1), train: examples(8, seed: 1), valid: examples(8, seed: 2),
+                        settings: settings, run: temporaryRun(), tokenizerJSON: "{}")
+        XCTAssertEqual(t.optimizer.config, AdamWConfig(eps: 1e-6, weightDecay: 0.01))
+        for (name, decays) in zip(t.optimizer.parameters.names, t.optimizer.decays) {
+            XCTAssertEqual(decays, !name.contains("q_proj"), name)
+        }
+    }
+
     func testLearnsAndKeepsTheBestCheckpoint() throws {
         let run = temporaryRun()
         defer { try? FileManager.default.removeItem(at: run) }
