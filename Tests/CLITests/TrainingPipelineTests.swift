@@ -95,7 +95,31 @@ final class TrainingPipelineTests: XCTestCase {
         let generations = try String(contentsOfFile: folder("test") + "/generations-1-pal-seed1.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(generations.count, 24)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder("test") + "/generations-2-pal-alpha-0-seed2.jsonl"))
-        XCTAssertTrue(try String(contentsOfFile: folder("test") + "/table.md", encoding: .utf8).hasPrefix("| Model"))
+        XCTAssertTrue(try String(contentsOfFile: folder("test") + "/table.md", encoding: .utf8).hasPrefix("semantics: paltrain"))
+        let semantics = try XCTUnwrap(summary["semantics"] as? [String: Any])
+        XCTAssertEqual(semantics["turns"] as? String, "every-supporter-turn")
+        XCTAssertEqual(semantics["ppl_tokens"] as? String, "full")
+        XCTAssertEqual(semantics["cos_sim_examples"] as? String, "with-persona")
+        // Each row's ACC is the accuracy of the strategies it generates: the same contrasted first step.
+        for row in rows { XCTAssertEqual(try XCTUnwrap(row["generation_ACC"] as? Double), try XCTUnwrap(row["ACC"] as? Double), accuracy: 100.0 / 24 + 1e-9) }
+        XCTAssertEqual(rows.map { $0["strategy_step_alpha"] as? Double }, [0.075, 0, 0].map { Double(Float($0)) })
+
+        // --reference: the released code's semantics, above the table and in metrics.json; an explicit option overrides one.
+        let reference = try cli.run(["eval", folder("pal") + "/best.h5", "--reference", "--alpha", "reference", "--alpha", "none", "--ppl-tokens", "20",
+                                     "--seeds", "1", "--pesconv", pesconv, "--limit", "24", "--output", folder("reference")])
+        XCTAssertEqual(reference.status, 0, reference.err)
+        XCTAssertTrue(reference.out.hasPrefix("semantics: reference"), reference.out)
+        let referenceSummary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder("reference") + "/metrics.json"))) as? [String: Any])
+        let referenceSemantics = try XCTUnwrap(referenceSummary["semantics"] as? [String: Any])
+        XCTAssertEqual(referenceSemantics["name"] as? String, "reference")
+        XCTAssertEqual(referenceSemantics["turns"] as? String, "after-seeker-turn")
+        XCTAssertEqual(referenceSemantics["ppl_tokens"] as? String, "20", "the explicit option wins over --reference's 16")
+        XCTAssertEqual(referenceSemantics["distinct_count"] as? String, "reference")
+        XCTAssertEqual(referenceSemantics["cos_sim_examples"] as? String, "every")
+        let referenceRows = try XCTUnwrap(referenceSummary["rows"] as? [[String: Any]])
+        XCTAssertEqual(referenceRows.map { $0["model"] as? String }, ["PAL (α as released)", "PAL (α = 0)"])
+        XCTAssertEqual(referenceRows[0]["PPL"] as? Double, referenceRows[1]["PPL"] as? Double, "PAL and PAL (α = 0) share PPL, not necessarily ACC")
+        XCTAssertNotEqual(referenceRows[0]["PPL"] as? Double, rows[0]["PPL"] as? Double, "other examples and a cut target: another PPL")
 
         // Whether PAL uses the persona: teacher-forced scores with the published personas, then with
         // another conversation's, pooled over checkpoints (the same one twice here, so the spread is 0).
