@@ -11,7 +11,7 @@ public enum TokenizerLoader {
 
     /// Loads `spec` (a name or a folder, relative paths from the working directory), adding `addedTokens`.
     public static func load(_ spec: String, data: URL, addedTokens: [String]) throws -> Tokenizer {
-        let folder = spec == blenderbotSmallName ? data.appendingPathComponent("vocab/blenderbot_small-90M") : URL(fileURLWithPath: spec)
+        let folder = folder(of: spec, data: data)
         let vocabulary = folder.appendingPathComponent("vocab.json")
         guard FileManager.default.fileExists(atPath: vocabulary.path),
               FileManager.default.fileExists(atPath: folder.appendingPathComponent("merges.txt").path) else {
@@ -29,6 +29,11 @@ public enum TokenizerLoader {
             throw DataError(file: specialsFile.path, "expected a JSON array of token strings")
         }
         return try ByteLevelBPETokenizer(directory: folder, addedTokens: addedTokens, specialTokens: specials)
+    }
+
+    /// The folder `spec` names: the installed BlenderbotSmall vocabulary for its name, else `spec` itself.
+    public static func folder(of spec: String, data: URL) -> URL {
+        spec == blenderbotSmallName ? data.appendingPathComponent("vocab/blenderbot_small-90M") : URL(fileURLWithPath: spec)
     }
 
     /// The tokenizer a checkpoint names: loaded from `override` when given, else from where it was

@@ -2,6 +2,7 @@
 // folder as a paltrain checkpoint, checked strictly and adapted for PAL's added tokens.
 import ArgumentParser
 import Foundation
+import Models
 import TextData
 import Training
 
@@ -30,7 +31,7 @@ struct Import: ParsableCommand {
     @Option(help: "Tokens to add to the tokenizer and embeddings: pal (BlenderbotSmall for PAL), extractor (BART), none. Default: pal for BlenderbotSmall, extractor for BART.")
     var addedTokens: AddedTokens?
 
-    @Option(help: "The model's input format: pal (adds the persona co-attention), joint, hard-prompt, extractor. Default: pal for BlenderbotSmall, extractor for BART.")
+    @Option(help: "The model's input format: pal (adds the persona co-attention), joint, hard-prompt, extractor. Default: the one a folder from `paltrain export` records, else pal for BlenderbotSmall, extractor for BART.")
     var format: String?
 
     func validate() throws {
@@ -41,8 +42,9 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: folder)
-        let isBart = (try? String(contentsOf: url.appendingPathComponent("config.json"), encoding: .utf8))?.contains("\"bart\"") ?? false
-        let format = self.format ?? (isBart ? "extractor" : "pal")
+        let config = (try? Data(contentsOf: url.appendingPathComponent("config.json"))).flatMap { try? Seq2SeqConfig.decode(json: $0) }
+        let isBart = config?.family == .bart
+        let format = self.format ?? config?.inputFormat ?? (isBart ? "extractor" : "pal")
         let tokens = (addedTokens ?? (isBart ? .extractor : .pal)).tokens
         let result = try HuggingFaceImport.load(url, addedTokens: tokens, personaCoAttention: format == "pal", inputFormat: format)
         for note in result.notes { print("  " + note) }

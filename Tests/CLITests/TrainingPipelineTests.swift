@@ -121,6 +121,18 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertEqual(referenceRows[0]["PPL"] as? Double, referenceRows[1]["PPL"] as? Double, "PAL and PAL (α = 0) share PPL, not necessarily ACC")
         XCTAssertNotEqual(referenceRows[0]["PPL"] as? Double, rows[0]["PPL"] as? Double, "other examples and a cut target: another PPL")
 
+        // Export to a HuggingFace folder and import it back: the same scores.
+        let exported = try cli.run(["export", folder("pal") + "/best.h5", "-o", folder("hf")])
+        XCTAssertEqual(exported.status, 0, exported.err)
+        let imported = try cli.run(["import", folder("hf"), "-o", folder("reimported.h5")])
+        XCTAssertEqual(imported.status, 0, imported.err)
+        XCTAssertTrue(imported.out.contains("format pal"), imported.out)
+        let roundTrip = try cli.run(["eval", folder("reimported.h5"), "--alpha", "none", "--no-generate", "--pesconv", pesconv, "--limit", "24",
+                                     "--output", folder("reimported")])
+        XCTAssertEqual(roundTrip.status, 0, roundTrip.err)
+        let roundTripRows = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder("reimported") + "/metrics.json"))) as? [String: Any])?["rows"] as? [[String: Any]])
+        XCTAssertEqual(roundTripRows[0]["PPL"] as? Double, rows[1]["PPL"] as? Double, "the re-imported export scores as the checkpoint did")
+
         // Whether PAL uses the persona: teacher-forced scores with the published personas, then with
         // another conversation's, pooled over checkpoints (the same one twice here, so the spread is 0).
         // The published personas, since a 60-step extractor writes one sentence for everyone.
