@@ -58,5 +58,5 @@ printf 'extractor, %s\n' "$(grep -m1 '^distinct persona sentences over' "$OUT/an
 printf '\ntest set (small recipes, seed 13):\n'
 cat "$OUT/test/table.md"
 printf '\nPAL, teacher-forced, with another conversation'"'"'s persona and with none (the true persona is the PAL row above):\n'
-for persona in shuffled none; do sed -n 3p "$OUT/test-persona-$persona/table.md"; done
+for persona in shuffled none; do grep '^| PAL' "$OUT/test-persona-$persona/table.md"; done
 printf '\noutputs: %s/{extractor,extractor-pesconv,pal,joint,hard-prompt}/ (config.yaml, log.jsonl, best.h5, last.h5, metrics.json, loss.svg), %s/test/ (metrics.json, table.md, generations), %s/pesconv.json\n' "$OUT" "$OUT" "$OUT"

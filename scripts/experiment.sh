@@ -10,6 +10,7 @@
 #   scripts/experiment.sh                       # everything, seeds 1 2 3 (hours on 2 cores)
 #   SEEDS="1" VARIANTS="pal joint" scripts/experiment.sh   # a subset
 #   PESCONV=runs/x/pesconv.json scripts/experiment.sh      # reuse an annotation, skip the extractor
+#   EVALUATE=0 VARIANTS=pal scripts/experiment.sh          # train only (e.g. two of these side by side)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -53,6 +54,7 @@ for variant in $VARIANTS; do
     checkpoints+=("$OUT/$variant-seed$seed/best.h5")
   done
 done
+[ "${EVALUATE:-1}" = 0 ] && exit 0
 
 "$PALTRAIN" eval "${checkpoints[@]}" --pool --alpha paper --alpha none --seeds "$EVAL_SEEDS" --pesconv "$PESCONV" --output "$OUT/test"
 pal=()
@@ -68,7 +70,8 @@ fi
   printf '## Test set, pooled over training seeds\n\n'; cat "$OUT/test/table.md"
   if [ ${#pal[@]} -gt 0 ]; then
     printf '\n## PAL with its true, a shuffled and no persona (teacher-forced)\n\n'
-    for persona in true shuffled none; do head -n 3 "$OUT/test-persona-$persona/table.md" | tail -n 1; done
+    printf '| Model | ACC | PPL |\n|---|---|---|\n'
+    for persona in true shuffled none; do grep '^| PAL' "$OUT/test-persona-$persona/table.md" | cut -d'|' -f1-4 | sed 's/$/|/'; done
   fi
   [ -f "$OUT/annotate.txt" ] && { printf '\n## Annotation\n\n```\n'; tail -n 30 "$OUT/annotate.txt"; printf '```\n'; }
   printf '\n## Wall time per run (s)\n\n'

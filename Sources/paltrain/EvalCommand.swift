@@ -99,7 +99,7 @@ struct Eval: ParsableCommand {
              "  examples: \(turns.rawValue)",
              "  PPL over \(pplTokens == 0 ? "full targets" : "\(pplTokens) target tokens (strategy and end included)")",
              "  Distinct with the \(referenceDistinct ? "reference's count (each sentence's last n-gram dropped)" : "exact count")",
-             "  strategy control: " + controls.map { "\($0.name) (strategy step α \(MetricsTable.number($0.strategyStepAlpha)))" }.joined(separator: ", "),
+             "  strategy control (PAL rows): " + controls.map { "\($0.name) (strategy step α \(MetricsTable.number($0.strategyStepAlpha)))" }.joined(separator: ", "),
              "  Cos-Sim: " + (encoder?.describe(cosSimExamples) ?? "n/a (no sentence encoder: make models)"),
              "  responses: at most \(GenerationConfig.palResponseTokens) tokens after the strategy"]
         }
