@@ -167,6 +167,27 @@ final class MetricsCommandTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(checked, 10, "most fixture corpora are one sentence per line")
 
+        // Cos-Sim's sample set: with-persona averages over the responses whose persona is not empty,
+        // every over all of them, an empty persona embedded as empty text (the reference's).
+        let encoder = CLI.root.appendingPathComponent("Tests/ModelsTests/Fixtures/bert_tiny").path
+        func cosine(_ hyps: [String], _ personas: [String], _ examples: String) throws -> Double? {
+            let h = dir.appendingPathComponent("cos.hyp"), r = dir.appendingPathComponent("cos.ref"), p = dir.appendingPathComponent("cos.persona")
+            try (hyps.joined(separator: "\n") + "\n").write(to: h, atomically: true, encoding: .utf8)
+            try (hyps.joined(separator: "\n") + "\n").write(to: r, atomically: true, encoding: .utf8)
+            try (personas.joined(separator: "\n") + "\n").write(to: p, atomically: true, encoding: .utf8)
+            let run = try cli.run(["metrics", "--hyps", h.path, "--refs", r.path, "--personas", p.path, "--sentence-encoder", encoder,
+                                   "--cos-sim-examples", examples, "--json"])
+            XCTAssertEqual(run.status, 0, run.err)
+            return (try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])?["Cos-Sim"] as? Double
+        }
+        let hyps = ["i am sorry to hear that", "have you talked to your boss", "that sounds hard"]
+        let personas = ["<persona> I am a nurse. <input>", "<persona> I work nights. <persona> I have a dog. <input>", "<persona><input>"]
+        let withPersona = try XCTUnwrap(cosine(hyps, personas, "with-persona")), every = try XCTUnwrap(cosine(hyps, personas, "every"))
+        let emptyAlone = try XCTUnwrap(cosine([hyps[2]], [personas[2]], "every"))
+        XCTAssertNil(try cosine([hyps[2]], [personas[2]], "with-persona"), "no response with a persona: no Cos-Sim")
+        XCTAssertEqual(every, (2 * withPersona + emptyAlone) / 3, accuracy: 1e-6, "every example: the empty persona counts too")
+        XCTAssertNotEqual(every, withPersona)
+
         let short = dir.appendingPathComponent("short.ref").path
         try "one line\n".write(toFile: short, atomically: true, encoding: .utf8)
         let mismatch = try cli.run(["metrics", "--hyps", dir.appendingPathComponent("one_word.hyp").path, "--refs", short])
