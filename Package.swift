@@ -2,9 +2,6 @@
 // paltrain: PAL (persona-augmented emotional support conversation) end to end, on our own tensor library.
 import PackageDescription
 
-/// Numeric targets drop overflow and precondition checks in release builds; debug builds keep them.
-let numericSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-
 let package = Package(
     name: "paltrain",
     products: [
@@ -21,29 +18,38 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         // -O3 in every configuration: these loops are only worth having vectorized.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: numericSettings),
-        .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
-        .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: numericSettings),
-        .target(name: "Training", dependencies: ["TensorCore", "CKernels", "NN", "Models", "Checkpoint", "TextData", "Evaluation",
-                                                 .product(name: "Yams", package: "Yams")],
-                swiftSettings: numericSettings),
-        .target(name: "Models", dependencies: ["NN", "TensorCore"], swiftSettings: numericSettings),
-        .target(name: "TextData"),
-        .target(name: "Evaluation", dependencies: ["TextData"]),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CKernels"]),
+        .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5", "JSON"]),
+        .target(name: "NN", dependencies: ["TensorCore"]),
+        .target(name: "Training", dependencies: ["TensorCore", "CKernels", "NN", "Models", "Checkpoint", "TextData", "Evaluation"]),
+        // The application layer: recipes and runs, stage data, tokenizer setup, HF import and export,
+        // annotation, the evaluator, and the dialogue model behind generate, chat and score.
+        .target(name: "PAL", dependencies: ["TensorCore", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "Training", "PythonSemantics",
+                                            .product(name: "Yams", package: "Yams")]),
+        .target(name: "Models", dependencies: ["NN", "TensorCore", "TextData"]),
+        // JSON text ↔ values, order-keeping and byte-exact, with line and column in every error.
+        .target(name: "JSON"),
+        // CPython's string and random semantics that nltk, the tokenizers and the data split rely on.
+        .target(name: "PythonSemantics"),
+        .target(name: "TextData", dependencies: ["PythonSemantics", "JSON"]),
+        .target(name: "Evaluation", dependencies: ["PythonSemantics"]),
         .target(name: "TensorTesting", dependencies: ["TensorCore"]),
         .executableTarget(name: "paltrain", dependencies: [
-            "COpenBLAS", "TensorCore", "NN", "Models", "Training", "Checkpoint", "TextData", "Evaluation",
+            "COpenBLAS", "TensorCore", "NN", "Models", "Training", "PAL", "Checkpoint", "TextData", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Training", "TextData"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "TensorTesting"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TextData"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TextDataTests", dependencies: ["TextData"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TextData", "PythonSemantics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TextDataTests", dependencies: ["TextData", "PythonSemantics", "JSON"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CLITests", dependencies: ["paltrain"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TensorCore", "TensorTesting"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Evaluation"],
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Evaluation", "PythonSemantics"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "PALTests", dependencies: ["PAL", "Training", "Models", "NN", "TensorCore", "Checkpoint", "Evaluation", "TextData"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Tests/TrainingTests/Fixtures/export/: a tiny PAL trained for a few steps by paltrain on the
+"""Writes Tests/PALTests/Fixtures/export/: a tiny PAL trained for a few steps by paltrain on the
 real data, written by `paltrain export`, then loaded by transformers — by the released PAL model
 class (reimplemented in make_reference_fixtures.py: BlenderbotSmall plus persona_norm, context_norm,
 persona_context_w, strategy_alpha) and by plain BlenderbotSmallForConditionalGeneration — with the
@@ -28,7 +28,7 @@ from transformers import BlenderbotSmallForConditionalGeneration
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
-OUT = os.path.join(ROOT, "Tests", "TrainingTests", "Fixtures", "export")
+OUT = os.path.join(ROOT, "Tests", "PALTests", "Fixtures", "export")
 sys.path.insert(0, HERE)
 from make_reference_fixtures import ReferencePAL  # noqa: E402  (the released model class, as a reimplementation)
 

@@ -12,7 +12,7 @@ token embeddings, which paltrain applies as transformers 4 did):
 
     python3 -m venv .venv-fixtures && .venv-fixtures/bin/pip install torch "transformers==4.46.3"
 
-What it matches (Sources/Training/ExampleExport.swift describes the export file):
+What it matches (Sources/PAL/ExampleExport.swift describes the export file):
   model       BlenderbotSmallForConditionalGeneration or BartForConditionalGeneration from the export's
               config.json with HF's own random init (not paltrain's numbers, the same distribution),
               seeded from recipe.training.seed; for PAL, the persona co-attention of

@@ -2,6 +2,7 @@
 // entry and the offsets (all problems reported at once), then converts each tensor's bytes straight
 // into a new Float32 tensor buffer.
 import Foundation
+import JSON
 import TensorCore
 
 extension SafeTensorsFile {
@@ -50,12 +51,12 @@ extension SafeTensorsFile {
                 + "but only \(file.count - 8) bytes follow them")
         }
         let headerLength = Int(declared)
-        let json: SafeTensorsJSON
+        let json: JSONValue
         do {
-            json = try SafeTensorsJSON.parse(UnsafeRawBufferPointer(rebasing: file[8..<(8 + headerLength)]))
-        } catch let error as SafeTensorsJSONError {
+            json = try JSONReader.parse(file.bindMemory(to: UInt8.self), range: 8..<(8 + headerLength))
+        } catch let error as JSONSyntaxError {
             if looksLikePyTorchPickle(file, path: path) { throw SafeTensorsError.pytorchPickle(path: path) }
-            throw SafeTensorsError.headerNotJSON(path: path, detail: "\(error.message), at byte \(error.offset) of the "
+            throw SafeTensorsError.headerNotJSON(path: path, detail: "\(error.message), at line \(error.line), column \(error.column) of the "
                 + "\(headerLength)-byte header that follows the 8-byte length")
         }
 
@@ -92,9 +93,9 @@ extension SafeTensorsFile {
     // MARK: - Header validation
 
     /// The tensor entries and metadata of a parsed header; throws `.invalidHeader` listing every problem.
-    static func validatedEntries(_ json: SafeTensorsJSON, path: String) throws -> ([Entry], [String: String]) {
+    static func validatedEntries(_ json: JSONValue, path: String) throws -> ([Entry], [String: String]) {
         guard case .object(let members) = json else {
-            throw SafeTensorsError.invalidHeader(path: path, problems: ["the header is \(json.kind), not a JSON object"])
+            throw SafeTensorsError.invalidHeader(path: path, problems: ["the header is \(json.kindDescription), not a JSON object"])
         }
         var problems: [String] = []
         var entries: [Entry] = []
@@ -114,13 +115,13 @@ extension SafeTensorsFile {
                 case .object(let pairs):
                     for (name, item) in pairs {
                         guard case .string(let text) = item else {
-                            problems.append("\(metadataKey) value of '\(name)' is \(item.kind), expected a string")
+                            problems.append("\(metadataKey) value of '\(name)' is \(item.kindDescription), expected a string")
                             continue
                         }
                         metadata[name] = text
                     }
                 default:
-                    problems.append("\(metadataKey) is \(value.kind), expected an object of strings")
+                    problems.append("\(metadataKey) is \(value.kindDescription), expected an object of strings")
                 }
             } else {
                 do { entries.append(try entry(named: key, value)) } catch let problem as HeaderProblem {
@@ -135,19 +136,19 @@ extension SafeTensorsFile {
     private struct HeaderProblem: Error { let text: String }
 
     /// One tensor entry, checked on its own: its fields, dtype, and that shape × dtype size equals its byte span.
-    private static func entry(named name: String, _ value: SafeTensorsJSON) throws -> Entry {
+    private static func entry(named name: String, _ value: JSONValue) throws -> Entry {
         func problem(_ text: String) -> HeaderProblem { HeaderProblem(text: "tensor '\(name)' " + text) }
         guard case .object(let fields) = value else {
-            throw problem("is \(value.kind), expected {\"dtype\": ..., \"shape\": [...], \"data_offsets\": [begin, end]}")
+            throw problem("is \(value.kindDescription), expected {\"dtype\": ..., \"shape\": [...], \"data_offsets\": [begin, end]}")
         }
-        func field(_ key: String) throws -> SafeTensorsJSON {
-            guard let found = fields.first(where: { $0.key == key }) else { throw problem("has no \"\(key)\"") }
-            return found.value
+        func field(_ key: String) throws -> JSONValue {
+            guard let found = fields.first(where: { $0.0 == key }) else { throw problem("has no \"\(key)\"") }
+            return found.1
         }
 
         let dtypeValue = try field("dtype")
         guard case .string(let dtypeName) = dtypeValue else {
-            throw problem("has a dtype that is \(dtypeValue.kind), expected a string such as \"F32\"")
+            throw problem("has a dtype that is \(dtypeValue.kindDescription), expected a string such as \"F32\"")
         }
         guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
             throw problem("has unknown dtype \"\(dtypeName)\" (known: \(SafeTensorsDType.allNames))")
@@ -229,5 +230,17 @@ extension SafeTensorsFile {
         let isPickle = file.count >= 2 && file[0] == 0x80 && (2...5).contains(file[1])
         let pickleExtensions: Set<String> = ["bin", "pt", "pth", "ckpt"]
         return isZip || isPickle || pickleExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+    }
+}
+
+private extension JSONValue {
+    /// The value as a non-negative integer that fits in `Int`, or nil (fractions, exponents, negative
+    /// numbers, overflow and non-numbers all give nil): offsets are exact 64-bit integers, never doubles.
+    var nonNegativeInt: Int? { intValue.flatMap { $0 >= 0 ? $0 : nil } }
+
+    /// A compact rendering for error messages (long values cut short).
+    var brief: String {
+        let text = JSONWriter.text(self, style: .compact)
+        return text.count > 80 ? String(text.prefix(77)) + "..." : text
     }
 }

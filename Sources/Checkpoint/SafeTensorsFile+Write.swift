@@ -3,6 +3,7 @@
 // target's directory, fsyncs it, and renames it over the target (then fsyncs the directory).
 // Any failure removes the temporary file and leaves the previous file untouched.
 import Foundation
+import JSON
 import TensorCore
 #if canImport(Glibc)
 import Glibc
@@ -71,11 +72,11 @@ extension SafeTensorsFile {
         }
         if !metadata.isEmpty {
             separator()
-            json += SafeTensorsJSON.quoted(metadataKey) + Array(":{".utf8)
+            json += quoted(metadataKey) + Array(":{".utf8)
             let pairs = metadata.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             for (i, (key, value)) in pairs.enumerated() {
                 if i > 0 { json.append(UInt8(ascii: ",")) }
-                json += SafeTensorsJSON.quoted(key) + [UInt8(ascii: ":")] + SafeTensorsJSON.quoted(value)
+                json += quoted(key) + [UInt8(ascii: ":")] + quoted(value)
             }
             json.append(UInt8(ascii: "}"))
         }
@@ -84,7 +85,7 @@ extension SafeTensorsFile {
             separator()
             let end = offset + 4 * tensor.count
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            json += SafeTensorsJSON.quoted(name)
+            json += quoted(name)
                 + Array(":{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}".utf8)
             offset = end
         }
@@ -145,3 +146,7 @@ extension SafeTensorsFile {
 private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     write(descriptor, bytes, count)
 }
+
+/// `text` as a JSON string literal, escaped as serde_json escapes it (so headers are byte-identical to
+/// the official ones), as UTF-8.
+private func quoted(_ text: String) -> [UInt8] { Array(JSONWriter.quoted(text, asciiOnly: false).utf8) }

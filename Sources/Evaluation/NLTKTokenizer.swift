@@ -1,7 +1,7 @@
 // NLTKTokenizer: `nltk.sent_tokenize` and `nltk.word_tokenize` (English Punkt, then the improved
 // Treebank tokenizer on each sentence), the tokenization PAL's BLEU, Distinct-n, EAD and ROUGE-L use.
 import Foundation
-import TextData
+import PythonSemantics
 
 /// nltk's `sent_tokenize` and `word_tokenize` for English.
 public struct NLTKTokenizer: Sendable {

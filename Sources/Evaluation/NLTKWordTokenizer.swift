@@ -1,7 +1,7 @@
 // NLTKWordTokenizer: nltk's improved Treebank word tokenizer (nltk/tokenize/destructive.py, 3.10), the
 // second half of `nltk.word_tokenize`. Each regex substitution is a scanner over code points that
 // reproduces `re.sub` (leftmost matches, consumed text, the same alternative order) for its pattern.
-import TextData
+import PythonSemantics
 
 /// Splits one sentence into Penn-Treebank-style tokens, exactly as nltk's `NLTKWordTokenizer.tokenize`.
 public struct NLTKWordTokenizer: Sendable {

@@ -1,7 +1,7 @@
 // PunktParameters: the four tables of a trained Punkt model (nltk's `punkt_tab/<language>/`), read the
 // way nltk's `load_punkt_params` reads them: UTF-8 lines joined by "\n", only a final "\n" stripped.
 import Foundation
-import TextData
+import PythonSemantics
 
 /// The abbreviations, collocations, sentence starters and orthographic contexts of a Punkt model.
 ///

@@ -1,7 +1,7 @@
 // PunktSentenceTokenizer+Scanning: nltk's `PunktLanguageVars` regular expressions (English) written as
 // scanners over code points: the Punkt word tokenizer, the period-context finder and the boundary
 // realignment. Each reproduces the regex's leftmost, alternative-ordered, lazy/greedy match exactly.
-import TextData
+import PythonSemantics
 
 extension PunktSentenceTokenizer {
     typealias Scalars = [Unicode.Scalar]

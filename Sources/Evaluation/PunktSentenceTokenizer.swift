@@ -1,7 +1,7 @@
 // PunktSentenceTokenizer: nltk's pre-trained Punkt sentence splitter (`nltk.sent_tokenize`), ported from
 // nltk/tokenize/punkt.py (3.10): candidate periods, the first (type-based) and second (orthographic,
 // collocation, sentence-starter, initial/ordinal) annotation passes, and boundary realignment.
-import TextData
+import PythonSemantics
 
 /// Splits text into sentences with a trained Punkt model, exactly as nltk's `PunktSentenceTokenizer`.
 ///

@@ -1,5 +1,5 @@
 // PunktToken: one word token of the Punkt algorithm with its type and annotations (nltk's `PunktToken`).
-import TextData
+import PythonSemantics
 
 /// A token with its case-normalized type and the first- and second-pass annotations.
 struct PunktToken {

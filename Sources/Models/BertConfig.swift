@@ -54,23 +54,20 @@ public struct BertConfig: Codable, Equatable, Sendable {
     /// Decodes a `config.json`.
     public static func decode(json: Data) throws -> BertConfig { try JSONDecoder().decode(BertConfig.self, from: json) }
 
+    static let fields: [ConfigField<BertConfig, CodingKeys>] = [
+        .init(.vocabSize, \.vocabSize), .init(.hiddenSize, \.hiddenSize), .init(.numHiddenLayers, \.numHiddenLayers),
+        .init(.numAttentionHeads, \.numAttentionHeads), .init(.intermediateSize, \.intermediateSize), .init(.hiddenAct, \.hiddenAct),
+        .init(.hiddenDropoutProb, \.hiddenDropoutProb), .init(.attentionProbsDropoutProb, \.attentionProbsDropoutProb),
+        .init(.maxPositionEmbeddings, \.maxPositionEmbeddings), .init(.typeVocabSize, \.typeVocabSize),
+        .init(.initializerRange, \.initializerRange), .init(.layerNormEps, \.layerNormEps), .init(.padTokenId, \.padTokenId),
+        .init(.positionEmbeddingType, \.positionEmbeddingType),
+    ]
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        try Self.fields.decode(c, into: &self)
         func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
-        vocabSize = try value(.vocabSize, 30522)
-        hiddenSize = try value(.hiddenSize, 768)
-        numHiddenLayers = try value(.numHiddenLayers, 12)
-        numAttentionHeads = try value(.numAttentionHeads, 12)
-        intermediateSize = try value(.intermediateSize, 3072)
-        hiddenAct = try value(.hiddenAct, "gelu")
-        hiddenDropoutProb = try value(.hiddenDropoutProb, 0.1)
-        attentionProbsDropoutProb = try value(.attentionProbsDropoutProb, 0.1)
-        maxPositionEmbeddings = try value(.maxPositionEmbeddings, 512)
-        typeVocabSize = try value(.typeVocabSize, 2)
-        initializerRange = try value(.initializerRange, 0.02)
-        layerNormEps = try value(.layerNormEps, 1e-12)
-        padTokenId = try value(.padTokenId, 0)
-        positionEmbeddingType = try value(.positionEmbeddingType, "absolute")
         var problems: [String] = []
         let modelType = try value(.modelType, "bert")
         if modelType != "bert" { problems.append("model_type \"\(modelType)\" (this is BERT's encoder)") }
@@ -90,19 +87,6 @@ public struct BertConfig: Codable, Equatable, Sendable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode("bert", forKey: .modelType)
-        try c.encode(vocabSize, forKey: .vocabSize)
-        try c.encode(hiddenSize, forKey: .hiddenSize)
-        try c.encode(numHiddenLayers, forKey: .numHiddenLayers)
-        try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
-        try c.encode(intermediateSize, forKey: .intermediateSize)
-        try c.encode(hiddenAct, forKey: .hiddenAct)
-        try c.encode(hiddenDropoutProb, forKey: .hiddenDropoutProb)
-        try c.encode(attentionProbsDropoutProb, forKey: .attentionProbsDropoutProb)
-        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
-        try c.encode(typeVocabSize, forKey: .typeVocabSize)
-        try c.encode(initializerRange, forKey: .initializerRange)
-        try c.encode(layerNormEps, forKey: .layerNormEps)
-        try c.encode(padTokenId, forKey: .padTokenId)
-        try c.encode(positionEmbeddingType, forKey: .positionEmbeddingType)
+        try Self.fields.encode(self, into: &c)
     }
 }

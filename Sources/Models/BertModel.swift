@@ -5,13 +5,13 @@
 //   pooler (optional): tanh(dense(x[:, 0]))
 // The attention reuses NN's MultiHeadAttention (fused scaled softmax), registering its projections
 // under BERT's names (attention.self.query/key/value, attention.output.dense).
-// Legend: B batch, T length, C hidden width, H heads, D = C/H, F intermediate width.
+// Shapes: the legend of docs/tensorcore.md (BERT reads one sequence, of length S).
 import NN
 import TensorCore
 
 /// What the encoder returns: every position's final state, and the pooler's output when it has one.
 public struct BertEncoding {
-    /// (B, T, C)
+    /// (B, S, C)
     public var lastHiddenState: Tensor
     /// (B, C): tanh(dense(lastHiddenState[:, 0])), nil for a model built without a pooler.
     public var poolerOutput: Tensor?
@@ -36,15 +36,15 @@ public final class BertModel: Module {
         [("embeddings", embeddings), ("encoder", encoder)] + (pooler.map { [("pooler", $0)] } ?? [])
     }
 
-    /// ids (B, T) → the encoding. `attentionMask` (B, T) is 1 for real tokens and 0 for padding (keys
-    /// at padding are never attended to); `tokenTypeIds` (B, T) defaults to segment 0 everywhere.
+    /// ids (B, S) → the encoding. `attentionMask` (B, S) is 1 for real tokens and 0 for padding (keys
+    /// at padding are never attended to); `tokenTypeIds` (B, S) defaults to segment 0 everywhere.
     public func callAsFunction(_ ids: IndexTensor, attentionMask: IndexTensor? = nil, tokenTypeIds: IndexTensor? = nil,
                                context: ForwardContext) -> BertEncoding {
-        precondition(ids.shape.count == 2, "BERT input ids must be (B, T), got \(ids.shape)")
+        precondition(ids.shape.count == 2, "BERT input ids must be (B, S), got \(ids.shape)")
         if let attentionMask { precondition(attentionMask.shape == ids.shape, "attention mask \(attentionMask.shape) ≠ ids \(ids.shape)") }
-        let x = embeddings(ids, tokenTypeIds: tokenTypeIds, context: context)               // (B, T, C)
-        let mask = attentionMask.map(MultiHeadAttention.paddingMask)                         // (B, 1, 1, T)
-        let hidden = encoder(x, mask: mask, context: context)                                // (B, T, C)
+        let x = embeddings(ids, tokenTypeIds: tokenTypeIds, context: context)               // (B, S, C)
+        let mask = attentionMask.map(MultiHeadAttention.paddingMask)                         // (B, 1, 1, S)
+        let hidden = encoder(x, mask: mask, context: context)                                // (B, S, C)
         return BertEncoding(lastHiddenState: hidden, poolerOutput: pooler?(hidden))
     }
 }
@@ -72,19 +72,19 @@ public final class BertEmbeddings: Module {
          ("token_type_embeddings", tokenTypeEmbeddings), ("LayerNorm", layerNorm)]
     }
 
-    /// ids (B, T) → (B, T, C).
+    /// ids (B, S) → (B, S, C).
     public func callAsFunction(_ ids: IndexTensor, tokenTypeIds: IndexTensor?, context: ForwardContext) -> Tensor {
         let b = ids.shape[0], t = ids.shape[1]
         precondition(t <= config.maxPositionEmbeddings,
                      "\(t) tokens exceed BERT's \(config.maxPositionEmbeddings) positions: truncate the input (maxLength)")
-        let positions = positionEmbeddings(IndexTensor(shape: [t], values: (0..<Int32(t)).map { $0 }))   // (T, C)
-        var x = wordEmbeddings(ids)                                                                       // (B, T, C)
+        let positions = positionEmbeddings(IndexTensor(shape: [t], values: (0..<Int32(t)).map { $0 }))   // (S, C)
+        var x = wordEmbeddings(ids)                                                                       // (B, S, C)
         if let tokenTypeIds {
             precondition(tokenTypeIds.shape == [b, t], "token type ids \(tokenTypeIds.shape) ≠ ids \(ids.shape)")
-            x = x + tokenTypeEmbeddings(tokenTypeIds) + positions                                          // (B, T, C)
+            x = x + tokenTypeEmbeddings(tokenTypeIds) + positions                                          // (B, S, C)
         } else {
             let segment0 = tokenTypeEmbeddings(IndexTensor(shape: [1], values: [0]))                       // (1, C)
-            x = x + (positions + segment0)                                                                 // (B, T, C)
+            x = x + (positions + segment0)                                                                 // (B, S, C)
         }
         return context.dropout(layerNorm(x), config.hiddenDropoutProb)
     }
@@ -102,7 +102,7 @@ public final class BertEncoder: Module {
 
     public var children: [(name: String, module: Module)] { layers.enumerated().map { ("layer.\($0.offset)", $0.element) } }
 
-    /// x (B, T, C) → (B, T, C); `mask` additive, (B, 1, 1, T).
+    /// x (B, S, C) → (B, S, C); `mask` additive, (B, 1, 1, S).
     public func callAsFunction(_ x: Tensor, mask: Tensor?, context: ForwardContext) -> Tensor {
         layers.reduce(x) { h, layer in layer(h, mask: mask, context: context) }
     }
@@ -126,11 +126,11 @@ public final class BertLayer: Module {
         [("attention", attention), ("intermediate", intermediate), ("output", output)]
     }
 
-    /// x (B, T, C) → (B, T, C).
+    /// x (B, S, C) → (B, S, C).
     public func callAsFunction(_ x: Tensor, mask: Tensor?, context: ForwardContext) -> Tensor {
-        let h = attention(x, mask: mask, context: context)                                      // (B, T, C)
-        let inner = intermediate.dense.gelu(h)                                                  // (B, T, F)
-        return output.layerNorm(h + context.dropout(output.dense(inner), dropout))             // (B, T, C)
+        let h = attention(x, mask: mask, context: context)                                      // (B, S, C)
+        let inner = intermediate.dense.gelu(h)                                                  // (B, S, F)
+        return output.layerNorm(h + context.dropout(output.dense(inner), dropout))             // (B, S, C)
     }
 }
 
@@ -152,7 +152,7 @@ public final class BertAttention: Module {
 
     public var children: [(name: String, module: Module)] { [("self", selfAttention), ("output", output)] }
 
-    /// LN(x + Drop(dense(softmax(q kᵀ/√D + mask) v))), x (B, T, C) → (B, T, C).
+    /// LN(x + Drop(dense(softmax(q kᵀ/√D + mask) v))), x (B, S, C) → (B, S, C).
     public func callAsFunction(_ x: Tensor, mask: Tensor?, context: ForwardContext) -> Tensor {
         output.layerNorm(x + context.dropout(attention(x, mask: mask, context: context), dropout))
     }
@@ -220,7 +220,7 @@ public final class BertPooler: Module {
 
     public var children: [(name: String, module: Module)] { [("dense", dense)] }
 
-    /// hidden (B, T, C) → (B, C).
+    /// hidden (B, S, C) → (B, C).
     public func callAsFunction(_ hidden: Tensor) -> Tensor {
         let b = hidden.shape[0], c = hidden.shape[2]
         return dense(hidden.slice(axis: 1, 0..<1).reshaped(b, c)).tanh()                     // (B, C)

@@ -2,8 +2,8 @@
 // and their cosine similarity:
 //   pooler: tanh(dense(h[:, 0]))          SimCSE (`sup-simcse-bert-base-uncased`, pooler "cls")
 //   cls:    h[:, 0]                        SimCSE's "cls_before_pooler"
-//   mean:   Σ_t m_t h_t / max(Σ_t m_t, 1e-9)  sentence-transformers (all-MiniLM-L6-v2), then L2-normalised
-// Legend: B batch, T length, C width.
+//   mean:   Σ_s m_s h_s / max(Σ_s m_s, 1e-9)  sentence-transformers (all-MiniLM-L6-v2), then L2-normalised
+// Shapes: the legend of docs/tensorcore.md.
 import NN
 import TensorCore
 
@@ -18,7 +18,7 @@ public enum BertPooling: String, CaseIterable, Sendable {
 }
 
 extension BertModel {
-    /// One vector per sequence, (B, C), from `encoding` of ids with `attentionMask` (B, T).
+    /// One vector per sequence, (B, C), from `encoding` of ids with `attentionMask` (B, S).
     public func pool(_ encoding: BertEncoding, attentionMask: IndexTensor?, pooling: BertPooling) -> Tensor {
         let hidden = encoding.lastHiddenState
         let b = hidden.shape[0], c = hidden.shape[2]
@@ -35,7 +35,7 @@ extension BertModel {
         }
     }
 
-    /// Σ_t m_t h_t / max(Σ_t m_t, 1e-9): hidden (B, T, C), mask (B, T) of 0/1 (nil: all 1) → (B, C).
+    /// Σ_s m_s h_s / max(Σ_s m_s, 1e-9): hidden (B, S, C), mask (B, S) of 0/1 (nil: all 1) → (B, C).
     public static func meanPool(_ hidden: Tensor, attentionMask: IndexTensor?) -> Tensor {
         let b = hidden.shape[0], t = hidden.shape[1]
         let mask = attentionMask?.values.map(Float.init) ?? [Float](repeating: 1, count: b * t)
@@ -75,7 +75,7 @@ extension BertModel {
         return out
     }
 
-    /// `sequences` right-padded with `padId` to the longest: ids (B, T) and attention mask (B, T).
+    /// `sequences` right-padded with `padId` to the longest: ids (B, S) and attention mask (B, S).
     public static func padded(_ sequences: [[Int32]], padId: Int32) -> (ids: IndexTensor, attentionMask: IndexTensor) {
         let t = max(sequences.map(\.count).max() ?? 0, 1)
         var ids: [Int32] = [], mask: [Int32] = []

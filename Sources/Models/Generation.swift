@@ -1,9 +1,10 @@
 // Generator: batched decoding of a `Seq2SeqLM` (or any `NextTokenSource`) with the KV cache, under
 // `withNoGrad`: greedy, sampling (paltrain's seeded `RandomGenerator`) and beam search, with
 // HuggingFace's `generate` semantics (transformers 4.46) so that greedy and beam search reproduce
-// HF's ids. Hooks for PAL: a per-step logits adjustment (strategy-based control) and a forced or
-// restricted first token (strategy prediction).
-// Legend: B batch rows, K beams, R live rows (B, or B·K in beam search), V vocabulary.
+// HF's ids. The first ids can be forced (the gold strategy) or chosen by argmax among a set (strategy
+// prediction); a per-step logits adjustment is a hook for callers (PAL's strategy-based control is a
+// `NextTokenSource` instead: `StrategyControlledSource`).
+// Shapes: the legend of docs/tensorcore.md.
 import Foundation
 import TensorCore
 
@@ -19,7 +20,7 @@ public struct DecodingStep {
 }
 
 /// Changes next-token logits (R, V) in place, before any logits processor (and, in beam search,
-/// before the log-softmax): PAL's `(1 + α)·logits(r | d, p) − α·logits(r | d)` goes here.
+/// before the log-softmax).
 public typealias LogitsAdjustment = (_ step: DecodingStep, _ logits: Tensor) -> Void
 
 /// How the first generated ids are chosen, when not by the decoding rule.

@@ -2,7 +2,7 @@
 // (transformers 4.46 `generation/beam_search.py`): finished hypotheses are scored
 // sum log-prob / generated_length^length_penalty in double precision, the n-best list evicts its
 // worst, and `early_stopping` true / false / "never" decides when a batch row is done.
-// Legend: B batch rows, K beams, V vocabulary.
+// Shapes: the legend of docs/tensorcore.md.
 import Foundation
 
 /// The n-best finished hypotheses of one batch row (HF's BeamHypotheses).

@@ -96,26 +96,24 @@ public struct GenerationConfig: Codable, Equatable, Sendable {
                                              .temperature, .repetitionPenalty, .noRepeatNgramSize, .badWordsIds, .forcedBosTokenId,
                                              .forcedEosTokenId]
 
-    /// HF's defaults (greedy, max length 20); token ids from the model.
-    public init() {}
-
-    public init(maxLength: Int = 20, minLength: Int = 0, numBeams: Int = 1, lengthPenalty: Double = 1,
-                earlyStopping: EarlyStopping = .false, doSample: Bool = false, topK: Int = 50, topP: Double = 1,
-                temperature: Float = 1, repetitionPenalty: Float = 1, noRepeatNgramSize: Int = 0,
-                bannedTokenIds: [Int32] = [], seed: UInt64 = 0) {
-        self.maxLength = maxLength
-        self.minLength = minLength
-        self.numBeams = numBeams
-        self.lengthPenalty = lengthPenalty
-        self.earlyStopping = earlyStopping
-        self.doSample = doSample
-        self.topK = topK
-        self.topP = topP
-        self.temperature = temperature
-        self.repetitionPenalty = repetitionPenalty
-        self.noRepeatNgramSize = noRepeatNgramSize
-        self.badWordsIds = bannedTokenIds.map { [$0] }
-        self.seed = seed
+    /// HF's defaults (greedy, max length 20; token ids from the model), with the settings given changed.
+    public init(maxLength: Int? = nil, minLength: Int? = nil, numBeams: Int? = nil, lengthPenalty: Double? = nil,
+                earlyStopping: EarlyStopping? = nil, doSample: Bool? = nil, topK: Int? = nil, topP: Double? = nil,
+                temperature: Float? = nil, repetitionPenalty: Float? = nil, noRepeatNgramSize: Int? = nil,
+                bannedTokenIds: [Int32] = [], seed: UInt64? = nil) {
+        if let maxLength { self.maxLength = maxLength }
+        if let minLength { self.minLength = minLength }
+        if let numBeams { self.numBeams = numBeams }
+        if let lengthPenalty { self.lengthPenalty = lengthPenalty }
+        if let earlyStopping { self.earlyStopping = earlyStopping }
+        if let doSample { self.doSample = doSample }
+        if let topK { self.topK = topK }
+        if let topP { self.topP = topP }
+        if let temperature { self.temperature = temperature }
+        if let repetitionPenalty { self.repetitionPenalty = repetitionPenalty }
+        if let noRepeatNgramSize { self.noRepeatNgramSize = noRepeatNgramSize }
+        badWordsIds = bannedTokenIds.map { [$0] }
+        if let seed { self.seed = seed }
     }
 
     /// Response tokens PAL's reference decodes at most (its `max_length` 50).
@@ -132,71 +130,59 @@ public struct GenerationConfig: Codable, Equatable, Sendable {
                          repetitionPenalty: 1.03, bannedTokenIds: banned, seed: seed)
     }
 
+    /// Every token id these settings name, with its HF key (for checks against a vocabulary).
+    public var tokenIds: [(key: String, id: Int)] {
+        let single: [(String, Int?)] = [("forced_bos_token_id", forcedBosTokenId), ("forced_eos_token_id", forcedEosTokenId),
+                                        ("decoder_start_token_id", decoderStartTokenId), ("eos_token_id", eosTokenId),
+                                        ("pad_token_id", padTokenId)]
+        return single.compactMap { key, id in id.map { (key, $0) } } + badWordsIds.joined().map { ("bad_words_ids", Int($0)) }
+    }
+
     /// Single tokens that may never be generated (the single-token entries of `badWordsIds`).
     public var bannedTokenIds: [Int32] {
         get { badWordsIds.filter { $0.count == 1 }.map { $0[0] } }
         set { badWordsIds = badWordsIds.filter { $0.count != 1 } + newValue.map { [$0] } }
     }
 
+    /// Each key with its property: a missing key keeps the property's default (declared above).
+    static let fields: [ConfigField<GenerationConfig, CodingKeys>] = [
+        .init(.maxLength, \.maxLength), .init(.minLength, \.minLength), .init(.numBeams, \.numBeams),
+        .init(.lengthPenalty, \.lengthPenalty), .init(.earlyStopping, \.earlyStopping), .init(.doSample, \.doSample),
+        // HF writes null for a processor that is off.
+        .init(.topK, \.topK, nullMeans: 0), .init(.topP, \.topP, nullMeans: 1), .init(.temperature, \.temperature, nullMeans: 1),
+        .init(.repetitionPenalty, \.repetitionPenalty, nullMeans: 1), .init(.noRepeatNgramSize, \.noRepeatNgramSize, nullMeans: 0),
+        .init(decode: { c, config in
+            if c.contains(.badWordsIds) { config.badWordsIds = try c.decodeIfPresent([[Int32]].self, forKey: .badWordsIds) ?? [] }
+        }, encode: { config, c in if !config.badWordsIds.isEmpty { try c.encode(config.badWordsIds, forKey: .badWordsIds) } }),
+        .init(.forcedBosTokenId, \.forcedBosTokenId), singleToken(.forcedEosTokenId, \.forcedEosTokenId),
+        .init(.decoderStartTokenId, \.decoderStartTokenId), singleToken(.eosTokenId, \.eosTokenId), .init(.padTokenId, \.padTokenId),
+        .init(.seed, \.seed),
+    ]
+
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
-        maxLength = try value(.maxLength, 20)
-        minLength = try value(.minLength, 0)
-        numBeams = try value(.numBeams, 1)
-        lengthPenalty = try value(.lengthPenalty, 1)
-        earlyStopping = try value(.earlyStopping, .false)
-        doSample = try value(.doSample, false)
-        // HF writes null for a processor that is off; a missing key takes HF's default.
-        func orOff<T: Decodable>(_ key: CodingKeys, _ fallback: T, off: T) throws -> T {
-            guard c.contains(key) else { return fallback }
-            return try c.decodeIfPresent(T.self, forKey: key) ?? off
-        }
-        topK = try orOff(.topK, 50, off: 0)
-        topP = try orOff(.topP, 1, off: 1)
-        temperature = try orOff(.temperature, 1, off: 1)
-        repetitionPenalty = try orOff(.repetitionPenalty, 1, off: 1)
-        noRepeatNgramSize = try orOff(.noRepeatNgramSize, 0, off: 0)
-        badWordsIds = try orOff(.badWordsIds, [], off: [])
-        forcedBosTokenId = try c.decodeIfPresent(Int.self, forKey: .forcedBosTokenId)
-        forcedEosTokenId = try Self.singleToken(c, .forcedEosTokenId)
-        decoderStartTokenId = try c.decodeIfPresent(Int.self, forKey: .decoderStartTokenId)
-        eosTokenId = try Self.singleToken(c, .eosTokenId)
-        padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId)
-        seed = try value(.seed, 0)
+        self.init()
+        try Self.fields.decode(try decoder.container(keyedBy: CodingKeys.self), into: &self)
         try validate()
     }
 
-    /// HF allows a list of end-of-sequence ids; paltrain decodes with one.
-    private static func singleToken(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Int? {
-        if let one = try? c.decodeIfPresent(Int.self, forKey: key) { return one }
-        guard let list = try c.decodeIfPresent([Int].self, forKey: key) else { return nil }
-        guard list.count == 1 else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.stringValue) \(list): paltrain decodes with one end-of-sequence id")
-        }
-        return list[0]
+    /// An end-of-sequence id: HF allows a list of them; paltrain decodes with one.
+    private static func singleToken(_ key: CodingKeys, _ path: WritableKeyPath<GenerationConfig, Int?>) -> ConfigField<GenerationConfig, CodingKeys> {
+        ConfigField(decode: { c, config in
+            if let one = try? c.decodeIfPresent(Int.self, forKey: key) {
+                config[keyPath: path] = one
+                return
+            }
+            guard let list = try c.decodeIfPresent([Int].self, forKey: key) else { return }
+            guard list.count == 1 else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.stringValue) \(list): paltrain decodes with one end-of-sequence id")
+            }
+            config[keyPath: path] = list[0]
+        }, encode: { config, c in try c.encodeIfPresent(config[keyPath: path], forKey: key) })
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(maxLength, forKey: .maxLength)
-        try c.encode(minLength, forKey: .minLength)
-        try c.encode(numBeams, forKey: .numBeams)
-        try c.encode(lengthPenalty, forKey: .lengthPenalty)
-        try c.encode(earlyStopping, forKey: .earlyStopping)
-        try c.encode(doSample, forKey: .doSample)
-        try c.encode(topK, forKey: .topK)
-        try c.encode(topP, forKey: .topP)
-        try c.encode(temperature, forKey: .temperature)
-        try c.encode(repetitionPenalty, forKey: .repetitionPenalty)
-        try c.encode(noRepeatNgramSize, forKey: .noRepeatNgramSize)
-        if !badWordsIds.isEmpty { try c.encode(badWordsIds, forKey: .badWordsIds) }
-        try c.encodeIfPresent(forcedBosTokenId, forKey: .forcedBosTokenId)
-        try c.encodeIfPresent(forcedEosTokenId, forKey: .forcedEosTokenId)
-        try c.encodeIfPresent(decoderStartTokenId, forKey: .decoderStartTokenId)
-        try c.encodeIfPresent(eosTokenId, forKey: .eosTokenId)
-        try c.encodeIfPresent(padTokenId, forKey: .padTokenId)
-        try c.encode(seed, forKey: .seed)
+        try Self.fields.encode(self, into: &c)
     }
 
     /// A config from HF `generation_config.json` or `config.json` keys (others are ignored).

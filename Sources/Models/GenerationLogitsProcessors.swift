@@ -2,7 +2,7 @@
 // place to next-token scores in the order `GenerationMixin._get_logits_processor` builds them:
 // repetition penalty, no-repeat n-gram, bad words, min length, forced BOS, forced EOS, and, when
 // sampling, temperature, top-k, top-p. Arithmetic is float32 where HF's is, so scores match.
-// Legend: R rows being decoded, V vocabulary.
+// Shapes: the legend of docs/tensorcore.md.
 import Foundation
 import TensorCore
 

@@ -2,7 +2,7 @@
 // next-token logits and can reorder its rows. `Seq2SeqStepSource` is a `Seq2SeqLM` over one encoded
 // batch, with the KV cache (`IncrementalDecoder`) or, for checking it, by full recomputation.
 // PAL's strategy-based control plugs in here with a source that runs two such decoders.
-// Legend: R live rows (batch rows, or batch rows × beams), T decoded length, V vocabulary.
+// Shapes: the legend of docs/tensorcore.md (T: the length decoded so far).
 import NN
 import TensorCore
 

@@ -27,9 +27,14 @@ public final class IncrementalDecoder {
         precondition(length + ids.shape[1] <= model.config.maxPositionEmbeddings,
                      "decoding past \(model.config.maxPositionEmbeddings) positions, the model's position table")
         var h = decoder.embed(ids, start: length, context: context)                          // (B, T, C)
+        // The caches are moved out of `self` for the loop: an inout access to a class property lasts
+        // the whole layer step and makes every access inside it pay the runtime exclusivity check.
+        var stepCaches: [DecoderLayerCache] = []
+        swap(&stepCaches, &caches)
         for (i, layer) in decoder.layers.enumerated() {
-            h = layer.step(h, cache: &caches[i], memoryMask: memoryMask, context: context)
+            h = layer.step(h, cache: &stepCaches[i], memoryMask: memoryMask, context: context)
         }
+        caches = stepCaches
         length += ids.shape[1]
         return model.logits(h)
     }

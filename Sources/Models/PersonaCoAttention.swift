@@ -1,5 +1,5 @@
 // PAL's persona co-attention (PAL-SPEC §4, eq. 1-4), as the reference computes it: dialogue and
-// persona encodings of one common length L attend to each other without 1/√d scaling and, in
+// persona encodings of one common length S attend to each other without 1/√d scaling and, in
 // parity mode, without a padding mask; each side is added back and normalised, and the three
 // states are mixed with softmax-normalised weights.
 //   Z_D = softmax(H_D H_Pᵀ) H_P,  Ĥ_D = LN_D(H_D + Z_D)
@@ -29,13 +29,13 @@ public final class PersonaCoAttention: Module {
         [("dialogue_layer_norm", dialogueLayerNorm), ("persona_layer_norm", personaLayerNorm)]
     }
 
-    /// dialogue, persona (B, L, C) → the decoder's memory (B, L, C).
+    /// dialogue, persona (B, S, C) → the decoder's memory (B, S, C).
     public func callAsFunction(dialogue hD: Tensor, persona hP: Tensor, dialogueMask: IndexTensor, personaMask: IndexTensor) -> Tensor {
         precondition(hD.shape == hP.shape, "co-attention needs dialogue and persona of one length: \(hD.shape) vs \(hP.shape)")
         let toPersona = masked ? MultiHeadAttention.paddingMask(personaMask).reshaped(hD.shape[0], 1, hD.shape[1]) : nil
         let toDialogue = masked ? MultiHeadAttention.paddingMask(dialogueMask).reshaped(hD.shape[0], 1, hD.shape[1]) : nil
-        let zD = hD.matmul(hP, transposeOther: true).softmax(mask: toPersona).matmul(hP)     // (B, L, C)
-        let zP = hP.matmul(hD, transposeOther: true).softmax(mask: toDialogue).matmul(hD)    // (B, L, C)
+        let zD = hD.matmul(hP, transposeOther: true).softmax(mask: toPersona).matmul(hP)     // (B, S, C)
+        let zP = hP.matmul(hD, transposeOther: true).softmax(mask: toDialogue).matmul(hD)    // (B, S, C)
         let mixedD = dialogueLayerNorm(hD + zD)                                               // Ĥ_D
         let mixedP = personaLayerNorm(hP + zP)                                                // Ĥ_P
         let lambda = mixWeights.softmax()                                                     // (3)

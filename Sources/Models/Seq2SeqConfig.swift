@@ -5,10 +5,11 @@
 // same config.json; they ride along in `generation`, so a checkpoint keeps them.
 import Foundation
 import NN
+import TextData
 
 /// The two architectures: they differ in positions (BART offsets them by 2) and in where the
 /// decoder applies `layernorm_embedding`.
-public enum ModelFamily: String, Codable, Sendable {
+public enum ModelFamily: String, Codable, CaseIterable, Sendable {
     case blenderbotSmall = "blenderbot-small"
     case bart
 }
@@ -38,9 +39,8 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
     public var personaCoAttention: Bool
     /// paltrain: mask padding inside the co-attention (the reference does not).
     public var maskedCoAttention: Bool
-    /// paltrain: how inputs are built for this model (`pal`, `joint`, `hard-prompt`, `extractor`);
-    /// nil for a plain HuggingFace model.
-    public var inputFormat: String?
+    /// paltrain: how inputs are built for this model; nil for a plain HuggingFace model.
+    public var inputFormat: InputFormat?
     /// The decoding settings the config carries (HF's generation keys beside the model keys, e.g.
     /// bart-large-cnn's min_length 56, no_repeat_ngram_size 3, length_penalty 2), nil when it carries
     /// none (a from-scratch model: then HF's defaults apply). Token ids stay the model's own.
@@ -99,69 +99,73 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
         family: .bart, vocabSize: 50264, dModel: 1024, encoderLayers: 12, decoderLayers: 12, heads: 16, ffnDim: 4096,
         maxPositionEmbeddings: 1024, scaleEmbedding: false, padTokenId: 1, bosTokenId: 0, eosTokenId: 2, decoderStartTokenId: 2)
 
+    /// What a config.json leaves out: the defaults of HF's config class for `family` (BartConfig,
+    /// BlenderbotSmallConfig).
+    public static func defaults(for family: ModelFamily) -> Seq2SeqConfig {
+        switch family {
+        case .bart:
+            return Seq2SeqConfig(family: .bart, vocabSize: 50265, dModel: 1024, encoderLayers: 12, decoderLayers: 12, heads: 16, ffnDim: 4096,
+                                 maxPositionEmbeddings: 1024, scaleEmbedding: false, padTokenId: 1, bosTokenId: 0, eosTokenId: 2, decoderStartTokenId: 2)
+        case .blenderbotSmall:
+            return Seq2SeqConfig(family: .blenderbotSmall, vocabSize: 50265, dModel: 512, encoderLayers: 8, decoderLayers: 8, heads: 16, ffnDim: 2048,
+                                 maxPositionEmbeddings: 512, scaleEmbedding: false, padTokenId: 0, bosTokenId: 1, eosTokenId: 2, decoderStartTokenId: 1)
+        }
+    }
+
+    static let fields: [ConfigField<Seq2SeqConfig, CodingKeys>] = [
+        .init(.vocabSize, \.vocabSize), .init(.dModel, \.dModel), .init(.encoderLayers, \.encoderLayers), .init(.decoderLayers, \.decoderLayers),
+        .init(.encoderAttentionHeads, \.encoderAttentionHeads), .init(.decoderAttentionHeads, \.decoderAttentionHeads),
+        .init(.encoderFfnDim, \.encoderFfnDim), .init(.decoderFfnDim, \.decoderFfnDim), .init(.maxPositionEmbeddings, \.maxPositionEmbeddings),
+        .init(.dropout, \.dropout), .init(.attentionDropout, \.attentionDropout), .init(.activationDropout, \.activationDropout),
+        .init(.activationFunction, \.activationFunction), .init(.scaleEmbedding, \.scaleEmbedding), .init(.padTokenId, \.padTokenId),
+        .init(.bosTokenId, \.bosTokenId), .init(.eosTokenId, \.eosTokenId), .init(.decoderStartTokenId, \.decoderStartTokenId),
+        .init(.initStd, \.initStd), .init(.personaCoAttention, \.personaCoAttention), .init(.maskedCoAttention, \.maskedCoAttention),
+        .init(.inputFormat, \.inputFormat),
+    ]
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        family = try c.decode(ModelFamily.self, forKey: .family)
-        let bart = family == .bart
+        self = Self.defaults(for: try c.decode(ModelFamily.self, forKey: .family))
+        try Self.fields.decode(c, into: &self)
         func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
-        vocabSize = try value(.vocabSize, 50265)
-        dModel = try value(.dModel, bart ? 1024 : 512)
-        encoderLayers = try value(.encoderLayers, bart ? 12 : 8)
-        decoderLayers = try value(.decoderLayers, bart ? 12 : 8)
-        encoderAttentionHeads = try value(.encoderAttentionHeads, 16)
-        decoderAttentionHeads = try value(.decoderAttentionHeads, 16)
-        encoderFfnDim = try value(.encoderFfnDim, bart ? 4096 : 2048)
-        decoderFfnDim = try value(.decoderFfnDim, bart ? 4096 : 2048)
-        maxPositionEmbeddings = try value(.maxPositionEmbeddings, bart ? 1024 : 512)
-        dropout = try value(.dropout, 0.1)
-        attentionDropout = try value(.attentionDropout, 0)
-        activationDropout = try value(.activationDropout, 0)
-        activationFunction = try value(.activationFunction, "gelu")
-        scaleEmbedding = try value(.scaleEmbedding, false)
-        padTokenId = try value(.padTokenId, bart ? 1 : 0)
-        bosTokenId = try value(.bosTokenId, bart ? 0 : 1)
-        eosTokenId = try value(.eosTokenId, 2)
-        decoderStartTokenId = try value(.decoderStartTokenId, bart ? 2 : 1)
-        initStd = try value(.initStd, 0.02)
-        personaCoAttention = try value(.personaCoAttention, false)
-        maskedCoAttention = try value(.maskedCoAttention, false)
-        inputFormat = try c.decodeIfPresent(String.self, forKey: .inputFormat)
         generation = try Self.generationSettings(from: decoder)
-        var problems: [String] = []
+        var problems = self.problems
         if activationFunction != "gelu" { problems.append("activation_function \"\(activationFunction)\" (only \"gelu\" is implemented)") }
         if try value(.normalizeBefore, false) { problems.append("normalize_before true (only post-layer-norm models are implemented)") }
         if try value(.addFinalLayerNorm, false) { problems.append("add_final_layer_norm true (not implemented)") }
-        if dModel % encoderAttentionHeads != 0 || dModel % decoderAttentionHeads != 0 { problems.append("d_model \(dModel) not divisible by the head count") }
         if !problems.isEmpty {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unsupported config: " + problems.joined(separator: "; ")))
         }
     }
 
+    /// What makes this config unusable, by HF key name: sizes that are not positive, a width the
+    /// heads do not divide, token ids outside the vocabulary (the model's and its decoding settings').
+    /// Empty for a usable config.
+    public var problems: [String] {
+        var problems: [String] = []
+        let sizes = [("vocab_size", vocabSize), ("d_model", dModel), ("encoder_attention_heads", encoderAttentionHeads),
+                     ("decoder_attention_heads", decoderAttentionHeads), ("encoder_ffn_dim", encoderFfnDim),
+                     ("decoder_ffn_dim", decoderFfnDim), ("max_position_embeddings", maxPositionEmbeddings)]
+        for (key, size) in sizes where size < 1 { problems.append("\(key) \(size) (must be at least 1)") }
+        for (key, layers) in [("encoder_layers", encoderLayers), ("decoder_layers", decoderLayers)] where layers < 0 {
+            problems.append("\(key) \(layers) (must not be negative)")
+        }
+        if encoderAttentionHeads > 0 && decoderAttentionHeads > 0 && (dModel % encoderAttentionHeads != 0 || dModel % decoderAttentionHeads != 0) {
+            problems.append("d_model \(dModel) not divisible by the head count")
+        }
+        var ids = [("pad_token_id", padTokenId), ("bos_token_id", bosTokenId), ("eos_token_id", eosTokenId),
+                   ("decoder_start_token_id", decoderStartTokenId)]
+        if let generation { ids += generation.tokenIds }
+        for (key, id) in ids where !(0..<vocabSize).contains(id) {
+            problems.append("\(key) \(id) is outside the vocabulary (vocab_size \(vocabSize))")
+        }
+        return problems
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(family, forKey: .family)
-        try c.encode(vocabSize, forKey: .vocabSize)
-        try c.encode(dModel, forKey: .dModel)
-        try c.encode(encoderLayers, forKey: .encoderLayers)
-        try c.encode(decoderLayers, forKey: .decoderLayers)
-        try c.encode(encoderAttentionHeads, forKey: .encoderAttentionHeads)
-        try c.encode(decoderAttentionHeads, forKey: .decoderAttentionHeads)
-        try c.encode(encoderFfnDim, forKey: .encoderFfnDim)
-        try c.encode(decoderFfnDim, forKey: .decoderFfnDim)
-        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
-        try c.encode(dropout, forKey: .dropout)
-        try c.encode(attentionDropout, forKey: .attentionDropout)
-        try c.encode(activationDropout, forKey: .activationDropout)
-        try c.encode(activationFunction, forKey: .activationFunction)
-        try c.encode(scaleEmbedding, forKey: .scaleEmbedding)
-        try c.encode(padTokenId, forKey: .padTokenId)
-        try c.encode(bosTokenId, forKey: .bosTokenId)
-        try c.encode(eosTokenId, forKey: .eosTokenId)
-        try c.encode(decoderStartTokenId, forKey: .decoderStartTokenId)
-        try c.encode(initStd, forKey: .initStd)
-        try c.encode(personaCoAttention, forKey: .personaCoAttention)
-        try c.encode(maskedCoAttention, forKey: .maskedCoAttention)
-        try c.encodeIfPresent(inputFormat, forKey: .inputFormat)
+        try Self.fields.encode(self, into: &c)
         // HF's layout: the generation keys sit beside the model keys in one object.
         try generation?.encode(to: encoder)
     }
@@ -188,6 +192,10 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
+
+    /// How this model's inputs are built: the recorded format, else PAL for a model with persona
+    /// co-attention and Joint for a plain one.
+    public var format: InputFormat { inputFormat ?? (personaCoAttention ? .pal : .joint) }
 
     /// BART's learned positions start at index 2 of their table (HF's BartLearnedPositionalEmbedding).
     public var positionOffset: Int { family == .bart ? 2 : 0 }

@@ -4,7 +4,7 @@
 // `layernorm_embedding`, `layers.N`, and the buffer `final_logits_bias`. With
 // `personaCoAttention` it is PAL: dialogue and persona share the encoder and are mixed
 // (`PersonaCoAttention`) before the decoder reads them.
-// Legend: B batch, S source length, T target length, C width, V vocabulary.
+// Shapes: the legend of docs/tensorcore.md.
 import Foundation
 import NN
 import TensorCore

@@ -1,7 +1,7 @@
 // Multi-head attention as in HuggingFace's BartAttention (q_proj, k_proj, v_proj, out_proj), with the
 // 1/√D scaling, the additive mask and the softmax fused into one kernel. Keys and values can be
 // projected once and reused (cross-attention memory, the decoder's self-attention cache).
-// Legend: B batch, T query length, S key length, C width, H heads, D = C/H.
+// Shapes: the legend of docs/tensorcore.md (T positions attend to S positions).
 import Foundation
 import TensorCore
 

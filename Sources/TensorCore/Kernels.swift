@@ -1,5 +1,5 @@
-// Kernels: the tight loops shared by several ops (elementwise add, scale, copy with strides), over
-// raw pointers and split across cores for large buffers.
+// Kernels: the tight loops shared by several ops (elementwise add, in-place add, a deterministic sum)
+// over raw pointers, split across cores for large buffers, and row-major strides.
 
 /// out[i] = a[i] + b[i]
 func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ n: Int) {
@@ -12,13 +12,6 @@ func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeM
 func addInPlace(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) {
     parallelChunks(n, grain: elementwiseGrain) { _, r in
         for i in r { a[i] += b[i] }
-    }
-}
-
-/// a[i] += s * b[i]
-func addScaledInPlace(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ s: Float, _ n: Int) {
-    parallelChunks(n, grain: elementwiseGrain) { _, r in
-        for i in r { a[i] += s * b[i] }
     }
 }
 

@@ -73,13 +73,4 @@ public final class BufferPool: @unchecked Sendable {
             p.deallocate()
         }
     }
-
-    /// Frees every pooled buffer (for instance between a training run and evaluation of other shapes).
-    public func trim() {
-        lock.lock()
-        for list in free.values { for p in list { p.deallocate() } }
-        free = [:]
-        pooledBytes = 0
-        lock.unlock()
-    }
 }

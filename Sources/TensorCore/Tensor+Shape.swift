@@ -20,9 +20,6 @@ extension Tensor {
 
     public func reshaped(_ dims: Int...) -> Tensor { reshaped(dims) }
 
-    /// Merges all leading dimensions: (…, C) → (N, C).
-    public func flattenedToMatrix() -> Tensor { reshaped([-1, shape.last ?? 1]) }
-
     // MARK: - Permute
 
     /// Dimensions reordered so that output axis i is input axis `axes[i]` (a copy).

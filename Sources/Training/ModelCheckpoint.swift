@@ -5,6 +5,7 @@ import Checkpoint
 import Foundation
 import Models
 import NN
+import TextData
 
 public enum ModelCheckpoint {
     /// Writes `model` (atomically) with the given tokenizer identity JSON and optional training state.
@@ -30,5 +31,18 @@ public enum ModelCheckpoint {
             throw CheckpointError.malformed(path: url.path, detail: "\(error)")
         }
         return (model, contents)
+    }
+
+    /// The model a checkpoint holds and the tokenizer it names (from `tokenizerOverride` when given),
+    /// checked against each other: every id the tokenizer makes must be one of the model's.
+    public static func loadWithTokenizer(_ url: URL, data: URL, tokenizerOverride: String? = nil)
+        throws -> (model: Seq2SeqLM, tokenizer: Tokenizer, reference: TokenizerReference) {
+        let (model, contents) = try load(url)
+        guard let reference = TokenizerReference.decode(contents.tokenizer) else {
+            throw CheckpointError.malformed(path: url.path, detail: "it names no tokenizer (a checkpoint from `paltrain import` without --tokenizer?)")
+        }
+        let tokenizer = try TokenizerLoader.load(reference, data: data, override: tokenizerOverride)
+        try model.config.checkTokenizer(vocabularySize: tokenizer.vocabularySize)
+        return (model, tokenizer, reference)
     }
 }

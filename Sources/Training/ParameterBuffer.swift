@@ -72,11 +72,4 @@ public final class ParameterBuffer {
         }
         return norm
     }
-
-    /// Whether every gradient is finite (a NaN or ∞ anywhere means the step must not be applied).
-    public func gradientsAreFinite() -> Bool {
-        let g = gradients.base
-        for i in 0..<count where !g[i].isFinite { return false }
-        return true
-    }
 }

@@ -4,6 +4,7 @@
 // lines; NaN/∞ stops without touching the last good checkpoint; SIGINT/SIGTERM saves and exits;
 // `resume` continues from `last.h5` to the weights an uninterrupted run would reach.
 import Checkpoint
+import Evaluation
 import Foundation
 import Models
 import NN
@@ -197,28 +198,17 @@ public final class Trainer {
     /// Validation loss and, for dialogue models, strategy accuracy.
     public func validate() throws -> Validation {
         guard !valid.isEmpty else { throw DataError(file: run.path, "no validation examples") }
-        let context = ForwardContext(training: false)
-        var total = 0.0, tokens = 0, correct = 0, judged = 0
+        let scores = TeacherForcing.score(model, valid, batchSize: settings.evalBatchSize, padId: padId, strategyTokenIds: strategyTokenIds)
+        let firstBatch = Batcher.sequential(count: valid.count, batchSize: settings.evalBatchSize)[0]
+        let spread = memorySpread(Batcher.collate(valid, indices: firstBatch, padId: padId), context: ForwardContext(training: false))
+        // Strategy accuracy over the examples that have a gold strategy (all of PAL's, none of the extractor's).
+        let judged = strategyTokenIds.isEmpty ? [] : valid.indices.filter { valid[$0].strategy != nil }
+        let ranked = scores.rankedStrategies
+        let predictions = judged.map { ranked[$0][0] }
         var predicted = [Int](repeating: 0, count: strategyTokenIds.count)
-        var spread = 0.0
-        for (b, indices) in Batcher.sequential(count: valid.count, batchSize: settings.evalBatchSize).enumerated() {
-            let batch = Batcher.collate(valid, indices: indices, padId: padId)
-            if b == 0 { spread = memorySpread(batch, context: context) }
-            let (loss, logits) = withNoGrad { model.loss(Seq2SeqInputs(batch), context: context) }
-            total += Double(loss.item) * Double(batch.targetTokenCount)
-            tokens += batch.targetTokenCount
-            guard !strategyTokenIds.isEmpty else { continue }
-            let first = logits.slice(axis: 1, 0..<1).toArray(), v = model.config.vocabSize
-            for (row, gold) in batch.strategies.enumerated() where gold >= 0 {
-                let scores = strategyTokenIds.map { first[row * v + Int($0)] }
-                let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
-                predicted[best] += 1
-                correct += best == Int(gold) ? 1 : 0
-                judged += 1
-            }
-        }
-        return Validation(loss: total / Double(max(tokens, 1)), accuracy: judged > 0 ? 100 * Double(correct) / Double(judged) : nil,
-                          predictedStrategies: predicted, memorySpread: spread)
+        for p in predictions { predicted[p] += 1 }
+        let accuracy = judged.isEmpty ? nil : 100 * StrategyAccuracy.accuracy(labels: judged.map { valid[$0].strategy!.index }, predictions: predictions)
+        return Validation(loss: scores.meanLoss, accuracy: accuracy, predictedStrategies: predicted, memorySpread: spread)
     }
 
     /// For `encoder_denoising_weight`: replaces `encoder_mask_rate` of the batch's dialogue input

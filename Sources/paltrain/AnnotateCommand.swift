@@ -2,9 +2,10 @@
 // (all 1,300, or only PAL's test ones for a quick measurement), and how close it comes to the
 // published annotations on PAL's test conversations, beside the copy baseline.
 import ArgumentParser
-import Foundation
 import Evaluation
+import Foundation
 import Models
+import PAL
 import TensorCore
 import TextData
 import Training
@@ -117,11 +118,11 @@ struct Annotate: ParsableCommand {
     /// (`Annotator.referenceDecoding`) with `beams` beams (1 = greedy) and `maxLength` tokens.
     static func loadExtractor(_ checkpoint: String, data: URL, beams: Int, maxLength: Int, filter: PersonaFilter = .corrected,
                               overrides: [String: Any] = [:]) throws -> Annotator {
-        let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: checkpoint))
-        guard model.config.inputFormat == "extractor", let reference = TokenizerReference.decode(contents.tokenizer) else {
-            throw ValidationError("\(checkpoint) is not a persona extractor with a tokenizer (format \(model.config.inputFormat ?? "none"))")
+        let (model, tokenizer, _) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: data)
+        guard model.config.format == .extractor else {
+            throw ValidationError("\(checkpoint) is not a persona extractor (format \(model.config.format.rawValue))")
         }
         let generation = try Annotator.referenceDecoding(for: model.config, beams: beams, maxLength: maxLength, overrides: overrides)
-        return Annotator(model: model, tokenizer: try TokenizerLoader.load(reference, data: data), generation: generation, filter: filter)
+        return Annotator(model: model, tokenizer: tokenizer, generation: generation, filter: filter)
     }
 }

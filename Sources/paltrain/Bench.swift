@@ -6,6 +6,7 @@
 // memory is its own. With the PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio.
 import ArgumentParser
 import Foundation
+import PAL
 import TensorCore
 
 struct Bench: ParsableCommand {

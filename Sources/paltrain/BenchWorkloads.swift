@@ -40,9 +40,12 @@ enum BenchWorkloads {
 
     static func inputs(_ c: Seq2SeqConfig, rows: Int, labels: Bool) -> Seq2SeqInputs {
         let ones = { (n: Int) in IndexTensor(shape: [rows, n], values: [Int32](repeating: 1, count: rows * n)) }
+        // The persona is padded to the dialogue's length, as `Batcher.collate` pads a PAL batch.
+        let inPersona = (0..<(rows * sourceLength)).map { $0 % sourceLength < personaLength }
+        let personaIds = zip(ids(rows, sourceLength, vocab: c.vocabSize, seed: 3).values, inPersona).map { $1 ? $0 : Int32(c.padTokenId) }
         return Seq2SeqInputs(inputIds: ids(rows, sourceLength, vocab: c.vocabSize, seed: 1), attentionMask: ones(sourceLength),
-                             personaIds: c.personaCoAttention ? ids(rows, personaLength, vocab: c.vocabSize, seed: 3) : nil,
-                             personaMask: c.personaCoAttention ? ones(personaLength) : nil,
+                             personaIds: c.personaCoAttention ? IndexTensor(shape: [rows, sourceLength], values: personaIds) : nil,
+                             personaMask: c.personaCoAttention ? IndexTensor(shape: [rows, sourceLength], values: inPersona.map { $0 ? 1 : 0 }) : nil,
                              decoderInputIds: labels ? ids(rows, targetLength, vocab: c.vocabSize, seed: 2)
                                  : IndexTensor(shape: [rows, 1], values: [Int32](repeating: Int32(c.decoderStartTokenId), count: rows)),
                              labels: labels ? ids(rows, targetLength, vocab: c.vocabSize, seed: 4) : nil)

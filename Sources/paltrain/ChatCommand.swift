@@ -5,8 +5,8 @@
 // chosen at the first decoder step, and the reply.
 import ArgumentParser
 import Foundation
+import PAL
 import TextData
-import Training
 
 struct Chat: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,13 +39,13 @@ struct Chat: ParsableCommand {
         let guardrail = try CrisisGuard.load(patternsFile: crisisPatterns.map { URL(fileURLWithPath: $0) },
                                              messageFile: crisisMessage.map { URL(fileURLWithPath: $0) })
         let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL)
-        let readsPersona = dialogue.variant != .joint
+        let readsPersona = dialogue.format != .joint
         let annotator = try extractor.flatMap { readsPersona ? try Annotate.loadExtractor($0, data: dataURL, beams: 1, maxLength: 64) : nil }
         let control = try replyOptions.control()
         let log = try transcript.map { try TranscriptLog(path: $0) }
         let interactive = isatty(STDIN_FILENO) == 1
 
-        print("paltrain chat: \(dialogue.variant.rawValue) model \(checkpoint)"
+        print("paltrain chat: \(dialogue.format.rawValue) model \(checkpoint)"
               + (!readsPersona ? " (reads no persona)" : annotator == nil ? ", no extractor: empty persona" : ", persona from \(extractor!)"))
         print("You are the help-seeker. /reset starts over, /quit leaves. This is a research model, not a counsellor.")
         var turns: [Turn] = [], persona: [String] = [], replies: UInt64 = 0

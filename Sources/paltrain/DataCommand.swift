@@ -2,8 +2,8 @@
 // `paltrain data export`: a recipe's encoded examples and batch order, for an independent trainer.
 import ArgumentParser
 import Foundation
+import PAL
 import TextData
-import Training
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +12,7 @@ struct DataCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a recipe's encoded train and validation examples, batch order and settings as JSON "
-                + "(for scripts/train_torch_reference.py; layout in Sources/Training/ExampleExport.swift).")
+                + "(for scripts/train_torch_reference.py; layout in Sources/PAL/ExampleExport.swift).")
 
         @Option(help: "The recipe (YAML).")
         var recipe: String
@@ -21,14 +21,14 @@ struct DataCommand: ParsableCommand {
         var assignments: [String] = []
 
         @Option(help: "pal, joint or hard-prompt (overrides variant).")
-        var variant: String?
+        var variant: InputFormat?
 
         @Option(name: .shortAndLong, help: "The JSON file to write.")
         var output: String
 
         func run() throws {
             var loaded = try Recipe.load(URL(fileURLWithPath: recipe))
-            try loaded.override(assignments + (variant.map { ["variant=\($0)"] } ?? []))
+            try loaded.override(assignments + (variant.map { ["variant=\($0.rawValue)"] } ?? []))
             let counts = try ExampleExport.write(loaded, to: URL(fileURLWithPath: output))
             print("wrote \(output): \(counts.train) train and \(counts.valid) validation examples, \(loaded.training.epochs) epochs of batches")
         }

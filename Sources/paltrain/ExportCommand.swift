@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import PAL
 import TextData
 import Training
 
@@ -29,11 +30,9 @@ struct Export: ParsableCommand {
     var data = "data"
 
     func run() throws {
-        let control = try DialogueModel.control(alpha)
-        let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: checkpoint))
-        guard let reference = TokenizerReference.decode(contents.tokenizer) else { throw ValidationError("\(checkpoint) names no tokenizer") }
+        let control = try StrategyControl.parsed(alpha)
         let dataURL = URL(fileURLWithPath: data)
-        let loaded = try TokenizerLoader.load(reference, data: dataURL, override: tokenizer)
+        let (model, loaded, reference) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: dataURL, tokenizerOverride: tokenizer)
         let source = tokenizer ?? reference.source
         let files = try HuggingFaceExport.write(model, tokenizer: loaded, tokenizerFolder: TokenizerLoader.folder(of: source, data: dataURL), responseAlphas: control.responseAlphas,
                                                 to: URL(fileURLWithPath: output))

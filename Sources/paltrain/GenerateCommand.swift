@@ -5,9 +5,9 @@ import ArgumentParser
 import Foundation
 import Models
 import NN
+import PAL
 import TensorCore
 import TextData
-import Training
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import PAL
 import TextData
 import Training
 
@@ -32,25 +33,19 @@ struct Import: ParsableCommand {
     var addedTokens: AddedTokens?
 
     @Option(help: "The model's input format: pal (adds the persona co-attention), joint, hard-prompt, extractor. Default: the one a folder from `paltrain export` records, else pal for BlenderbotSmall, extractor for BART.")
-    var format: String?
-
-    func validate() throws {
-        if let format, !["pal", "joint", "hard-prompt", "extractor"].contains(format) {
-            throw ValidationError("--format must be pal, joint, hard-prompt or extractor, got \(format)")
-        }
-    }
+    var format: InputFormat?
 
     func run() throws {
         let url = URL(fileURLWithPath: folder)
         let config = (try? Data(contentsOf: url.appendingPathComponent("config.json"))).flatMap { try? Seq2SeqConfig.decode(json: $0) }
         let isBart = config?.family == .bart
-        let format = self.format ?? config?.inputFormat ?? (isBart ? "extractor" : "pal")
+        let format = self.format ?? config?.inputFormat ?? (isBart ? .extractor : .pal)
         let tokens = (addedTokens ?? (isBart ? .extractor : .pal)).tokens
-        let result = try HuggingFaceImport.load(url, addedTokens: tokens, personaCoAttention: format == "pal", inputFormat: format)
+        let result = try HuggingFaceImport.load(url, addedTokens: tokens, personaCoAttention: format == .pal, inputFormat: format)
         for note in result.notes { print("  " + note) }
         try ModelCheckpoint.save(result.model, tokenizer: result.tokenizer?.jsonString() ?? "{}", to: URL(fileURLWithPath: output))
         let c = result.model.config
         print("imported \(c.family.rawValue) (\(c.encoderLayers)+\(c.decoderLayers) layers, d \(c.dModel), vocabulary \(c.vocabSize), "
-              + "\(result.model.parameterCount) parameters, format \(format)) → \(output)")
+              + "\(result.model.parameterCount) parameters, format \(format.rawValue)) → \(output)")
     }
 }

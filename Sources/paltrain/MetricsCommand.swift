@@ -4,6 +4,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import PAL
 import TextData
 
 struct Metrics: ParsableCommand {

@@ -1,6 +1,7 @@
 // The root of the `paltrain` command tree.
 import ArgumentParser
 import TensorCore
+import TextData
 
 struct Paltrain: ParsableCommand {
     static let version = "0.1.0"
@@ -13,3 +14,5 @@ struct Paltrain: ParsableCommand {
                       Import.self, Export.self, Score.self, Generate.self, Chat.self, Metrics.self, Doctor.self, Bench.self]
     )
 }
+
+extension InputFormat: ExpressibleByArgument {}

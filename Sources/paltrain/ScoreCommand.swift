@@ -6,6 +6,7 @@ import ArgumentParser
 import Foundation
 import Models
 import NN
+import PAL
 import TensorCore
 import TextData
 import Training
@@ -26,18 +27,20 @@ struct Score: ParsableCommand {
     @Option(help: "The data folder that `make data` fills.")
     var data = "data"
 
-    @Option(help: "Encoder input length; longer histories are cut from the left.")
-    var maxInputLength = 512
+    @Option(help: "Encoder input length; longer histories are cut from the left (default: 512, or the model's position table when shorter).")
+    var maxInputLength: Int?
 
     func run() throws {
         let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: checkpoint))
-        let format = model.config.inputFormat ?? (model.config.personaCoAttention ? "pal" : "joint")
+        let format = model.config.format
         let dataURL = URL(fileURLWithPath: data)
         var tok: Tokenizer?
         if let reference = TokenizerReference.decode(contents.tokenizer) {
             tok = try TokenizerLoader.load(reference, data: dataURL, override: tokenizer)
+            try model.config.checkTokenizer(vocabularySize: tok!.vocabularySize)
         } else if let tokenizer {
-            tok = try TokenizerLoader.load(tokenizer, data: dataURL, addedTokens: format == "extractor" ? ExtractorPairs.addedTokens : PALTokens.added)
+            tok = try TokenizerLoader.load(tokenizer, data: dataURL, addedTokens: format == .extractor ? ExtractorPairs.addedTokens : PALTokens.added)
+            try model.config.checkTokenizer(vocabularySize: tok!.vocabularySize)
         } else if !ids {
             throw ValidationError("\(checkpoint) names no tokenizer: score token ids with --ids, or pass --tokenizer")
         }
@@ -51,7 +54,9 @@ struct Score: ParsableCommand {
                 throw DataError(file: "stdin", line: lineNumber, "expected one JSON object per line")
             }
             let example = ids ? try idExample(object, line: lineNumber, model: model)
-                : try textExample(object, line: lineNumber, tokenizer: tok!, format: format)
+                : try textExample(object, line: lineNumber, tokenizer: tok!, format: format,
+                                  maxInputLength: maxInputLength ?? min(512, model.config.maxPositionEmbeddings))
+            try model.config.check(example, place: "stdin line \(lineNumber)")
             let batch = Batcher.collate([example], indices: [0], padId: Int32(model.config.padTokenId))
             let logProbs = withNoGrad { model(Seq2SeqInputs(batch), context: context).logSoftmax() }   // (1, T, V)
             let v = model.config.vocabSize
@@ -72,8 +77,8 @@ struct Score: ParsableCommand {
     private func idExample(_ object: [String: Any], line: Int, model: Seq2SeqLM) throws -> EncodedExample {
         func idList(_ key: String) throws -> [Int32]? {
             guard let raw = object[key] else { return nil }
-            guard let list = raw as? [Int], list.allSatisfy({ $0 >= 0 && $0 < model.config.vocabSize }) else {
-                throw DataError(file: "stdin", line: line, field: key, "expected an array of token ids in 0..<\(model.config.vocabSize)")
+            guard let list = raw as? [Int], list.allSatisfy({ Int32(exactly: $0) != nil }) else {
+                throw DataError(file: "stdin", line: line, field: key, "expected an array of token ids")
             }
             return list.map(Int32.init)
         }
@@ -90,18 +95,18 @@ struct Score: ParsableCommand {
     }
 
     /// {"context", "persona", "response", "strategy"} built into the model's input format.
-    private func textExample(_ object: [String: Any], line: Int, tokenizer: Tokenizer, format: String) throws -> EncodedExample {
+    private func textExample(_ object: [String: Any], line: Int, tokenizer: Tokenizer, format: InputFormat, maxInputLength: Int) throws -> EncodedExample {
         guard let response = object["response"] as? String, !response.isEmpty else {
             throw DataError(file: "stdin", line: line, field: "response", "expected a non-empty string")
         }
         let request = try DialogueRequest(object, line: line)
-        if format == "extractor" {
+        if format == .extractor {
             let pair = ExtractorPair(source: request.turns.map(\.text).joined(separator: ExtractorPairs.utteranceSeparator),
                                      target: response, dialogue: line - 1, speaker: .first)
             return ExampleEncoder.encode(pair, tokenizer: tokenizer, maxLength: maxInputLength)
         }
         let strategy = try DialogueRequest.strategy(object, line: line, required: true)!
-        return try ExampleEncoder.encode(request.example(response: response, strategy: strategy), variant: ModelVariant(rawValue: format) ?? .joint,
+        return try ExampleEncoder.encode(request.example(response: response, strategy: strategy), format: format,
                                          tokenizer: tokenizer, limits: EncodingLimits(maxInputLength: maxInputLength, maxDecoderLength: 100_000))
     }
 }

@@ -2,8 +2,8 @@
 // and `paltrain tokenizer train` (a byte-level BPE vocabulary learned from the training text).
 import ArgumentParser
 import Foundation
+import PAL
 import TextData
-import Training
 
 /// Which tokenizer, with which added tokens.
 struct TokenizerOptions: ParsableArguments {

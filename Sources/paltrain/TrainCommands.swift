@@ -2,7 +2,8 @@
 // with flag overrides, and the loss curves of a run.
 import ArgumentParser
 import Foundation
-import Training
+import PAL
+import TextData
 
 /// What every training command accepts.
 struct RunOptions: ParsableArguments {
@@ -32,17 +33,17 @@ struct RunOptions: ParsableArguments {
     var stopAfter: Int?
 
     /// The recipe with every override applied.
-    func effectiveRecipe(defaultRecipe: String, stage: String, variant: String? = nil) throws -> Recipe {
+    func effectiveRecipe(defaultRecipe: String, stage: RecipeStage, variant: InputFormat? = nil) throws -> Recipe {
         var recipe = try Recipe.load(URL(fileURLWithPath: self.recipe ?? defaultRecipe))
         guard recipe.stage == stage else {
-            throw ValidationError("\(self.recipe ?? defaultRecipe) is a \(recipe.stage) recipe; this command trains the \(stage) stage")
+            throw ValidationError("\(self.recipe ?? defaultRecipe) is a \(recipe.stage.rawValue) recipe; this command trains the \(stage.rawValue) stage")
         }
         var sets = assignments
         if let epochs { sets.append("training.epochs=\(epochs)") }
         if let maxSteps { sets.append("training.max_steps=\(maxSteps)") }
         if let output { sets.append("output=\(output)") }
         if let initialize { sets.append("model.init=\(initialize)") }
-        if let variant { sets.append("variant=\(variant)") }
+        if let variant { sets.append("variant=\(variant.rawValue)") }
         try recipe.override(sets)
         return recipe
     }
@@ -62,7 +63,7 @@ struct ExtractorCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
 
-    func run() throws { try options.start(options.effectiveRecipe(defaultRecipe: "recipes/extractor-small.yaml", stage: "extractor")) }
+    func run() throws { try options.start(options.effectiveRecipe(defaultRecipe: "recipes/extractor-small.yaml", stage: .extractor)) }
 }
 
 struct PALCommand: ParsableCommand {
@@ -72,9 +73,9 @@ struct PALCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     @Option(help: "pal, joint (no persona) or hard-prompt (persona in the text); overrides variant.")
-    var variant: String?
+    var variant: InputFormat?
 
-    func run() throws { try options.start(options.effectiveRecipe(defaultRecipe: "recipes/pal-small.yaml", stage: "pal", variant: variant)) }
+    func run() throws { try options.start(options.effectiveRecipe(defaultRecipe: "recipes/pal-small.yaml", stage: .pal, variant: variant)) }
 }
 
 struct Plot: ParsableCommand {

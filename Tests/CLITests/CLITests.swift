@@ -88,6 +88,44 @@ final class ImportAndScoreTests: XCTestCase {
         XCTAssertTrue(noTokenizer.err.contains("names no tokenizer"), noTokenizer.err)
     }
 
+    /// Input from outside that does not fit the model is a thrown error naming what and where, in the
+    /// release build that users run (no trap, no read past a table).
+    func testInputsBeyondTheModelsTablesAreErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-bounds-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let checkpoint = dir.appendingPathComponent("pal.h5").path
+        XCTAssertEqual(try cli.run(["import", fixtures.appendingPathComponent("pal").path, "-o", checkpoint]).status, 0)
+        func score(_ object: [String: [Int]]) throws -> (status: Int32, out: String, err: String) {
+            try cli.run(["score", checkpoint, "--ids"], input: String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n")
+        }
+        // The fixture model: 312 tokens, 16 positions.
+        let tooLong = try score(["input_ids": Array(repeating: 5, count: 8000), "persona_ids": [5], "labels": [5, 6]])
+        XCTAssertNotEqual(tooLong.status, 0)
+        XCTAssertTrue(tooLong.err.contains("stdin line 1: input_ids has 8000 tokens; this model's position table holds 16"), tooLong.err)
+        let longLabels = try score(["input_ids": [5], "persona_ids": [5], "labels": Array(repeating: 5, count: 17)])
+        XCTAssertTrue(longLabels.err.contains("decoder_input_ids has 17 tokens"), longLabels.err)
+        let unknownId = try score(["input_ids": [5, 312], "persona_ids": [5], "labels": [5]])
+        XCTAssertNotEqual(unknownId.status, 0)
+        XCTAssertTrue(unknownId.err.contains("input_ids[1] is token id 312, outside this model's vocabulary 0..<312"), unknownId.err)
+        let negative = try score(["input_ids": [5], "persona_ids": [-1], "labels": [5]])
+        XCTAssertTrue(negative.err.contains("persona_ids[0] is token id -1"), negative.err)
+        let huge = try score(["input_ids": [5], "persona_ids": [5], "labels": [1 << 40]])
+        XCTAssertTrue(huge.err.contains("stdin:1: labels: expected an array of token ids"), huge.err)
+
+        // A config whose ids are outside its vocabulary does not load.
+        let folder = dir.appendingPathComponent("bad-config")
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("bart"), to: folder)
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("config.json"))) as! [String: Any]
+        config["pad_token_id"] = 320
+        config["decoder_start_token_id"] = -2
+        try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))
+        let badConfig = try cli.run(["import", folder.path, "-o", dir.appendingPathComponent("bad.h5").path])
+        XCTAssertNotEqual(badConfig.status, 0)
+        XCTAssertTrue(badConfig.err.contains("pad_token_id 320 is outside the vocabulary (vocab_size 320)"), badConfig.err)
+        XCTAssertTrue(badConfig.err.contains("decoder_start_token_id -2 is outside the vocabulary"), badConfig.err)
+    }
+
     func testImportReportsEveryProblemAtOnce() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-badimport-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -2,6 +2,7 @@
 // PAL's metric code produced (scripts/make_metric_fixtures.py), to 1e-6 (relative above 1).
 import Evaluation
 import Foundation
+import PythonSemantics
 import TextData
 import XCTest
 

@@ -2,6 +2,7 @@
 // utterance and ~500 tricky strings (scripts/make_metric_fixtures.py), code point for code point.
 import Evaluation
 import Foundation
+import PythonSemantics
 import TextData
 import XCTest
 
@@ -69,7 +70,7 @@ final class TokenizationTests: XCTestCase {
                 failures.append("word_tokenize(\(TestData.visible(text))):\n  nltk  \(expected)\n  swift \(got)")
             }
             // word_tokenize(text.lower())
-            let lower = TextData.PythonText.lowercased(text)
+            let lower = PythonText.lowercased(text)
             let expectedLower = try Self.tokens(applying: fields[1] == "=" ? fields[0] : fields[1], to: Array(lower.unicodeScalars))
             let gotLower = tokenizer.wordTokenize(lower)
             if TestData.same(gotLower, expectedLower) { matched.lower += 1 } else {
@@ -106,7 +107,7 @@ final class TokenizationTests: XCTestCase {
             let wordsLower = try XCTUnwrap(item["words_lower"] as? [String])
             let sentences = try XCTUnwrap(item["sents"] as? [String])
             let spans = try XCTUnwrap(item["spans"] as? [[Int]]).map { $0[0]..<$0[1] }
-            let got = (words: tokenizer.wordTokenize(text), lower: tokenizer.wordTokenize(TextData.PythonText.lowercased(text)),
+            let got = (words: tokenizer.wordTokenize(text), lower: tokenizer.wordTokenize(PythonText.lowercased(text)),
                        sentences: tokenizer.sentTokenize(text), spans: tokenizer.sentenceTokenizer.spanTokenize(text))
             if TestData.same(got.words, words), TestData.same(got.lower, wordsLower), TestData.same(got.sentences, sentences), got.spans == spans {
                 matched += 1

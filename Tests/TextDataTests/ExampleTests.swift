@@ -142,7 +142,7 @@ final class EncodedExampleParityTests: XCTestCase {
             XCTAssertEqual(examples.count, c.examples.count, "\(c.rule): example count")
             let limits = EncodingLimits(maxInputLength: c.max_input_length, maxDecoderLength: c.max_decoder_length)
             for (example, want) in zip(examples, c.examples) {
-                let got = try ExampleEncoder.encode(example, variant: .pal, tokenizer: tokenizer, limits: limits)
+                let got = try ExampleEncoder.encode(example, format: .pal, tokenizer: tokenizer, limits: limits)
                 XCTAssertEqual([got.conversation, got.turn], [want.conversation, want.turn])
                 XCTAssertEqual(got.inputIds, want.input_ids, "input ids, \(c.rule) \(c.max_input_length), turn \(want.turn)")
                 XCTAssertEqual(got.personaIds, want.persona_ids)
@@ -158,19 +158,19 @@ final class EncodedExampleParityTests: XCTestCase {
         let tokenizer = try BlenderbotSmallTokenizer(directory: TestData.blenderbotSmallVocabulary, addedTokens: PALTokens.added)
         let example = DialogueExample(conversation: 0, turn: 3, history: ["Persona:I lost my job.", "System:[Question]When?", "Persona:Today.", "System:"],
                                       persona: "<persona> i lost my job. <input>", response: "That is hard.", strategy: .reflection)
-        let joint = try ExampleEncoder.encode(example, variant: .joint, tokenizer: tokenizer)
+        let joint = try ExampleEncoder.encode(example, format: .joint, tokenizer: tokenizer)
         XCTAssertTrue(joint.personaIds.isEmpty)
         XCTAssertEqual(joint.labels.first, tokenizer.id(of: "[Reflection of feelings]"))
         XCTAssertEqual(joint.labels.last, tokenizer.eosId)
         XCTAssertEqual(joint.decoderInputIds, [tokenizer.bosId] + joint.labels.dropLast())
-        let prompt = try ExampleEncoder.encode(example, variant: .hardPrompt, tokenizer: tokenizer, limits: EncodingLimits(maxInputLength: 24))
+        let prompt = try ExampleEncoder.encode(example, format: .hardPrompt, tokenizer: tokenizer, limits: EncodingLimits(maxInputLength: 24))
         let text = tokenizer.decode(prompt.inputIds, skipSpecialTokens: false)
         XCTAssertTrue(text.hasPrefix("persona: i lost my job . dialogue history: "), text)
         XCTAssertTrue(text.hasSuffix(" today . response:"), "history is cut from the left, persona and markers are kept: \(text)")
         XCTAssertFalse(text.contains("[Question]"), "the oldest utterances went first")
         XCTAssertLessThanOrEqual(prompt.inputIds.count, 24)
         let bare = try BlenderbotSmallTokenizer(directory: TestData.blenderbotSmallVocabulary)
-        XCTAssertThrowsError(try ExampleEncoder.encode(example, variant: .pal, tokenizer: bare)) { error in
+        XCTAssertThrowsError(try ExampleEncoder.encode(example, format: .pal, tokenizer: bare)) { error in
             XCTAssertTrue("\(error)".contains("load it with PAL's added tokens"), "\(error)")
         }
     }

@@ -1,8 +1,9 @@
 // PERSONA-CHAT reading: the CSV, Xpersona, jwlyn and RCDG files with the counts SOURCES.md verified,
 // and ParlAI's text format on a small hand-made dialogue (no real *_both_original.txt is available).
 import Foundation
-import XCTest
+import PythonSemantics
 import TextData
+import XCTest
 
 final class PersonaChatReaderTests: XCTestCase {
 

@@ -1,6 +1,7 @@
 // PAL's split, reproduced by reimplementing CPython's random: checked against numbers CPython prints
 // and against esconv/DERIVED_split_index.json, computed independently from the released files.
 import Foundation
+import PythonSemantics
 import TextData
 import XCTest
 

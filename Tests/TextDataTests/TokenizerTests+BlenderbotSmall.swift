@@ -1,6 +1,7 @@
 // BlenderbotSmallTokenizer against transformers' BlenderbotSmallTokenizer with PAL's added tokens:
 // every ESConv utterance, PAL-formatted strings, mixed strings, decodes, and CPython's str.lower().
 import Foundation
+import PythonSemantics
 @testable import TextData
 import XCTest
 

@@ -4,6 +4,7 @@ import Checkpoint
 import Foundation
 import Models
 import NN
+import PythonSemantics
 import TensorCore
 import TextData
 import Training

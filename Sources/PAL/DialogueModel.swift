@@ -1,0 +1,83 @@
+// DialogueModel: a PAL, Joint or Hard Prompt checkpoint ready to reply — the model, its tokenizer,
+// its input format, the strategy token ids, the decoding source under a strategy control, and
+// `reply`, which `generate` and `chat` share: the strategy at the first decoder step (predicted or
+// given), then the response with every added token banned.
+import Foundation
+import Models
+import NN
+import TextData
+import Training
+
+public struct DialogueModel {
+    public let model: Seq2SeqLM
+    public let tokenizer: Tokenizer
+    /// PAL, Joint or Hard Prompt.
+    public let format: InputFormat
+    /// Token id of each strategy, in strategy-head order.
+    public let strategyIds: [Int32]
+
+    /// One reply: the strategy it opens with, the response text, and the softmax over the 8
+    /// strategy tokens at the first decoder step.
+    public struct Reply {
+        public var strategy: Strategy?
+        public var response: String
+        public var strategyDistribution: [Double]
+    }
+
+    /// Loads `checkpoint` and its tokenizer (from `tokenizerOverride` when given).
+    public init(checkpoint: String, data: URL, tokenizerOverride: String? = nil) throws {
+        let (model, tokenizer, _) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: data,
+                                                                          tokenizerOverride: tokenizerOverride)
+        guard InputFormat.dialogue.contains(model.config.format) else {
+            throw DataError(file: checkpoint, "a \(model.config.format.rawValue) model, not a dialogue model (PAL, Joint or Hard Prompt)")
+        }
+        self.model = model
+        self.tokenizer = tokenizer
+        format = model.config.format
+        strategyIds = try Strategy.allCases.map { s in
+            guard let id = tokenizer.id(of: s.token) else { throw DataError(file: checkpoint, "its tokenizer has no \(s.token) token") }
+            return id
+        }
+    }
+
+    /// Input lengths that fit the model's position table (the reference's 512 input and 50 target tokens at most).
+    public var limits: EncodingLimits {
+        let positions = model.config.maxPositionEmbeddings
+        return EncodingLimits(maxInputLength: min(512, positions), maxDecoderLength: min(50, positions - 1), maxPersonaLength: min(512, positions))
+    }
+
+    /// `example` in this model's input format, cut to `limits` and checked against the model's tables;
+    /// `place` names it in an error.
+    public func encode(_ example: DialogueExample, place: String) throws -> EncodedExample {
+        let encoded = try ExampleEncoder.encode(example, format: format, tokenizer: tokenizer, limits: limits)
+        try model.config.check(encoded, place: place)
+        return encoded
+    }
+
+    /// The decoding source for `inputs`: PAL's two-branch strategy-based control, or the plain model.
+    public func source(_ inputs: Seq2SeqInputs, control: StrategyControl) -> NextTokenSource {
+        format == .pal
+            ? StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategyIds, control: control)
+            : Seq2SeqStepSource(model: model, inputs: inputs)
+    }
+
+    /// The paper's response sampling (PAL-SPEC §6) with every added token banned.
+    public func samplingConfig(seed: UInt64) -> GenerationConfig {
+        GenerationConfig.palResponse(banned: PALTokens.added.compactMap { tokenizer.id(of: $0) }, seed: seed)
+    }
+
+    /// The reply to `request`, opening with `strategy` when given, else with the predicted one.
+    public func reply(to request: DialogueRequest, strategy given: Strategy?, control: StrategyControl, config: GenerationConfig) throws -> Reply {
+        let example = try encode(request.example(response: ".", strategy: given ?? .others), place: "the request")
+        let inputs = Seq2SeqInputs(Batcher.collate([example], indices: [0], padId: tokenizer.padId))
+        let prefix: DecoderPrefix = given.map { .forcedFirst([strategyIds[$0.index]]) } ?? .argmaxFirst(among: strategyIds)
+        let out = Generator.generate(source: source(inputs, control: control), batchSize: 1, config: ResolvedGenerationConfig(config, model: model.config),
+                                     options: GenerationOptions(prefix: prefix))
+        let ids = out.sequences[0]
+        let first = strategyIds.map { Double(out.firstStepLogits.data[Int($0)]) }
+        let top = first.max() ?? 0, weights = first.map { Foundation.exp($0 - top) }, total = weights.reduce(0, +)
+        return Reply(strategy: ids.first.flatMap { strategyIds.firstIndex(of: $0) }.map { Strategy.allCases[$0] },
+                     response: tokenizer.decode(Array(ids.dropFirst()).filter { $0 != tokenizer.eosId }, skipSpecialTokens: true),
+                     strategyDistribution: weights.map { $0 / total })
+    }
+}

@@ -1,0 +1,103 @@
+// TrainingRun: a recipe turned into a run folder — effective config, tokenizer, examples, model
+// (from scratch or an imported checkpoint), the trainer, and the outputs:
+//   <output>/config.yaml  log.jsonl  last.h5  best.h5  metrics.json  loss.svg
+import Foundation
+import Models
+import TextData
+import Training
+
+public enum TrainingRun {
+    /// Runs `recipe` (or, with `resume`, continues the run in `recipe.output` with its saved config).
+    public static func start(_ recipe: Recipe, resume: Bool, stopAfterSteps: Int? = nil) throws -> Trainer.Summary {
+        let run = URL(fileURLWithPath: recipe.output)
+        let configFile = run.appendingPathComponent("config.yaml")
+        var recipe = recipe
+        if resume {
+            guard FileManager.default.fileExists(atPath: configFile.path) else {
+                throw DataError(file: configFile.path, "nothing to resume here: no config.yaml in \(run.path)")
+            }
+            recipe = try Recipe.load(configFile)
+            recipe.output = run.path
+        } else if FileManager.default.fileExists(atPath: run.appendingPathComponent("last.h5").path) {
+            throw DataError(file: run.path, "this folder already holds a run: continue it with --resume, or give another --output")
+        }
+        print("effective configuration:\n" + (try recipe.yaml()).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        if !resume { try recipe.yaml().write(to: configFile, atomically: true, encoding: .utf8) }
+
+        let prepared = try prepare(recipe)
+        let examples = prepared.examples, model = prepared.model
+        print("examples: \(examples.train.count) train, \(examples.valid.count) validation")
+        for note in examples.notes { print("  " + note) }
+        print("model: \(model.config.family.rawValue), \(model.config.encoderLayers)+\(model.config.decoderLayers) layers, d \(model.config.dModel), "
+              + "vocabulary \(model.config.vocabSize), \(model.parameterCount) parameters, format \(model.config.format.rawValue)")
+
+        let trainer = Trainer(model: model, train: examples.train, valid: examples.valid, settings: recipe.training,
+                              run: run, tokenizerJSON: try prepared.reference.jsonString(), strategyTokenIds: prepared.strategyTokenIds,
+                              maskTokenId: prepared.tokenizer.unkId)
+        trainer.stopAfterSteps = stopAfterSteps
+        let summary = try trainer.fit(resume: resume)
+        let metrics: [String: Any] = ["steps": summary.steps, "seconds_this_run": summary.seconds, "interrupted": summary.interrupted,
+                                      "final_valid_loss": summary.finalValidationLoss ?? NSNull(), "best_valid_loss": summary.bestValidationLoss ?? NSNull(),
+                                      "initial_valid_loss": summary.initialValidationLoss ?? NSNull(),
+                                      "final_valid_acc": summary.finalValidationAccuracy ?? NSNull(),
+                                      "best_valid_acc": summary.bestValidationAccuracy ?? NSNull(),
+                                      "train_examples": examples.train.count, "valid_examples": examples.valid.count]
+        try JSONSerialization.data(withJSONObject: metrics, options: [.prettyPrinted, .sortedKeys])
+            .write(to: run.appendingPathComponent("metrics.json"), options: .atomic)
+        try LossPlot.write(run: run)
+        print("wrote \(run.path): config.yaml, log.jsonl, last.h5, best.h5, metrics.json, loss.svg")
+        return summary
+    }
+
+    /// What a run trains on and with: tokenizer, encoded examples, the initial model.
+    public struct Prepared {
+        public var tokenizer: Tokenizer
+        public var reference: TokenizerReference
+        public var examples: StageExamples
+        public var model: Seq2SeqLM
+        /// The 8 strategy tokens' ids in `Strategy` order (empty for the extractor).
+        public var strategyTokenIds: [Int32]
+    }
+
+    /// The tokenizer (learned on first use for `bpe-N`), examples and initial model of `recipe`.
+    public static func prepare(_ recipe: Recipe) throws -> Prepared {
+        let data = URL(fileURLWithPath: recipe.data.folder)
+        let isExtractor = recipe.stage == .extractor
+        let (tokenizer, reference) = try TokenizerSetup.resolve(recipe.tokenizer, data: data, seed: recipe.data.splitSeed,
+                                                                addedTokens: isExtractor ? ExtractorPairs.addedTokens : PALTokens.added)
+        let examples = isExtractor ? try StageData.extractor(recipe, tokenizer: tokenizer) : try StageData.dialogue(recipe, tokenizer: tokenizer)
+        let strategyIds = isExtractor ? [] : Strategy.allCases.compactMap { tokenizer.id(of: $0.token) }
+        let model = try makeModel(recipe, tokenizer: tokenizer, reference: reference)
+        try model.config.check(examples.train, name: "train")
+        try model.config.check(examples.valid, name: "validation")
+        return Prepared(tokenizer: tokenizer, reference: reference, examples: examples, model: model, strategyTokenIds: strategyIds)
+    }
+
+    /// A model of the recipe's shape from scratch, or the recipe's `model.init` checkpoint.
+    static func makeModel(_ recipe: Recipe, tokenizer: Tokenizer, reference: TokenizerReference) throws -> Seq2SeqLM {
+        let format = recipe.format
+        if recipe.model.initialize != "scratch" {
+            let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: recipe.model.initialize))
+            if let theirs = TokenizerReference.decode(contents.tokenizer), theirs.identity != reference.identity {
+                throw DataError(file: recipe.model.initialize, "was made with another tokenizer (\(theirs.source)) than the recipe's (\(reference.source))")
+            }
+            guard model.config.vocabSize >= tokenizer.vocabularySize else {
+                throw DataError(file: recipe.model.initialize, "has \(model.config.vocabSize) embeddings for a tokenizer of \(tokenizer.vocabularySize) tokens")
+            }
+            guard (format == .pal) == model.config.personaCoAttention else {
+                throw DataError(file: recipe.model.initialize, "its format is \(model.config.inputFormat?.rawValue ?? "plain"); import it with --format \(format.rawValue)")
+            }
+            return model
+        }
+        let family = recipe.model.family
+        var config = Seq2SeqConfig(family: family, vocabSize: tokenizer.vocabularySize, dModel: recipe.model.dModel,
+                                   encoderLayers: recipe.model.layers, decoderLayers: recipe.model.layers, heads: recipe.model.heads,
+                                   ffnDim: recipe.model.ffn, maxPositionEmbeddings: recipe.model.maxPositions, dropout: recipe.model.dropout,
+                                   scaleEmbedding: family == .blenderbotSmall, padTokenId: Int(tokenizer.padId), bosTokenId: Int(tokenizer.bosId),
+                                   eosTokenId: Int(tokenizer.eosId), decoderStartTokenId: Int(family == .bart ? tokenizer.eosId : tokenizer.bosId),
+                                   personaCoAttention: format == .pal, maskedCoAttention: recipe.model.maskedCoattention)
+        config.inputFormat = format
+        return Seq2SeqLM(config, seed: recipe.training.seed)
+    }
+}

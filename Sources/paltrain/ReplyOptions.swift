@@ -1,0 +1,35 @@
+// ReplyOptions: how `generate` and `chat` decode a reply (strategy control, sampling or greedy, the
+// seed), and `--alpha`'s parsing, which `eval` and `export` share.
+import ArgumentParser
+import Models
+import PAL
+
+extension StrategyControl {
+    /// The strategy control `option` names (`--alpha`).
+    static func parsed(_ option: String) throws -> StrategyControl {
+        guard let control = StrategyControl(parsing: option) else { throw ValidationError("--alpha is \(StrategyControl.accepted); got \(option)") }
+        return control
+    }
+}
+
+/// How `generate` and `chat` decode a reply: strategy control, sampling or greedy, and the seed.
+struct ReplyOptions: ParsableArguments {
+    @Option(help: "Strategy-based control: \(StrategyControl.accepted).")
+    var alpha = "paper"
+
+    @Flag(help: "Greedy decoding instead of the paper's sampling (top-k 10, top-p 0.9, temperature 0.5).")
+    var greedy = false
+
+    @Option(help: "Sampling seed (chat: reply n uses seed + n).")
+    var seed: UInt64 = 13
+
+    /// The strategy control of `--alpha`.
+    func control() throws -> StrategyControl { try StrategyControl.parsed(alpha) }
+
+    /// The decoding settings of `model`'s replies, sampling from seed + `offset`.
+    func config(for model: DialogueModel, offset: UInt64 = 0) -> GenerationConfig {
+        var config = model.samplingConfig(seed: seed &+ offset)
+        if greedy { config.doSample = false }
+        return config
+    }
+}
