@@ -4,20 +4,21 @@
 import Foundation
 
 public struct BertConfig: Codable, Equatable, Sendable {
-    public var vocabSize: Int
-    public var hiddenSize: Int
-    public var numHiddenLayers: Int
-    public var numAttentionHeads: Int
-    public var intermediateSize: Int
-    public var hiddenAct: String
-    public var hiddenDropoutProb: Float
-    public var attentionProbsDropoutProb: Float
-    public var maxPositionEmbeddings: Int
-    public var typeVocabSize: Int
-    public var initializerRange: Float
-    public var layerNormEps: Float
-    public var padTokenId: Int
-    public var positionEmbeddingType: String
+    // The defaults are BertConfig's (bert-base-uncased).
+    public var vocabSize = 30522
+    public var hiddenSize = 768
+    public var numHiddenLayers = 12
+    public var numAttentionHeads = 12
+    public var intermediateSize = 3072
+    public var hiddenAct = "gelu"
+    public var hiddenDropoutProb: Float = 0.1
+    public var attentionProbsDropoutProb: Float = 0.1
+    public var maxPositionEmbeddings = 512
+    public var typeVocabSize = 2
+    public var initializerRange: Float = 0.02
+    public var layerNormEps: Float = 1e-12
+    public var padTokenId = 0
+    public var positionEmbeddingType = "absolute"
 
     enum CodingKeys: String, CodingKey {
         case vocabSize = "vocab_size", hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers"
@@ -28,28 +29,15 @@ public struct BertConfig: Codable, Equatable, Sendable {
         case positionEmbeddingType = "position_embedding_type", modelType = "model_type", isDecoder = "is_decoder"
     }
 
-    public init(vocabSize: Int = 30522, hiddenSize: Int = 768, numHiddenLayers: Int = 12, numAttentionHeads: Int = 12,
-                intermediateSize: Int = 3072, hiddenDropoutProb: Float = 0.1, attentionProbsDropoutProb: Float = 0.1,
-                maxPositionEmbeddings: Int = 512, typeVocabSize: Int = 2, initializerRange: Float = 0.02,
-                layerNormEps: Float = 1e-12, padTokenId: Int = 0) {
-        self.vocabSize = vocabSize
-        self.hiddenSize = hiddenSize
-        self.numHiddenLayers = numHiddenLayers
-        self.numAttentionHeads = numAttentionHeads
-        self.intermediateSize = intermediateSize
-        self.hiddenAct = "gelu"
-        self.hiddenDropoutProb = hiddenDropoutProb
-        self.attentionProbsDropoutProb = attentionProbsDropoutProb
-        self.maxPositionEmbeddings = maxPositionEmbeddings
-        self.typeVocabSize = typeVocabSize
-        self.initializerRange = initializerRange
-        self.layerNormEps = layerNormEps
-        self.padTokenId = padTokenId
-        self.positionEmbeddingType = "absolute"
-    }
+    /// BertConfig's defaults.
+    public init() {}
 
     /// `sentence-transformers/all-MiniLM-L6-v2`: 6 layers of width 384, 12 heads.
-    public static let allMiniLML6v2 = BertConfig(hiddenSize: 384, numHiddenLayers: 6, intermediateSize: 1536)
+    public static let allMiniLML6v2: BertConfig = {
+        var config = BertConfig()
+        (config.hiddenSize, config.numHiddenLayers, config.intermediateSize) = (384, 6, 1536)
+        return config
+    }()
 
     /// Decodes a `config.json`.
     public static func decode(json: Data) throws -> BertConfig { try JSONDecoder().decode(BertConfig.self, from: json) }

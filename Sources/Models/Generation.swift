@@ -171,7 +171,6 @@ public enum Generator {
         source.selectRows((0..<(batchSize * k)).map { $0 / k })
         var sequences = Array(repeating: [config.decoderStartTokenId], count: batchSize * k)
         var beamScores = (0..<(batchSize * k)).map { $0 % k == 0 ? Float(0) : -1e9 }
-        let batchRows = (0..<(batchSize * k)).map { $0 / k }
         var firstStepLogits: Tensor?
         var forced = forcedPrefix(options.prefix)
         var promptLength = 1 + (forced?[0].count ?? 0)
