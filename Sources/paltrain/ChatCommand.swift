@@ -40,7 +40,7 @@ struct Chat: ParsableCommand {
                                              messageFile: crisisMessage.map { URL(fileURLWithPath: $0) })
         let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL)
         let readsPersona = dialogue.format != .joint
-        let annotator = try extractor.flatMap { readsPersona ? try Annotate.loadExtractor($0, data: dataURL, beams: 1, maxLength: 64) : nil }
+        let annotator = try extractor.flatMap { readsPersona ? try Annotator.load(extractor: $0, data: dataURL, beams: 1, maxLength: 64) : nil }
         let control = try replyOptions.control()
         let log = try transcript.map { try TranscriptLog(path: $0) }
         let interactive = isatty(STDIN_FILENO) == 1
