@@ -1,8 +1,6 @@
 // `paltrain chat <ckpt> [--extractor <ckpt>]`: talk to PAL as the help-seeker, in a terminal or
-// through a pipe. Each turn: the crisis guard first (PAL-SPEC §10: crisis language gets a fixed
-// reply pointing to human help, never a generated one, and the event is logged), then the persona
-// the extractor infers from the seeker's messages (from the 3rd on, as in PESConv), the strategy
-// chosen at the first decoder step, and the reply.
+// through a pipe: each message goes to a `ChatSession` (crisis guard first, then persona, strategy
+// and reply); this prints what it answered, logs a crisis-guard match and keeps the transcript.
 import ArgumentParser
 import Foundation
 import PAL
@@ -36,19 +34,18 @@ struct Chat: ParsableCommand {
 
     func run() throws {
         let dataURL = URL(fileURLWithPath: data)
-        let guardrail = try CrisisGuard.load(patternsFile: crisisPatterns.map { URL(fileURLWithPath: $0) },
-                                             messageFile: crisisMessage.map { URL(fileURLWithPath: $0) })
         let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL)
-        let readsPersona = dialogue.format != .joint
-        let annotator = try extractor.flatMap { readsPersona ? try Annotator.load(extractor: $0, data: dataURL, beams: 1, maxLength: 64) : nil }
-        let control = try replyOptions.control()
+        let annotator = try extractor.flatMap { dialogue.format == .joint ? nil : try Annotator.load(extractor: $0, data: dataURL, beams: 1, maxLength: 64) }
+        var session = ChatSession(dialogue: dialogue, annotator: annotator,
+                                  guardrail: try CrisisGuard.load(patternsFile: crisisPatterns.map { URL(fileURLWithPath: $0) },
+                                                                  messageFile: crisisMessage.map { URL(fileURLWithPath: $0) }),
+                                  control: try replyOptions.control()) { [replyOptions] in replyOptions.config(for: dialogue, offset: $0) }
         let log = try transcript.map { try TranscriptLog(path: $0) }
         let interactive = isatty(STDIN_FILENO) == 1
 
         print("paltrain chat: \(dialogue.format.rawValue) model \(checkpoint)"
-              + (!readsPersona ? " (reads no persona)" : annotator == nil ? ", no extractor: empty persona" : ", persona from \(extractor!)"))
+              + (!session.readsPersona ? " (reads no persona)" : annotator == nil ? ", no extractor: empty persona" : ", persona from \(extractor!)"))
         print("You are the help-seeker. /reset starts over, /quit leaves. This is a research model, not a counsellor.")
-        var turns: [Turn] = [], persona: [String] = [], replies: UInt64 = 0
         while true {
             if interactive { print("you> ", terminator: ""); fflush(stdout) }
             guard let line = readLine(strippingNewline: true) else { break }
@@ -56,37 +53,27 @@ struct Chat: ParsableCommand {
             if message.isEmpty { continue }
             if message == "/quit" { break }
             if message == "/reset" {
-                (turns, persona) = ([], [])
+                session.reset()
                 print("(new conversation)")
                 continue
             }
             if !interactive { print("you> \(message)") }
-            turns.append(Turn(speaker: .seeker, text: message))
-            let seekerMessages = turns.filter { $0.speaker == .seeker }.map(\.text)
-
-            if let hit = guardrail.match(message) {
-                FileHandle.standardError.write(Data("chat: crisis guard matched \"\(hit)\" in seeker message \(seekerMessages.count); gave the fixed reply\n".utf8))
+            switch try session.answer(message) {
+            case .guarded(let pattern, let reply):
+                FileHandle.standardError.write(Data("chat: crisis guard matched \"\(pattern)\" in seeker message \(session.seekerMessages); gave the fixed reply\n".utf8))
                 print("  [crisis guard: fixed reply, not generated]")
-                print("supporter> \(guardrail.message)")
-                turns.append(Turn(speaker: .supporter, text: guardrail.message, strategy: .information))
-                try log?.append(["message": message, "reply": guardrail.message, "crisis_guard": hit])
-                continue
+                print("supporter> \(reply)")
+                try log?.append(["message": message, "reply": reply, "crisis_guard": pattern])
+            case .generated(let reply):
+                if session.readsPersona {
+                    print("  persona: " + (session.persona.isEmpty
+                        ? (session.seekerMessages < 3 && annotator != nil ? "(inferred from your 3rd message on)" : "(none)")
+                        : session.persona.joined(separator: " | ")))
+                }
+                print("  strategy: \(reply.strategy.map(\.token) ?? "(none)")")
+                print("supporter> \(reply.response)")
+                try log?.append(["message": message, "persona": session.persona, "strategy": reply.strategy?.rawValue ?? "", "reply": reply.response])
             }
-            if let annotator, seekerMessages.count >= 3 {
-                let inferred = annotator.personaSentences([seekerMessages.joined(separator: ExtractorPairs.utteranceSeparator)])[0]
-                for sentence in inferred where !persona.contains(sentence) { persona.append(sentence) }
-            }
-            if readsPersona {
-                print("  persona: " + (persona.isEmpty ? (seekerMessages.count < 3 && annotator != nil ? "(inferred from your 3rd message on)" : "(none)")
-                                                     : persona.joined(separator: " | ")))
-            }
-            let config = replyOptions.config(for: dialogue, offset: replies)
-            replies += 1
-            let reply = try dialogue.reply(to: DialogueRequest(turns: turns, persona: persona), strategy: nil, control: control, config: config)
-            print("  strategy: \(reply.strategy.map(\.token) ?? "(none)")")
-            print("supporter> \(reply.response)")
-            turns.append(Turn(speaker: .supporter, text: reply.response, strategy: reply.strategy))
-            try log?.append(["message": message, "persona": persona, "strategy": reply.strategy?.rawValue ?? "", "reply": reply.response])
         }
     }
 }
