@@ -26,6 +26,7 @@ extension CheckpointFile {
               isDirectory.boolValue else {
             throw CheckpointError.writeFailed(path: path, detail: "directory \(directory.path) does not exist: create it first")
         }
+        try checkFreeSpace(for: contents, in: directory, target: path)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
 
         // The whole replacement happens under the HDF5 lock, so two threads of this process that
@@ -43,12 +44,27 @@ extension CheckpointFile {
                 unlink(temporary)
                 switch error {
                 case let error as CheckpointError: throw error
+                case let failure as HDF5Failure where failure.stack.contains(where: { $0.contains("No space left on device") }):
+                    throw CheckpointError.writeFailed(path: path, detail: "the disk is full (\(failure.what)): free space or write elsewhere")
                 case let failure as HDF5Failure:
                     throw CheckpointError.writeFailed(path: path, detail: "\(failure.what) (HDF5: \(failure.detail))")
                 default: throw CheckpointError.writeFailed(path: path, detail: "\(error)")
                 }
             }
         }
+    }
+
+    /// Removes the `.<name>.tmp-<pid>` files in `directory` whose writer is gone (killed while
+    /// writing: `kill -9`, out of memory, power loss) and returns their names. A file of a live
+    /// process other than this one is left alone.
+    public static func removeStaleTemporaries(in directory: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { name in
+            guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
+                  let pid = pid_t(name[marker.upperBound...]) else { return false }
+            let writerAlive = pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM)
+            return !writerAlive && unlink(directory.appendingPathComponent(name).path) == 0
+        }.sorted()
     }
 
     // MARK: - HDF5 layout
@@ -100,6 +116,21 @@ extension CheckpointFile {
     }
 
     // MARK: - Durability
+
+    /// Throws before anything is written when the disk of `directory` has less room than the
+    /// tensors need (a full disk found halfway leaves nothing useful and costs the write).
+    private static func checkFreeSpace(for contents: CheckpointContents, in directory: URL, target: String) throws {
+        var disk = statvfs()
+        guard statvfs(directory.path, &disk) == 0 else { return }
+        let tensors = contents.tensors + (contents.optimizerMoments.map { $0.expAvg + $0.expAvgSq } ?? [])
+        let needed = tensors.reduce(0) { $0 + $1.tensor.shape.reduce(4, *) }
+        let free = Int(disk.f_bavail) * Int(disk.f_frsize)
+        guard free >= needed else {
+            let megabytes = { (bytes: Int) in String(format: "%.1f MB", Double(bytes) / 1e6) }
+            throw CheckpointError.writeFailed(path: target, detail: "it needs about \(megabytes(needed)) and the disk of \(directory.path) "
+                                              + "has \(megabytes(free)) free: free space or write elsewhere")
+        }
+    }
 
     /// Flushes a file's (or directory's) data to the storage device.
     private static func syncToDisk(_ path: String, for target: String) throws {

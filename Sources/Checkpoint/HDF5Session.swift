@@ -25,10 +25,16 @@ struct HDF5Failure: Error {
 enum HDF5Session {
     private static let lock = NSLock()
 
+    /// At exit HDF5 closes every file it still holds; one whose close failed (a full disk) is
+    /// flushed again there and crashes inside the library. paltrain closes, syncs and renames every
+    /// file it writes itself, so the exit handler is turned off before the library's first use.
+    private static let exitHandlerOff: Void = { H5dont_atexit() }()
+
     /// Runs `body` with exclusive use of HDF5 and its automatic error printing turned off.
     static func run<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
+        exitHandlerOff
         // Save the current printer and restore it afterwards, so other HDF5 users keep theirs.
         var printer: H5E_auto2_t?
         var printerData: UnsafeMutableRawPointer?

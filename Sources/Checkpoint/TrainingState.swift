@@ -19,6 +19,13 @@ public struct TrainingState: Codable, Equatable {
     public var bestValidationLoss: Double?
     /// AdamW's step count `t`, used for bias correction (may differ from `step` after a reset).
     public var optimizerStep: Int
+    /// The validation loss before the first step, and the strategy accuracy of the best checkpoint
+    /// (nil when not measured), so a resumed run reports them as an uninterrupted one does.
+    public var initialValidationLoss: Double?
+    public var bestValidationAccuracy: Double?
+    /// What identifies the run's training (a digest of its recipe), so a resume refuses another
+    /// run's checkpoint; nil when the writer did not say.
+    public var runIdentity: String?
 
     /// Creates a training state; `rngState` must hold four words.
     public init(step: Int, epoch: Int, batchInEpoch: Int, dataOrderSeed: UInt64, rngState: [UInt64],
@@ -43,6 +50,8 @@ public struct TrainingState: Codable, Equatable {
         case rngState = "rng_state"
         case bestValidationLoss = "best_validation_loss"
         case optimizerStep = "optimizer_step"
+        case initialValidationLoss = "initial_validation_loss", bestValidationAccuracy = "best_validation_accuracy"
+        case runIdentity = "run_identity"
     }
 }
 

@@ -50,12 +50,16 @@ extension Module {
 }
 
 /// Copies each of `tensors` into the destination of the same name, after checking that every
-/// destination has a source of its shape and every source a destination; throws all problems at once.
+/// destination has a source of its shape, every source a destination, and every value is finite (a
+/// NaN weight would otherwise run silently: every logit NaN, every argmax the first class); throws
+/// all problems at once.
 public func assignStrictly(_ destinations: [(name: String, tensor: Tensor)], from tensors: [String: Tensor]) throws {
     var problems = LoadError()
     for (name, p) in destinations {
         guard let t = tensors[name] else { problems.missing.append(name); continue }
         if t.shape != p.shape { problems.shapeMismatches.append((name, p.shape, t.shape)) }
+        let nonFinite = t.toArray().reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+        if nonFinite > 0 { problems.nonFinite.append((name, nonFinite)) }
     }
     let known = Set(destinations.map(\.name))
     problems.unused = tensors.keys.filter { !known.contains($0) }.sorted()
@@ -73,18 +77,23 @@ public struct LoadError: Error, CustomStringConvertible {
     public var missing: [String] = []
     public var unused: [String] = []
     public var shapeMismatches: [(name: String, expected: [Int], found: [Int])] = []
+    /// Tensors holding NaN or infinite values, with how many.
+    public var nonFinite: [(name: String, count: Int)] = []
 
-    public var isEmpty: Bool { missing.isEmpty && unused.isEmpty && shapeMismatches.isEmpty }
+    public var isEmpty: Bool { missing.isEmpty && unused.isEmpty && shapeMismatches.isEmpty && nonFinite.isEmpty }
 
     public var description: String {
         var parts: [String] = []
-        if !missing.isEmpty { parts.append("missing \(missing)") }
-        if !unused.isEmpty { parts.append("unused \(unused)") }
+        if !missing.isEmpty { parts.append("missing tensors: " + missing.joined(separator: ", ")) }
+        if !unused.isEmpty { parts.append("tensors the model does not have: " + unused.joined(separator: ", ")) }
         if !shapeMismatches.isEmpty {
-            let shapes = shapeMismatches.map { "\"\($0.name)\": expected \($0.expected), found \($0.found)" }
-            parts.append("shape [\(shapes.joined(separator: ", "))]")
+            parts.append("wrong shapes: " + shapeMismatches.map { "\($0.name) is \($0.found), expected \($0.expected)" }.joined(separator: ", "))
         }
-        return "state dict does not match the model: " + parts.joined(separator: ", ")
+        if !nonFinite.isEmpty {
+            parts.append("NaN or infinite values: " + nonFinite.map { "\($0.name) (\($0.count))" }.joined(separator: ", ")
+                         + " (the weights are damaged: use an earlier checkpoint)")
+        }
+        return "the weights do not fit the model: " + parts.joined(separator: "; ")
     }
 }
 

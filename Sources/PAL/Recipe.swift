@@ -93,8 +93,18 @@ public struct Recipe: Codable, Equatable {
 
     /// Reads a recipe; keys it leaves out keep their defaults, unknown keys are errors.
     public static func load(_ url: URL) throws -> Recipe {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        guard let file = try Yams.load(yaml: text) as? [String: Any] else {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw DataError(file: url.path, FileManager.default.fileExists(atPath: url.path)
+                            ? "cannot be read (a folder, or no permission): give a recipe file" : "no such recipe: see recipes/ for the ones that come with paltrain")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DataError(file: url.path, "not UTF-8 text: a recipe is a YAML file")
+        }
+        let parsed: Any?
+        do { parsed = try Yams.load(yaml: text) } catch {
+            throw DataError(file: url.path, "not valid YAML: \(error)")
+        }
+        guard let file = parsed as? [String: Any] else {
             throw DataError(file: url.path, "not a YAML mapping of recipe keys")
         }
         guard let name = file["stage"] as? String, let stage = RecipeStage(rawValue: name) else {
@@ -117,11 +127,30 @@ public struct Recipe: Codable, Equatable {
         if recipe.stage == .pal && recipe.variant == .extractor {
             throw DataError(file: file, field: "variant", "expected \(choices["variant"]!.joined(separator: ", ")) for a pal recipe, got extractor")
         }
-        let needed = max(recipe.data.maxInputLength, recipe.data.maxDecoderLength + 1)
-        if recipe.model.initialize == "scratch" && recipe.model.maxPositions < needed {
-            throw DataError(file: file, field: "model.max_positions", "\(recipe.model.maxPositions) is shorter than the inputs (\(needed) tokens: data.max_input_length, data.max_decoder_length + 1)")
-        }
+        let problems = recipe.problems
+        guard problems.isEmpty else { throw DataError(file: file, "values out of range: " + problems.joined(separator: "; ")) }
         return recipe
+    }
+
+    /// Every out-of-range value of the recipe, as `<key> <value> (must be …)`.
+    public var problems: [String] {
+        var check = RangeProblems()
+        check.atLeast("model.d_model", model.dModel, 1)
+        check.atLeast("model.layers", model.layers, 1)
+        check.atLeast("model.heads", model.heads, 1)
+        check.require(model.heads < 1 || model.dModel % model.heads == 0,
+                      "model.heads \(model.heads) does not divide model.d_model \(model.dModel) (each head takes an equal share of the width)")
+        check.atLeast("model.ffn", model.ffn, 1)
+        check.atLeast("model.max_positions", model.maxPositions, 1)
+        check.rate("model.dropout", Double(model.dropout))
+        check.atLeast("data.max_input_length", data.maxInputLength, 1)
+        check.atLeast("data.max_decoder_length", data.maxDecoderLength, 1)
+        check.atLeast("data.train_limit", data.trainLimit, 0)
+        check.atLeast("data.valid_limit", data.validLimit, 0)
+        let needed = max(data.maxInputLength, data.maxDecoderLength + 1)
+        check.require(model.initialize != "scratch" || model.maxPositions >= needed,
+                      "model.max_positions \(model.maxPositions) is shorter than the inputs (\(needed) tokens: data.max_input_length, data.max_decoder_length + 1)")
+        return check.lines + training.problems
     }
 
     /// A decoding error as a `DataError` naming the key, and the accepted values where there is a set of them.
@@ -161,6 +190,18 @@ public struct Recipe: Codable, Equatable {
 
     /// The recipe as YAML (what the run saves as config.yaml).
     public func yaml() throws -> String { try YAMLEncoder().encode(self) }
+
+    /// A digest of what this recipe trains: everything but the output folder and the keys a resumed
+    /// run may change. A resume refuses a checkpoint whose identity differs.
+    public func identity() throws -> String {
+        var tree = try self.tree()
+        tree["output"] = nil
+        if var training = tree["training"] as? [String: Any] {
+            for key in TrainingSettings.resumableKeys { training[key] = nil }
+            tree["training"] = training
+        }
+        return SHA256.hex(try Yams.dump(object: tree, sortKeys: true))
+    }
 
     /// Applies `key=value` overrides with dotted keys (`training.lr=1e-4`, `model.layers=2`).
     public mutating func override(_ assignments: [String]) throws {

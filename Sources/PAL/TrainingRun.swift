@@ -7,23 +7,36 @@ import TextData
 import Training
 
 public enum TrainingRun {
-    /// Runs `recipe` (or, with `resume`, continues the run in `recipe.output` with its saved config).
+    /// The saved recipe of the run in `folder` with `overrides` (`key=value`) applied, for `start`
+    /// with `resume`; only the keys of `TrainingSettings.resumableKeys` may change.
+    public static func resumedRecipe(folder: String, overrides: [String]) throws -> Recipe {
+        let configFile = URL(fileURLWithPath: folder).appendingPathComponent("config.yaml")
+        guard FileManager.default.fileExists(atPath: configFile.path) else {
+            throw DataError(file: configFile.path, "nothing to resume here: no config.yaml in \(folder)")
+        }
+        let resumable = TrainingSettings.resumableKeys.map { "training." + $0 }
+        let fixed = overrides.map { String($0.prefix { $0 != "=" }) }.filter { !resumable.contains($0) }
+        guard fixed.isEmpty else {
+            throw DataError(file: "--resume \(folder)", "\(fixed.joined(separator: ", ")) cannot change when a run resumes (it would not continue "
+                            + "the same training); a resumed run may change \(resumable.sorted().joined(separator: ", "))")
+        }
+        var recipe = try Recipe.load(configFile)
+        try recipe.override(overrides)
+        recipe.output = folder
+        return recipe
+    }
+
+    /// Runs `recipe`, or with `resume` continues the run in `recipe.output` (a recipe from
+    /// `resumedRecipe`, saved again as its config.yaml).
     public static func start(_ recipe: Recipe, resume: Bool, stopAfterSteps: Int? = nil) throws -> Trainer.Summary {
         let run = URL(fileURLWithPath: recipe.output)
         let configFile = run.appendingPathComponent("config.yaml")
-        var recipe = recipe
-        if resume {
-            guard FileManager.default.fileExists(atPath: configFile.path) else {
-                throw DataError(file: configFile.path, "nothing to resume here: no config.yaml in \(run.path)")
-            }
-            recipe = try Recipe.load(configFile)
-            recipe.output = run.path
-        } else if FileManager.default.fileExists(atPath: run.appendingPathComponent("last.h5").path) {
+        if !resume && FileManager.default.fileExists(atPath: run.appendingPathComponent("last.h5").path) {
             throw DataError(file: run.path, "this folder already holds a run: continue it with --resume, or give another --output")
         }
         print("effective configuration:\n" + (try recipe.yaml()).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
-        if !resume { try recipe.yaml().write(to: configFile, atomically: true, encoding: .utf8) }
+        try recipe.yaml().write(to: configFile, atomically: true, encoding: .utf8)
 
         let prepared = try prepare(recipe)
         let examples = prepared.examples, model = prepared.model
@@ -34,7 +47,7 @@ public enum TrainingRun {
 
         let trainer = Trainer(model: model, train: examples.train, valid: examples.valid, settings: recipe.training,
                               run: run, tokenizerJSON: try prepared.reference.jsonString(), strategyTokenIds: prepared.strategyTokenIds,
-                              maskTokenId: prepared.tokenizer.unkId)
+                              maskTokenId: prepared.tokenizer.unkId, runIdentity: try recipe.identity())
         trainer.stopAfterSteps = stopAfterSteps
         let summary = try trainer.fit(resume: resume)
         let metrics: [String: Any] = ["steps": summary.steps, "seconds_this_run": summary.seconds, "interrupted": summary.interrupted,
@@ -46,7 +59,9 @@ public enum TrainingRun {
         try JSONSerialization.data(withJSONObject: metrics, options: [.prettyPrinted, .sortedKeys])
             .write(to: run.appendingPathComponent("metrics.json"), options: .atomic)
         try LossPlot.write(run: run)
-        print("wrote \(run.path): config.yaml, log.jsonl, last.h5, best.h5, metrics.json, loss.svg")
+        let written = ["config.yaml", "log.jsonl", "last.h5", "best.h5", "metrics.json", "loss.svg"]
+            .filter { FileManager.default.fileExists(atPath: run.appendingPathComponent($0).path) }
+        print("wrote \(run.path): \(written.joined(separator: ", "))")
         return summary
     }
 

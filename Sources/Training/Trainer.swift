@@ -1,8 +1,9 @@
 // Trainer: one training run on one screen — epochs over seeded, length-bucketed batches; AdamW with
 // linear warmup/decay and clipping; validation at each epoch's end (and every N steps); `best.h5`
-// (lowest validation loss) beside `last.h5`; a JSON-lines log; progress on a terminal or plain
-// lines; NaN/∞ stops without touching the last good checkpoint; SIGINT/SIGTERM saves and exits;
-// `resume` continues from `last.h5` to the weights an uninterrupted run would reach.
+// (lowest validation loss) beside `last.h5`, which is also written every N steps or minutes; a
+// JSON-lines log; progress on a terminal or plain lines; NaN/∞ stops without touching the last good
+// checkpoint; SIGINT/SIGTERM saves and exits; `resume` continues from `last.h5` (of this run only)
+// to the weights an uninterrupted run would reach, dropping log lines the killed run wrote after it.
 import Checkpoint
 import Evaluation
 import Foundation
@@ -26,6 +27,9 @@ public final class Trainer {
     /// What `encoder_denoising_weight` masks input tokens with (the tokenizer's unknown token).
     public let maskTokenId: Int32
     let tokenizerJSON: String
+    /// A digest of the run's recipe, saved with the training state; a resume refuses a `last.h5`
+    /// that carries another (nil: not checked).
+    let runIdentity: String?
     let padId: Int32
     let parameters: ParameterBuffer
     public let optimizer: AdamW
@@ -34,6 +38,9 @@ public final class Trainer {
     public var stopAfterSteps: Int?
     /// Progress output (a terminal gets a live bar).
     public var output: (String) -> Void = { print($0) }
+    /// The step `last.h5` holds when this process wrote or resumed it, and when it last wrote it.
+    private var lastSavedStep: Int?
+    private var lastSaveTime = Date()
 
     public struct Summary {
         public var steps: Int
@@ -48,7 +55,7 @@ public final class Trainer {
     }
 
     public init(model: Seq2SeqLM, train: [EncodedExample], valid: [EncodedExample], settings: TrainingSettings,
-                run: URL, tokenizerJSON: String, strategyTokenIds: [Int32] = [], maskTokenId: Int32 = 3) {
+                run: URL, tokenizerJSON: String, strategyTokenIds: [Int32] = [], maskTokenId: Int32 = 3, runIdentity: String? = nil) {
         self.model = model
         self.strategyTokenIds = strategyTokenIds
         self.maskTokenId = maskTokenId
@@ -57,6 +64,7 @@ public final class Trainer {
         self.settings = settings
         self.run = run
         self.tokenizerJSON = tokenizerJSON
+        self.runIdentity = runIdentity
         padId = Int32(model.config.padTokenId)
         parameters = ParameterBuffer(model.namedParameters())
         optimizer = AdamW(parameters, config: settings.adamW, decays: settings.decays)
@@ -86,23 +94,34 @@ public final class Trainer {
     public func fit(resume: Bool) throws -> Summary {
         guard !train.isEmpty else { throw DataError(file: run.path, "no training examples") }
         try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        let leftovers = CheckpointFile.removeStaleTemporaries(in: run)
+        if !leftovers.isEmpty { output("removed \(leftovers.count) unfinished checkpoint file(s) a killed write left behind: \(leftovers.joined(separator: ", "))") }
         let schedule = LinearWarmupSchedule(peak: settings.lr, warmupSteps: settings.warmupSteps, totalSteps: totalSteps)
         let context = ForwardContext(training: true, seed: settings.seed)
         var state = TrainingState(step: 0, epoch: 0, batchInEpoch: 0, dataOrderSeed: settings.seed,
                                   rngState: context.rng.stateWords, optimizerStep: 0)
+        state.runIdentity = runIdentity
         var summary = Summary(steps: 0, interrupted: false, seconds: 0)
         if resume {
             state = try restore()
             context.rng = state.randomGenerator
-            output("resuming \(run.path) at step \(state.step) (epoch \(state.epoch + 1), batch \(state.batchInEpoch))")
+            lastSavedStep = state.step
+            let dropped = try truncateLog(after: state.step)
+            output("resuming \(run.path) at step \(state.step) (epoch \(state.epoch + 1), batch \(state.batchInEpoch))"
+                   + (dropped > 0 ? "; dropped \(dropped) log line(s) written after that step by the run that stopped" : ""))
+            if state.step >= totalSteps { output("the run already took its \(totalSteps) steps: raise --max-steps or --epochs to train on") }
         } else {
             try? FileManager.default.removeItem(at: log)
             let initial = try validate()
-            summary.initialValidationLoss = initial.loss
+            guard initial.loss.isFinite else { throw stop("the validation loss before training is \(initial.loss)") }
+            state.initialValidationLoss = initial.loss
             try append(initial.record(step: 0))
             output("validation before training: " + initial.description)
         }
+        summary.initialValidationLoss = state.initialValidationLoss
         summary.bestValidationLoss = state.bestValidationLoss
+        summary.bestValidationAccuracy = state.bestValidationAccuracy
+        lastSaveTime = Date()
         installSignalHandlers()
         let start = Date()
         var stepsThisRun = 0, tokensSeen = 0
@@ -117,10 +136,10 @@ public final class Trainer {
                 parameters.zeroGradients()
                 let loss = model.loss(Seq2SeqInputs(batch), context: context, labelWeights: labelWeights(batch),
                                       labelSmoothing: Float(settings.labelSmoothing), denoising: denoising).loss
-                guard loss.item.isFinite else { throw stop("the loss is \(loss.item) at step \(state.step + 1)", state) }
+                guard loss.item.isFinite else { throw stop("the loss is \(loss.item) at step \(state.step + 1)") }
                 loss.backward()
                 let norm = settings.maxGradNorm > 0 ? parameters.clipGradientNorm(settings.maxGradNorm) : parameters.gradientNorm()
-                guard norm.isFinite else { throw stop("the gradient norm is \(norm) at step \(state.step + 1)", state) }
+                guard norm.isFinite else { throw stop("the gradient norm is \(norm) at step \(state.step + 1)") }
                 let lr = schedule.learningRate(at: state.step)
                 optimizer.step(lr: lr)
                 state.step += 1
@@ -136,22 +155,19 @@ public final class Trainer {
                     try validateAndKeepBest(&state, &summary)
                 }
                 if interruptRequested || stopAfterSteps.map({ stepsThisRun >= $0 }) == true {
-                    state.rngState = context.rng.stateWords
-                    state.optimizerStep = optimizer.stepCount
-                    try save(last, state: state, withOptimizer: true)
+                    try saveLast(&state, context: context)
                     output("\ninterrupted at step \(state.step): saved \(last.path); continue with --resume \(run.path)")
                     summary.interrupted = true
                     break training
                 }
+                if periodicSaveIsDue(step: state.step) { try saveLast(&state, context: context) }
             }
             if state.batchInEpoch >= batches.count {
                 state.epoch += 1
                 state.batchInEpoch = 0
             }
             try validateAndKeepBest(&state, &summary)
-            state.rngState = context.rng.stateWords
-            state.optimizerStep = optimizer.stepCount
-            try save(last, state: state, withOptimizer: true)
+            try saveLast(&state, context: context)
         }
         progress.finish()
         summary.steps = state.step
@@ -251,12 +267,14 @@ public final class Trainer {
 
     private func validateAndKeepBest(_ state: inout TrainingState, _ summary: inout Summary) throws {
         let result = try validate()
+        guard result.loss.isFinite else { throw stop("the validation loss is \(result.loss) at step \(state.step)") }
         summary.finalValidationLoss = result.loss
         summary.finalValidationAccuracy = result.accuracy
         try append(result.record(step: state.step))
         var note = ""
         if state.bestValidationLoss.map({ result.loss < $0 }) ?? true {
             state.bestValidationLoss = result.loss
+            state.bestValidationAccuracy = result.accuracy
             summary.bestValidationLoss = result.loss
             summary.bestValidationAccuracy = result.accuracy
             try save(best, state: state, withOptimizer: false)
@@ -269,6 +287,38 @@ public final class Trainer {
         try ModelCheckpoint.save(model, tokenizer: tokenizerJSON, to: url, training: state, optimizer: withOptimizer ? optimizer : nil)
     }
 
+    /// Writes `last.h5` with everything a resume needs (weights, moments, position, random state).
+    private func saveLast(_ state: inout TrainingState, context: ForwardContext) throws {
+        state.rngState = context.rng.stateWords
+        state.optimizerStep = optimizer.stepCount
+        try save(last, state: state, withOptimizer: true)
+        lastSavedStep = state.step
+        lastSaveTime = Date()
+    }
+
+    /// Whether `save_every` steps or `save_every_minutes` have passed since `last.h5` was written.
+    private func periodicSaveIsDue(step: Int) -> Bool {
+        (settings.saveEvery > 0 && step % settings.saveEvery == 0)
+            || (settings.saveEveryMinutes > 0 && Date().timeIntervalSince(lastSaveTime) >= settings.saveEveryMinutes * 60)
+    }
+
+    /// Rewrites the log without the lines of steps after `step` (what a killed run wrote after its
+    /// last save, which the resumed run writes again) and without a torn last line; returns how
+    /// many lines it dropped.
+    private func truncateLog(after step: Int) throws -> Int {
+        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return 0 }
+        let lines = text.split(separator: "\n")
+        let kept = lines.filter { line in
+            guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let recordStep = record["step"] as? Int else { return false }
+            return recordStep <= step
+        }
+        if kept.count < lines.count {
+            try (kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).write(to: log, atomically: true, encoding: .utf8)
+        }
+        return lines.count - kept.count
+    }
+
     private func restore() throws -> TrainingState {
         guard FileManager.default.fileExists(atPath: last.path) else {
             throw DataError(file: last.path, "nothing to resume: the run folder has no last.h5")
@@ -277,13 +327,19 @@ public final class Trainer {
         guard let state = contents.training, let moments = contents.optimizerMoments else {
             throw DataError(file: last.path, "this checkpoint holds no training state or optimizer moments, so it cannot be resumed")
         }
+        if let runIdentity, let theirs = state.runIdentity, theirs != runIdentity {
+            throw DataError(file: last.path, "belongs to another run: it was trained with another recipe than \(run.path)/config.yaml "
+                            + "(beyond output and the keys a resume may change); resume the run it came from, or start afresh with another --output")
+        }
         try model.load(contents.tensorsByName)
         try optimizer.restore(moments, stepCount: state.optimizerStep)
         return state
     }
 
-    private func stop(_ what: String, _ state: TrainingState) -> DataError {
-        DataError(file: run.path, "\(what): stopping; last.h5 still holds the last good state (step ≤ \(state.step)); lower the learning rate or check the data")
+    /// The error that stops a run whose numbers went non-finite, saying truly what is on disk.
+    private func stop(_ what: String) -> DataError {
+        let kept = lastSavedStep.map { "last.h5 holds the last good state (step \($0))" } ?? "no last.h5 was written before it"
+        return DataError(file: run.path, "\(what): stopping; \(kept); lower the learning rate or check the data")
     }
 
     private func append(_ record: [String: Any]) throws {

@@ -38,6 +38,11 @@ public struct TrainingSettings: Codable, Equatable {
     /// from the encoder's output there. Keeps a from-scratch encoder from collapsing (docs/training.md).
     public var encoderDenoisingWeight = 0.0
     public var encoderMaskRate = 0.15
+    /// Also write `last.h5` every N steps (0 = not by steps) and every M minutes (0 = not by time),
+    /// so a killed run (out of memory, preemption, power loss) loses at most that much; epoch ends
+    /// and Ctrl-C always save.
+    public var saveEvery = 0
+    public var saveEveryMinutes = 5.0
 
     enum CodingKeys: String, CodingKey {
         case epochs, batchSize = "batch_size", evalBatchSize = "eval_batch_size", lr, warmupSteps = "warmup_steps"
@@ -45,6 +50,37 @@ public struct TrainingSettings: Codable, Equatable {
         case bucketBatches = "bucket_batches", dropIncomplete = "drop_incomplete", logEvery = "log_every"
         case strategyLossWeight = "strategy_loss_weight", labelSmoothing = "label_smoothing"
         case encoderDenoisingWeight = "encoder_denoising_weight", encoderMaskRate = "encoder_mask_rate"
+        case saveEvery = "save_every", saveEveryMinutes = "save_every_minutes"
+    }
+
+    /// The keys a resumed run may change (`--resume` with `--set`/`--max-steps`): none of them
+    /// alters what the steps already taken computed.
+    public static let resumableKeys: Set<String> = ["epochs", "max_steps", "eval_every", "log_every", "save_every", "save_every_minutes"]
+
+    /// Every out-of-range value, as `training.<key> <value> (must be …)`.
+    public var problems: [String] {
+        var check = RangeProblems()
+        check.atLeast("training.epochs", epochs, 1)
+        check.atLeast("training.batch_size", batchSize, 1)
+        check.atLeast("training.eval_batch_size", evalBatchSize, 1)
+        check.positive("training.lr", lr)
+        check.atLeast("training.warmup_steps", warmupSteps, 0)
+        check.nonNegative("training.weight_decay", weightDecay)
+        check.positive("training.adam_epsilon", adamEpsilon)
+        check.nonNegative("training.max_grad_norm", maxGradNorm)
+        check.atLeast("training.eval_every", evalEvery, 0)
+        check.atLeast("training.max_steps", maxSteps, 0)
+        check.atLeast("training.bucket_batches", bucketBatches, 1)
+        check.atLeast("training.log_every", logEvery, 1)
+        check.nonNegative("training.strategy_loss_weight", strategyLossWeight)
+        check.rate("training.label_smoothing", labelSmoothing)
+        check.nonNegative("training.encoder_denoising_weight", encoderDenoisingWeight)
+        check.rate("training.encoder_mask_rate", encoderMaskRate)
+        check.require(encoderDenoisingWeight == 0 || encoderMaskRate > 0,
+                      "training.encoder_mask_rate 0 with encoder_denoising_weight \(encoderDenoisingWeight) (the objective would mask nothing)")
+        check.atLeast("training.save_every", saveEvery, 0)
+        check.nonNegative("training.save_every_minutes", saveEveryMinutes)
+        return check.lines
     }
 
     public init() {}

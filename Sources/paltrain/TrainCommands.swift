@@ -26,31 +26,39 @@ struct RunOptions: ParsableArguments {
             help: "`scratch` or a checkpoint: one made by `paltrain import`, or a run's best.h5 to continue from (overrides model.init).")
     var initialize: String?
 
-    @Option(help: "Continue the run in this folder from its last.h5, with its saved config.")
+    @Option(help: "Continue the run in this folder from its last.h5, with its saved config (--max-steps, --epochs and --set training.eval_every, log_every, save_every, save_every_minutes may change).")
     var resume: String?
 
     @Option(help: "Save and stop after this many steps of this process, as Ctrl-C does (for trying resume).")
     var stopAfter: Int?
 
-    /// The recipe with every override applied.
+    /// The recipe with every override applied (with --resume: the run's saved one).
     func effectiveRecipe(defaultRecipe: String, stage: RecipeStage, variant: InputFormat? = nil) throws -> Recipe {
-        var recipe = try Recipe.load(URL(fileURLWithPath: self.recipe ?? defaultRecipe))
-        guard recipe.stage == stage else {
-            throw ValidationError("\(self.recipe ?? defaultRecipe) is a \(recipe.stage.rawValue) recipe; this command trains the \(stage.rawValue) stage")
-        }
         var sets = assignments
         if let epochs { sets.append("training.epochs=\(epochs)") }
         if let maxSteps { sets.append("training.max_steps=\(maxSteps)") }
         if let output { sets.append("output=\(output)") }
         if let initialize { sets.append("model.init=\(initialize)") }
         if let variant { sets.append("variant=\(variant.rawValue)") }
-        try recipe.override(sets)
+        let recipe: Recipe
+        if let resume {
+            guard self.recipe == nil else {
+                throw ValidationError("--resume continues with the run's own config.yaml: leave out --recipe")
+            }
+            recipe = try TrainingRun.resumedRecipe(folder: resume, overrides: sets)
+        } else {
+            var loaded = try Recipe.load(URL(fileURLWithPath: self.recipe ?? defaultRecipe))
+            try loaded.override(sets)
+            recipe = loaded
+        }
+        guard recipe.stage == stage else {
+            throw ValidationError("\(resume.map { $0 + "/config.yaml" } ?? self.recipe ?? defaultRecipe) is a recipe for the \(recipe.stage.rawValue) "
+                                  + "stage (after --set); this command trains the \(stage.rawValue) stage")
+        }
         return recipe
     }
 
     func start(_ recipe: Recipe) throws {
-        var recipe = recipe
-        if let resume { recipe.output = resume }
         let summary = try TrainingRun.start(recipe, resume: resume != nil, stopAfterSteps: stopAfter)
         if summary.interrupted { throw ExitCode(130) }
     }

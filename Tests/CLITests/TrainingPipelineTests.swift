@@ -1,7 +1,8 @@
 // Every training stage end to end on the real data with the small recipes cut short: extractor →
 // annotate → PAL and Joint; validation loss falls, best.h5 holds the lowest validation loss of
 // the log, the PESConv file is accepted by the reader with seeker turns − 2 entries, and a run
-// interrupted by SIGINT and resumed ends with the weights of an uninterrupted run.
+// interrupted by SIGINT, or killed with SIGKILL after a periodic save, and resumed ends with the
+// weights and the log of an uninterrupted run.
 import Checkpoint
 import Foundation
 import TextData
@@ -227,5 +228,111 @@ final class TrainingPipelineTests: XCTestCase {
             XCTAssertEqual(x.toArray(), y.toArray(), "\(name) differs after interrupt + resume")
         }
         XCTAssertEqual(try validationLosses(straight), try validationLosses(interrupted))
+    }
+
+    /// `kill -9` leaves only what the periodic save (`training.save_every`) wrote: the resumed run
+    /// drops the log lines past it and the killed write's temporary file, and ends where an
+    /// uninterrupted run does. A resume refuses another run's last.h5 and keys that would change
+    /// the training, and takes a new --max-steps.
+    func testKilledRunResumesFromItsPeriodicSave() throws {
+        let common = ["pal", "--variant", "joint", "--max-steps", "24", "--set", "data.train_limit=60", "--set", "data.valid_limit=10",
+                      "--set", "training.batch_size=8", "--set", "training.eval_every=10", "--set", "training.save_every=3"]
+        let straight = folder("periodic-straight"), killed = folder("periodic-killed")
+        XCTAssertEqual(try cli.run(common + ["--output", straight]).status, 0)
+
+        let process = try cli.start(common + ["--output", killed])
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let steps = (try? String(contentsOfFile: killed + "/log.jsonl", encoding: .utf8))?.split(separator: "\n").filter { $0.contains("\"loss\"") }.count ?? 0
+            if steps >= 8 { break }
+            usleep(5_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let saved = try XCTUnwrap(CheckpointFile.read(from: URL(fileURLWithPath: killed + "/last.h5")).training?.step)
+        XCTAssertTrue(saved % 3 == 0 && saved < 24, "killed mid-run, after a periodic save (step \(saved))")
+        let leftover = killed + "/.last.h5.tmp-\(process.processIdentifier)"
+        XCTAssertTrue(FileManager.default.createFile(atPath: leftover, contents: Data("torn".utf8)))
+
+        let resumed = try cli.run(["pal", "--resume", killed])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.out.contains("resuming \(killed) at step \(saved)"), resumed.out)
+        XCTAssertTrue(resumed.out.contains("removed 1 unfinished checkpoint file(s)"), resumed.out)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: leftover))
+        let a = try CheckpointFile.read(from: URL(fileURLWithPath: straight + "/last.h5"))
+        let b = try CheckpointFile.read(from: URL(fileURLWithPath: killed + "/last.h5"))
+        XCTAssertEqual(b.training?.step, 24)
+        for ((name, x), (_, y)) in zip(a.tensors, b.tensors) {
+            XCTAssertEqual(x.toArray(), y.toArray(), "\(name) differs after kill + resume")
+        }
+        let steps = try String(contentsOfFile: killed + "/log.jsonl", encoding: .utf8).split(separator: "\n").compactMap {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]).flatMap { $0["loss"] != nil ? $0["step"] as? Int : nil }
+        }
+        XCTAssertEqual(steps, Array(1...24), "each step logged once")
+        XCTAssertEqual(try validationLosses(straight), try validationLosses(killed))
+        let metrics = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: killed + "/metrics.json"))) as? [String: Any])
+        XCTAssertEqual(metrics["initial_valid_loss"] as? Double, try validationLosses(straight).first, "kept across the resume")
+
+        let changed = try cli.run(["pal", "--resume", killed, "--set", "training.lr=1"])
+        XCTAssertNotEqual(changed.status, 0)
+        XCTAssertTrue(changed.err.contains("training.lr cannot change when a run resumes"), changed.err)
+        let longer = try cli.run(["pal", "--resume", killed, "--max-steps", "27"])
+        XCTAssertEqual(longer.status, 0, longer.err)
+        XCTAssertEqual(try CheckpointFile.read(from: URL(fileURLWithPath: killed + "/last.h5")).training?.step, 27, "a new --max-steps is taken")
+
+        let foreign = folder("periodic-foreign")
+        try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        let config = try String(contentsOfFile: straight + "/config.yaml", encoding: .utf8)
+        let otherSeed = config.replacingOccurrences(of: "\n  seed: 13\n", with: "\n  seed: 14\n")
+        XCTAssertNotEqual(otherSeed, config)
+        try otherSeed.write(toFile: foreign + "/config.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: straight + "/last.h5", toPath: foreign + "/last.h5")
+        let refused = try cli.run(["pal", "--resume", foreign])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.err.contains("last.h5: belongs to another run"), refused.err)
+
+        let stage = try cli.run(["pal", "--set", "stage=extractor", "--output", folder("stage")])
+        XCTAssertNotEqual(stage.status, 0)
+        XCTAssertTrue(stage.err.contains("is a recipe for the extractor stage (after --set); this command trains the pal stage"), stage.err)
+    }
+
+    /// A full disk while a checkpoint is written is a clear error and exit status 1, whichever write
+    /// it hits (the up-front free-space check, a tensor, or HDF5's closing flush, which used to crash
+    /// the process at exit), and leaves no temporary file. Needs root to mount a small tmpfs.
+    func testFullDiskIsAClearErrorWhereverItHits() throws {
+        let tiny = ["pal", "--variant", "joint", "--max-steps", "2", "--set", "data.train_limit=20", "--set", "data.valid_limit=4",
+                    "--set", "model.d_model=64", "--set", "model.layers=1", "--set", "model.ffn=128"]
+        let roomy = folder("disk-roomy")
+        XCTAssertEqual(try cli.run(tiny + ["--output", roomy]).status, 0)
+        let best = try CheckpointFile.read(from: URL(fileURLWithPath: roomy + "/best.h5"))
+        let tensorBytes = best.tensors.reduce(0) { $0 + 4 * $1.tensor.shape.reduce(1, *) }
+        func size(_ file: String) throws -> Int { try FileManager.default.attributesOfItem(atPath: roomy + "/" + file)[.size] as! Int }
+        let fileBytes = try size("best.h5"), before = try size("config.yaml") + size("log.jsonl")
+        XCTAssertGreaterThan(fileBytes - tensorBytes, 16_384, "HDF5's own bytes leave a window between the check and the file size")
+
+        let disk = folder("disk-small")
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        for room in [tensorBytes / 2, tensorBytes + (fileBytes - tensorBytes) / 2, fileBytes + tensorBytes] {
+            let kilobytes = (before + room) / 1024
+            let mount = Process()
+            mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+            mount.arguments = ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", disk]
+            mount.standardError = FileHandle.nullDevice
+            try mount.run()
+            mount.waitUntilExit()
+            guard mount.terminationStatus == 0 else { throw XCTSkip("mounting a small tmpfs needs root") }
+            defer {
+                let umount = Process()
+                umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+                umount.arguments = [disk]
+                try? umount.run()
+                umount.waitUntilExit()
+            }
+            let r = try cli.run(tiny + ["--output", disk + "/run"])
+            XCTAssertEqual(r.status, 1, "\(kilobytes) KiB: \(r.err)")
+            XCTAssertTrue(r.err.contains("free space or write elsewhere"), "\(kilobytes) KiB: \(r.err)")
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: disk + "/run")) ?? []
+            XCTAssertFalse(left.contains { $0.contains(".tmp-") }, "\(kilobytes) KiB: \(left)")
+        }
     }
 }

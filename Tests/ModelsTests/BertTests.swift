@@ -147,9 +147,9 @@ final class BertTests: XCTestCase {
         weights["encoder.layer.9.output.dense.bias"] = Tensor(zeros: [32])
         XCTAssertThrowsError(try BertModel.load(config: config, huggingFace: weights)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("missing [\"encoder.layer.1.attention.self.key.weight\"]"), text)
-            XCTAssertTrue(text.contains("unused [\"encoder.layer.9.output.dense.bias\"]"), text)
-            XCTAssertTrue(text.contains("\"encoder.layer.0.output.dense.bias\": expected [32], found [3]"), text)
+            XCTAssertTrue(text.contains("missing tensors: encoder.layer.1.attention.self.key.weight"), text)
+            XCTAssertTrue(text.contains("tensors the model does not have: encoder.layer.9.output.dense.bias"), text)
+            XCTAssertTrue(text.contains("wrong shapes: encoder.layer.0.output.dense.bias is [3], expected [32]"), text)
         }
 
         // Names are HF's, spelled in HF's module order.

@@ -36,7 +36,7 @@ final class HuggingFaceStateDictTests: XCTestCase {
         }
         XCTAssertThrowsError(try HuggingFaceStateDict.adapt(["model.encoder.layers.0.fc1.bias": Tensor(zeros: [2])], for: config,
                                                             vocabularySize: 50)) { error in
-            XCTAssertTrue("\(error)".contains("missing [\"model.shared.weight (or one of"), "\(error)")
+            XCTAssertTrue("\(error)".contains("missing tensors: model.shared.weight (or one of"), "\(error)")
         }
     }
 }

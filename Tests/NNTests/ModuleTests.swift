@@ -25,9 +25,21 @@ final class ModuleTests: XCTestCase {
         state["decoder.extra"] = Tensor(zeros: [1])
         let before = target.fc1.weight.toArray()
         XCTAssertThrowsError(try target.load(state)) { error in
-            XCTAssertEqual("\(error)", #"state dict does not match the model: missing ["fc1.bias"], unused ["decoder.extra"], shape ["fc2.weight": expected [8, 16], found [8]]"#)
+            XCTAssertEqual("\(error)", "the weights do not fit the model: missing tensors: fc1.bias; tensors the model does not have: decoder.extra; wrong shapes: fc2.weight is [8], expected [8, 16]")
         }
         XCTAssertEqual(target.fc1.weight.toArray(), before, "nothing is assigned when loading fails")
+    }
+
+    func testLoadRefusesNonFiniteWeightsNamingTheTensor() {
+        let target = layer()
+        var state = layer().stateDict()
+        var damaged = state["fc1.weight"]!.toArray()
+        damaged[3] = .nan
+        damaged[5] = -.infinity
+        state["fc1.weight"] = Tensor(shape: [16, 8], values: damaged)
+        XCTAssertThrowsError(try target.load(state)) { error in
+            XCTAssertEqual("\(error)", "the weights do not fit the model: NaN or infinite values: fc1.weight (2) (the weights are damaged: use an earlier checkpoint)")
+        }
     }
 
     func testLoadCopiesValues() throws {

@@ -88,7 +88,7 @@ final class RecipeTests: XCTestCase {
             ("stage: pal\ndata:\n  persona_source: random\n", ": data.persona_source: expected inferred, seeker-utterances, got random"),
             ("stage: pal\ndata:\n  valid_turns: all\n", ": data.valid_turns: expected every-supporter-turn, after-seeker-turn, got all"),
             ("stage: extractor\ndata:\n  extractor_source: wiki\n", ": data.extractor_source: expected personachat, pesconv-valid, esconv-copy, got wiki"),
-            ("stage: pal\nmodel:\n  max_positions: 64\n", ": model.max_positions: 64 is shorter than the inputs (512 tokens"),
+            ("stage: pal\nmodel:\n  max_positions: 64\n", "model.max_positions 64 is shorter than the inputs (512 tokens"),
         ]
         for (text, expected) in cases {
             try text.write(to: file, atomically: true, encoding: .utf8)
@@ -100,6 +100,55 @@ final class RecipeTests: XCTestCase {
         var recipe = Recipe(stage: .pal)
         XCTAssertThrowsError(try recipe.override(["data.valid_turns=some"])) { error in
             XCTAssertTrue("\(error)".contains("--set: data.valid_turns: expected every-supporter-turn, after-seeker-turn, got some"), "\(error)")
+        }
+    }
+
+    /// Every key's range is checked when the recipe is read, and every bad key is named at once:
+    /// these values used to train (or train 0 steps, or trap) instead of failing.
+    func testOutOfRangeValuesFailAtLoadNamingEveryKey() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-ranges-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.yaml")
+        try """
+            stage: pal
+            model: {d_model: 128, heads: 3, layers: 0, dropout: 1.5}
+            data: {max_input_length: 0}
+            training: {epochs: -3, batch_size: 0, eval_batch_size: 0, warmup_steps: -100, lr: .nan, label_smoothing: 1, save_every_minutes: -1}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Recipe.load(file)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix(file.path + ": values out of range: "), text)
+            for expected in ["model.layers 0 (must be at least 1)", "model.heads 3 does not divide model.d_model 128",
+                             "model.dropout 1.5 (must be at least 0 and below 1)", "data.max_input_length 0 (must be at least 1)",
+                             "training.epochs -3 (must be at least 1)", "training.batch_size 0 (must be at least 1)",
+                             "training.eval_batch_size 0 (must be at least 1)", "training.warmup_steps -100 (must be at least 0)",
+                             "training.lr nan (must be a number above 0)", "training.label_smoothing 1.0 (must be at least 0 and below 1)",
+                             "training.save_every_minutes -1.0 (must be a number, 0 or more)"] {
+                XCTAssertTrue(text.contains(expected), "\(expected) in \(text)")
+            }
+        }
+        var recipe = Recipe(stage: .pal)
+        XCTAssertThrowsError(try recipe.override(["training.epochs=0"])) { error in
+            XCTAssertEqual("\(error)", "--set: values out of range: training.epochs 0 (must be at least 1)")
+        }
+        for recipeFile in try FileManager.default.contentsOfDirectory(atPath: "recipes") where recipeFile.hasSuffix(".yaml") {
+            XCTAssertNoThrow(try Recipe.load(URL(fileURLWithPath: "recipes/" + recipeFile)), "every shipped recipe is in range")
+        }
+    }
+
+    /// A missing recipe, a folder and broken YAML name the file and say what to do.
+    func testUnreadableRecipesNameTheFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-unreadable-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = dir.appendingPathComponent("nope.yaml"), broken = dir.appendingPathComponent("broken.yaml")
+        try "stage: pal\ntraining: [unclosed\n".write(to: broken, atomically: true, encoding: .utf8)
+        let cases = [(missing, "no such recipe"), (dir, "cannot be read (a folder, or no permission)"), (broken, "not valid YAML")]
+        for (url, expected) in cases {
+            XCTAssertThrowsError(try Recipe.load(url)) { error in
+                XCTAssertTrue("\(error)".hasPrefix(url.path + ": " + expected), "\(error)")
+            }
         }
     }
 }

@@ -183,14 +183,30 @@ final class TrainerTests: XCTestCase {
         }
     }
 
-    func testNonFiniteLossStopsWithoutWritingIt() throws {
-        let run = temporaryRun()
-        defer { try? FileManager.default.removeItem(at: run) }
-        XCTAssertThrowsError(try trainer(lr: 1e12, run: run).fit(resume: false)) { error in
-            XCTAssertTrue("\(error)".contains("stopping; last.h5 still holds the last good state"), "\(error)")
+    /// A run whose numbers go non-finite stops with an error that says truly what is on disk, whether
+    /// the loss, the gradient or a validation goes first, and never writes the poisoned weights.
+    func testNonFiniteNumbersStopTheRunAndSayWhatIsOnDisk() throws {
+        let unsaved = temporaryRun()
+        defer { try? FileManager.default.removeItem(at: unsaved) }
+        XCTAssertThrowsError(try trainer(lr: 1e12, run: unsaved).fit(resume: false)) { error in
+            XCTAssertTrue("\(error)".contains(": stopping; no last.h5 was written before it; lower the learning rate"), "\(error)")
         }
-        if let last = try? CheckpointFile.read(from: run.appendingPathComponent("last.h5")) {
-            XCTAssertTrue(last.tensors.allSatisfy { $0.tensor.toArray().allSatisfy(\.isFinite) }, "no checkpoint holds non-finite weights")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: unsaved.appendingPathComponent("last.h5").path))
+
+        let saved = temporaryRun()
+        defer { try? FileManager.default.removeItem(at: saved) }
+        let t = trainer(lr: 1e12, run: saved)
+        var settings = t.settings
+        (settings.saveEvery, settings.evalEvery) = (1, 1)
+        let everyStep = Trainer(model: t.model, train: t.train, valid: t.valid, settings: settings, run: saved, tokenizerJSON: "{}")
+        everyStep.output = { _ in }
+        XCTAssertThrowsError(try everyStep.fit(resume: false)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("stopping; last.h5 holds the last good state (step "), text)
+            let step = Int(text.components(separatedBy: "(step ").last!.prefix { $0.isNumber })
+            let last = try? CheckpointFile.read(from: saved.appendingPathComponent("last.h5"))
+            XCTAssertEqual(last?.training?.step, step, "the step named is the one on disk")
+            XCTAssertTrue(last?.tensors.allSatisfy { $0.tensor.toArray().allSatisfy(\.isFinite) } ?? false, "no checkpoint holds non-finite weights")
         }
     }
 }
