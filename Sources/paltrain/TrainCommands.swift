@@ -32,6 +32,10 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Save and stop after this many steps of this process, as Ctrl-C does (for trying resume).")
     var stopAfter: Int?
 
+    func validate() throws {
+        if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be at least 1 step, got \(stopAfter)") }
+    }
+
     /// The recipe with every override applied (with --resume: the run's saved one).
     func effectiveRecipe(defaultRecipe: String, stage: RecipeStage, variant: InputFormat? = nil) throws -> Recipe {
         var sets = assignments

@@ -39,4 +39,18 @@ final class CheckpointAtomicWriteTests: XCTestCase {
         guard case .writeFailed? = error else { return XCTFail("wrong error: \(String(describing: error))") }
         XCTAssertTrue(error!.description.contains("does not exist"), error!.description)
     }
+
+    /// A killed writer's temporary file goes; one whose writer still runs (pid 1) stays, and so does
+    /// everything that is not a checkpoint's temporary file.
+    func testStaleTemporariesOfDeadWritersAreRemoved() throws {
+        let directory = try makeTemporaryDirectory(self)
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let names = [".last.h5.tmp-\(dead.processIdentifier)", ".best.h5.tmp-\(getpid())", ".best.h5.tmp-1", "notes.tmp-3", "last.h5"]
+        for name in names { XCTAssertTrue(FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: Data())) }
+        XCTAssertEqual(CheckpointFile.removeStaleTemporaries(in: directory), [".best.h5.tmp-\(getpid())", ".last.h5.tmp-\(dead.processIdentifier)"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), [".best.h5.tmp-1", "last.h5", "notes.tmp-3"])
+    }
 }
