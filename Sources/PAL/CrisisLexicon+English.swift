@@ -1,7 +1,8 @@
 // The English crisis phrases, by category. Written against CrisisText (no apostrophes: "dont",
 // "im", "id"; no punctuation) and read tolerantly (CrisisLexicon.tolerant): "kill" also matches
-// "kil" and "killl", "kill myself" also "killmyself". Misspelt key words ("sucide", "myslef") are
-// restored before matching, leetspeak decoded ("k1ll", "$uicide"), spelled-out letters joined.
+// "kil" and "killl", "kill myself" also "killmyself" (so "off" is written "of{2}", lest it read
+// "of"). Misspelt key words ("sucide", "myslef") are restored before matching, leetspeak decoded
+// ("k1ll", "$uicide"), spelled-out letters joined.
 
 extension CrisisLexicon {
     // MARK: - Shared pieces
@@ -25,7 +26,7 @@ extension CrisisLexicon {
     static let english: [Entry] = [
         // MARK: - Direct ideation: wanting, meaning or planning to die
         Entry(.directIdeation, .en, "(kill|killing|killin|killed|kills) \(myself)"),
-        Entry(.directIdeation, .en, "(end|ending|ended|take|taking|took|off) (my|me) (own )?\(life)"),
+        Entry(.directIdeation, .en, "(end|ending|ended|take|taking|took) (my|me) (own )?\(life)"),
         Entry(.directIdeation, .en, "\(intent) (die|d ie)"),
         Entry(.directIdeation, .en, "suicidal|suicidaly|suicidally|suicidality|suicidial"),
         Entry(.directIdeation, .en, "(commit|committing|comitting|commiting|committed|attempt|attempting|attempted|consider|considering|"
@@ -58,7 +59,7 @@ extension CrisisLexicon {
         Entry(.passiveIdeation, .en, "(no ?one|nobody|noone|no body|not a soul)( would| will|d|wud|wouldnt)?( even)? (notice|care|miss me|mind|cry)( if| when| that| once)( i| im)"),
         Entry(.passiveIdeation, .en, "(im|i am|i m|feel|feeling|felt|being|been|i feel like|am|just|always|only)( like)?( such| just| only| nothing but| always| a huge| a big| so much of| the)? a burden"),
         Entry(.passiveIdeation, .en, "burden (on|to|for) (everyone|everybody|my family|my parents|the people|people|my friends|them|all)"),
-        Entry(.passiveIdeation, .en, "(no|what is the|whats the|whats even the|whats the|what even is the|is there any|dont see the|dont see any|cant see the|lost the) point (in|of|to)( even)? (living|life|being alive|going on|carrying on|existing|staying alive|being here|it all|anything anymore|keep living|trying anymore)"),
+        Entry(.passiveIdeation, .en, "(no|what is the|whats the|whats even the|whats the|what even is the|is there any|dont see the|dont see any|cant see the|lost the) point( in| of| to)?( even)? (living|life|being alive|going on|carrying on|existing|staying alive|being here|it all|anything anymore|keep living|trying anymore)"),
         Entry(.passiveIdeation, .en, "(no|dont have a|dont have any|lost my|cant find a|there is no|theres no) (reason|reasons) (to|for me to|left to|i should) (live|go on|be here|stay|keep going|exist|be alive|wake up|carry on)"),
         Entry(.passiveIdeation, .en, "\(life) (is not|isnt|aint|is no longer|not) worth (living|it anymore|it any more)|not worth living"),
         Entry(.passiveIdeation, .en, "(tired|sick|exhausted|done|finished|fed up) (of|with) (living|being alive|\(life)|existing|being here|this \(life)|breathing)(?! (being|with|in))"),
@@ -100,10 +101,10 @@ extension CrisisLexicon {
         Entry(.plansAndMeans, .en, "(eat|eating|ate) a bullet|bullet (in|through) my (head|brain|skull)|blow my (brains|head) (out|off)|put a gun to my head"),
         Entry(.plansAndMeans, .en, "(on|at|standing on|sitting on|leaning over|climbed|climbing|over) (the |a )?(edge|ledge|railing|rail|side) of (the |a |my |this )?(bridge|roof|rooftop|building|cliff|balcony|platform|tracks|overpass|tower|car park|parking garage|window|dam)"),
         Entry(.plansAndMeans, .en, "(im|i am|standing|sitting|stood|sat) (on|at|by|under|near) (the |a )?(bridge|ledge|rooftop|roof|cliff|overpass|tracks|train tracks|railway|railing|top floor)( right)? now"),
-        Entry(.plansAndMeans, .en, "(thinking|thought|think|thinkin|going|gonna|want|wanna|wanted|plan|planning|ready|about|might|should|could|will|ill|urge|urges|tempted)( about| of| to)?( just)? (jump|jumping|leap|leaping) (off|from|in front of|out of (the |a |my )?window|out (the |a |my )?window)"),
-        Entry(.plansAndMeans, .en, "\(thinking) (jumping|leaping)|(jump|jumping|leap|leaping|step|stepping|throw myself|throwing myself) (off|from) (the |a |my |this )?(bridge|roof|building|balcony|cliff|ledge|tower|overpass|car park|parking garage|tallest|top of)"),
+        Entry(.plansAndMeans, .en, "(thinking|thought|think|thinkin|going|gonna|want|wanna|wanted|plan|planning|ready|about|might|should|could|will|ill|urge|urges|tempted)( about| of| to)?( just)? (jump|jumping|leap|leaping) (of{2}|from|in front of|out of (the |a |my )?window|out (the |a |my )?window)"),
+        Entry(.plansAndMeans, .en, "\(thinking) (jumping|leaping)|(jump|jumping|leap|leaping|step|stepping|throw myself|throwing myself) (of{2}|from) (the |a |my |this )?(bridge|roof|building|balcony|cliff|ledge|tower|overpass|car park|parking garage|tallest|top of)"),
         Entry(.plansAndMeans, .en, "(jump|jumping|step|stepping|walk|walking|throw myself|throwing myself|lie|lying|lay) (in front of|into|onto|on) (a |the )?(train|bus|truck|lorry|car|subway|traffic|oncoming traffic|tracks|railway|train tracks|sea|ocean|river|lake)"),
-        Entry(.plansAndMeans, .en, "(drive|driving|crash|crashing|steer|steering|swerve|swerving|drove)( \\w+){0,3} (into|off) (a |the )?(wall|tree|traffic|oncoming traffic|cliff|bridge|river|lake|ditch|truck|lorry|pole|road|barrier|edge)"),
+        Entry(.plansAndMeans, .en, "(drive|driving|crash|crashing|steer|steering|swerve|swerving|drove)( \\w+){0,3} (into|of{2}) (a |the )?(wall|tree|traffic|oncoming traffic|cliff|bridge|river|lake|ditch|truck|lorry|pole|road|barrier|edge)"),
         Entry(.plansAndMeans, .en, "(garage|car) with the (car|engine) running|(engine|car) running in (the|my) garage|(carbon monoxide|charcoal|exhaust fumes|helium) (to|and|in|tonight)"),
         Entry(.plansAndMeans, .en, "(slit|slitting|slash|slashing|cut|cutting|open|opening) (my )?(wrists|wrist|throat|veins|arteries)"),
         Entry(.plansAndMeans, .en, "(razor|razors|razor blade|razor blades|blade|blades|knife|knives) (are |is )?(ready|out|in my hand|to my (wrist|wrists|skin|arm|arms|throat))|(holding|have|got) (a |the |my )?(knife|razor|blade) (in my hand|to my)"),
@@ -145,7 +146,7 @@ extension CrisisLexicon {
         Entry(.slang, .en, "self ?(delete|deleting|deletion|terminate|terminating)"),
         Entry(.slang, .en, "sewer ?slide|sewerslide|sewer sliding|commit (sudoku|die|toaster bath|neck rope|self delete)|toaster bath"),
         Entry(.slang, .en, "ctb|catch the bus (tonight|soon|forever|for good|finally)"),
-        Entry(.slang, .en, "(off|offing|offed|top|topping|topped|neck|necking|end|ending|yeet|yeeting|delete|deleting) \(myself)(?! (up|off|out))"),
+        Entry(.slang, .en, "(of{2}|of{2}ing|of{2}ed|top|topping|topped|neck|necking|end|ending|yeet|yeeting|delete|deleting) \(myself)(?! (up|off|out))"),
         Entry(.slang, .en, "(gonna|going to|ima|imma|want to|wanna|might|will|should|could)( just)? rope\\b(?! (in|them|him|her|someone|people|into))"),
         Entry(.slang, .en, "game end \(myself)|end my (game|run|existence|story|journey) (for good|forever|tonight|permanently)"),
 
