@@ -32,12 +32,9 @@ public struct CrisisFlag: Equatable, Sendable {
 
     /// Which layer and category: `lexicon: direct ideation, en`.
     public var source: String {
-        layer.rawValue + ([category?.rawValue, language?.rawValue].compactMap { $0 }.joined(separator: ", ")).prefixed(": ")
+        let detail = [category?.rawValue, language?.rawValue].compactMap { $0 }.joined(separator: ", ")
+        return detail.isEmpty ? layer.rawValue : "\(layer.rawValue): \(detail)"
     }
-}
-
-private extension String {
-    func prefixed(_ prefix: String) -> String { isEmpty ? "" : prefix + self }
 }
 
 public struct CrisisGuard {
@@ -61,19 +58,22 @@ public struct CrisisGuard {
 
     /// A guard of the built-in lexicon, `userPatterns`, the `semantic` layer and `message`; throws
     /// naming the first user pattern that does not compile or that matches an empty message.
-    public init(userPatterns: [String] = [], semantic: CrisisSemanticLayer? = nil, message: String = CrisisGuard.defaultMessage,
-                patternsFile: String = "crisis patterns", lines: [Int]? = nil) throws {
+    public init(userPatterns: [String] = [], semantic: CrisisSemanticLayer? = nil, message: String = CrisisGuard.defaultMessage) throws {
+        try self.init(userPatterns: userPatterns.map { ($0, nil) }, file: "crisis patterns", semantic: semantic, message: message)
+    }
+
+    /// The same, each user pattern with the line of `file` it came from, for the errors.
+    init(userPatterns: [(pattern: String, line: Int?)], file: String, semantic: CrisisSemanticLayer?, message: String) throws {
         lexicon = .builtIn
-        self.userPatterns = userPatterns
+        self.userPatterns = userPatterns.map(\.pattern)
         self.semantic = semantic
         self.message = message
-        userExpressions = try userPatterns.enumerated().map { i, pattern in
-            let line = lines?[i]
+        userExpressions = try userPatterns.map { pattern, line in
             guard let expression = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else {
-                throw DataError(file: patternsFile, line: line, "\(pattern) is not a valid regular expression; fix or remove it")
+                throw DataError(file: file, line: line, "\(pattern) is not a valid regular expression; fix or remove it")
             }
             guard CrisisLexicon.firstMatch(expression, in: "") == nil else {
-                throw DataError(file: patternsFile, line: line, "\(pattern) matches an empty message, so it would flag every message; make it match words")
+                throw DataError(file: file, line: line, "\(pattern) matches an empty message, so it would flag every message; make it match words")
             }
             return expression
         }
@@ -83,7 +83,7 @@ public struct CrisisGuard {
     /// normalised text; blank lines and lines starting with # are skipped) added to the built-in
     /// lexicon, the message of `messageFile` when given, and the `semantic` layer.
     public static func load(patternsFile: URL?, messageFile: URL?, semantic: CrisisSemanticLayer?) throws -> CrisisGuard {
-        var patterns: [String] = [], lines: [Int] = [], message = defaultMessage
+        var patterns: [(pattern: String, line: Int?)] = [], message = defaultMessage
         if let patternsFile {
             let text: String
             do { text = try String(contentsOf: patternsFile, encoding: .utf8) } catch {
@@ -92,8 +92,7 @@ public struct CrisisGuard {
             for (i, line) in text.components(separatedBy: "\n").enumerated() {
                 let pattern = line.trimmingCharacters(in: .whitespaces)
                 if pattern.isEmpty || pattern.hasPrefix("#") { continue }
-                patterns.append(pattern)
-                lines.append(i + 1)
+                patterns.append((pattern, i + 1))
             }
         }
         if let messageFile {
@@ -102,7 +101,7 @@ public struct CrisisGuard {
             }
             guard !message.isEmpty else { throw DataError(file: messageFile.path, "the crisis message is empty; write the reply to give") }
         }
-        return try CrisisGuard(userPatterns: patterns, semantic: semantic, message: message, patternsFile: patternsFile?.path ?? "crisis patterns", lines: lines)
+        return try CrisisGuard(userPatterns: patterns, file: patternsFile?.path ?? "crisis patterns", semantic: semantic, message: message)
     }
 
     // MARK: - Checking

@@ -100,15 +100,10 @@ public struct CrisisEvaluation {
     }
 
     private func flag(_ i: Int, _ layers: Layers) -> CrisisFlag? {
-        func semantic(_ threshold: Float) -> CrisisFlag? {
-            guard let nearest = nearest[i], nearest.flags(at: threshold) else { return nil }
-            return CrisisFlag(layer: .semantic, category: nearest.exemplar.category, language: nil, evidence: nearest.exemplar.text,
-                              similarity: nearest.similarity)
-        }
         switch layers {
         case .words: return words[i]
-        case .semantic(let t): return semantic(t)
-        case .all(let t): return words[i] ?? semantic(t)
+        case .semantic(let t): return nearest[i]?.flag(at: t)
+        case .all(let t): return words[i] ?? nearest[i]?.flag(at: t)
         }
     }
 

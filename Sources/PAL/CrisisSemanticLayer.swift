@@ -25,8 +25,11 @@ public struct CrisisSemanticLayer {
         public let similarity: Float
         public let anchorSimilarity: Float
 
-        /// Whether this is a flag at `threshold`.
-        public func flags(at threshold: Float) -> Bool { similarity >= threshold && similarity > anchorSimilarity }
+        /// The flag this is at `threshold`: at least that similar to the exemplar, and more than to any anchor.
+        public func flag(at threshold: Float) -> CrisisFlag? {
+            guard similarity >= threshold, similarity > anchorSimilarity else { return nil }
+            return CrisisFlag(layer: .semantic, category: exemplar.category, language: nil, evidence: exemplar.text, similarity: similarity)
+        }
     }
 
     /// Chosen on Tests/PALTests/Fixtures/crisis/dev.tsv with `paltrain guard --list … --sweep`
@@ -92,9 +95,7 @@ public struct CrisisSemanticLayer {
 
     /// A flag when `message` is at least `threshold` similar to an exemplar, and more than to any anchor.
     public func flag(_ message: String, lexicon: CrisisLexicon) -> CrisisFlag? {
-        guard let nearest = nearest(message, lexicon: lexicon), nearest.flags(at: threshold) else { return nil }
-        return CrisisFlag(layer: .semantic, category: nearest.exemplar.category, language: nil, evidence: nearest.exemplar.text,
-                          similarity: nearest.similarity)
+        nearest(message, lexicon: lexicon)?.flag(at: threshold)
     }
 
     /// The texts the layer embeds for `message`: the whole message and, when it has several, each

@@ -1,6 +1,7 @@
 // `paltrain chat <ckpt> [--extractor <ckpt>]`: talk to PAL as the help-seeker, in a terminal or
 // through a pipe: each message goes to a `ChatSession` (crisis guard first, then persona, strategy
-// and reply); this prints what it answered, logs a crisis-guard match and keeps the transcript.
+// and reply); this prints which crisis-guard layers are active and what it answered, logs why the
+// guard flagged a message and keeps the transcript.
 import ArgumentParser
 import Foundation
 import PAL
