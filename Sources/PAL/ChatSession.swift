@@ -21,8 +21,8 @@ public struct ChatSession {
 
     /// What the session answered.
     public enum Answer {
-        /// The crisis guard matched `pattern`: `reply` is the fixed message, not generated.
-        case guarded(pattern: String, reply: String)
+        /// The crisis guard flagged the message: `reply` is the fixed message, not generated.
+        case guarded(flag: CrisisFlag, reply: String)
         case generated(DialogueModel.Reply)
     }
 
@@ -49,9 +49,9 @@ public struct ChatSession {
     /// The answer to the seeker's `message` (whitespace-normalised, not empty).
     public mutating func answer(_ message: String) throws -> Answer {
         turns.append(Turn(speaker: .seeker, text: message))
-        if let pattern = guardrail.match(message) {
+        if let flag = guardrail.check(message) {
             turns.append(Turn(speaker: .supporter, text: guardrail.message, strategy: .information))
-            return .guarded(pattern: pattern, reply: guardrail.message)
+            return .guarded(flag: flag, reply: guardrail.message)
         }
         let seeker = turns.filter { $0.speaker == .seeker }.map(\.text)
         if let annotator, seeker.count >= 3 {

@@ -1,7 +1,8 @@
 // SentenceEncoder: the Cos-Sim column (PAL-SPEC §7) — a HuggingFace BERT folder (model.safetensors,
 // tokenizer.json) and its pooling; `make models` installs all-MiniLM-L6-v2 (mean pooling), and a
 // user may point at SimCSE (`sup-simcse-bert-base-uncased`, pooler) as the paper did — and the
-// sample set the mean is taken over. Shared by `eval` and `metrics`.
+// sample set the mean is taken over. Shared by `eval` and `metrics`; the crisis guard's semantic
+// layer embeds with it too.
 import Checkpoint
 import Foundation
 import Models
@@ -36,10 +37,14 @@ public struct SentenceEncoder {
     public func personaSimilarity(responses: [String], personas: [[String]], examples: CosSimExamples) -> Double? {
         let pairs = zip(responses, personas.map { $0.joined(separator: " ") }).filter { examples == .every || !$0.1.isEmpty }
         guard !pairs.isEmpty else { return nil }
-        let limit = min(256, model.config.maxPositionEmbeddings)
-        let a = model.embed(pairs.map { tokenizer.encodeWithSpecialTokens($0.0, maxLength: limit) }, pooling: pooling)
-        let b = model.embed(pairs.map { tokenizer.encodeWithSpecialTokens($0.1, maxLength: limit) }, pooling: pooling)
+        let (a, b) = (embed(pairs.map(\.0)), embed(pairs.map(\.1)))
         return zip(a, b).map { Double(BertModel.cosineSimilarity($0, $1)) }.reduce(0, +) / Double(pairs.count)
+    }
+
+    /// The sentence vectors of `texts` (unit length), each cut to 256 tokens.
+    public func embed(_ texts: [String]) -> [[Float]] {
+        let limit = min(256, model.config.maxPositionEmbeddings)
+        return model.embed(texts.map { tokenizer.encodeWithSpecialTokens($0, maxLength: limit) }, pooling: pooling)
     }
 
     /// How the column was computed, for the line under a table.

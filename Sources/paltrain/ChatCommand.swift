@@ -1,6 +1,7 @@
 // `paltrain chat <ckpt> [--extractor <ckpt>]`: talk to PAL as the help-seeker, in a terminal or
 // through a pipe: each message goes to a `ChatSession` (crisis guard first, then persona, strategy
-// and reply); this prints what it answered, logs a crisis-guard match and keeps the transcript.
+// and reply); this prints which crisis-guard layers are active and what it answered, logs why the
+// guard flagged a message and keeps the transcript.
 import ArgumentParser
 import Foundation
 import PAL
@@ -20,11 +21,7 @@ struct Chat: ParsableCommand {
 
     @OptionGroup var replyOptions: ReplyOptions
 
-    @Option(help: "A text file whose content replaces the default crisis reply (which lists international helplines).")
-    var crisisMessage: String?
-
-    @Option(help: "A file of extra crisis patterns, one regular expression per line, added to the built-in ones.")
-    var crisisPatterns: String?
+    @OptionGroup var crisis: CrisisGuardOptions
 
     @Option(help: "Append every turn (message, persona, strategy, reply, guard) to this file as JSON lines.")
     var transcript: String?
@@ -36,15 +33,15 @@ struct Chat: ParsableCommand {
         let dataURL = URL(fileURLWithPath: data)
         let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL)
         let annotator = try extractor.flatMap { dialogue.format == .joint ? nil : try Annotator.load(extractor: $0, data: dataURL, beams: 1, maxLength: 64) }
-        var session = ChatSession(dialogue: dialogue, annotator: annotator,
-                                  guardrail: try CrisisGuard.load(patternsFile: crisisPatterns.map { URL(fileURLWithPath: $0) },
-                                                                  messageFile: crisisMessage.map { URL(fileURLWithPath: $0) }),
+        let (guardrail, layers) = try crisis.load()
+        var session = ChatSession(dialogue: dialogue, annotator: annotator, guardrail: guardrail,
                                   control: try replyOptions.control()) { [replyOptions] in replyOptions.config(for: dialogue, offset: $0) }
         let log = try transcript.map { try TranscriptLog(path: $0) }
         let interactive = isatty(STDIN_FILENO) == 1
 
         print("paltrain chat: \(dialogue.format.rawValue) model \(checkpoint)"
               + (!session.readsPersona ? " (reads no persona)" : annotator == nil ? ", no extractor: empty persona" : ", persona from \(extractor!)"))
+        print(layers)
         print("You are the help-seeker. /reset starts over, /quit leaves. This is a research model, not a counsellor.")
         while true {
             if interactive { print("you> ", terminator: ""); fflush(stdout) }
@@ -59,11 +56,11 @@ struct Chat: ParsableCommand {
             }
             if !interactive { print("you> \(message)") }
             switch try session.answer(message) {
-            case .guarded(let pattern, let reply):
-                FileHandle.standardError.write(Data("chat: crisis guard matched \"\(pattern)\" in seeker message \(session.seekerMessages); gave the fixed reply\n".utf8))
+            case .guarded(let flag, let reply):
+                FileHandle.standardError.write(Data("chat: crisis guard \(flag.finding) in seeker message \(session.seekerMessages) (\(flag.source)); gave the fixed reply\n".utf8))
                 print("  [crisis guard: fixed reply, not generated]")
                 print("supporter> \(reply)")
-                try log?.append(["message": message, "reply": reply, "crisis_guard": pattern])
+                try log?.append(["message": message, "reply": reply, "crisis_guard": flag.evidence, "crisis_layer": flag.source])
             case .generated(let reply):
                 if session.readsPersona {
                     print("  persona: " + (session.persona.isEmpty

@@ -234,6 +234,34 @@ final class MetricsCommandTests: XCTestCase {
     }
 }
 
+extension CLITests {
+    func testGuardMeasuresAListAndChecksStdin() throws {
+        let measured = try cli.run(["guard", "--list", "Tests/PALTests/Fixtures/crisis/held-out.tsv", "--no-semantic-guard"])
+        XCTAssertEqual(measured.status, 0, measured.err)
+        XCTAssertTrue(measured.out.contains("crisis guard: lexicon (") && measured.out.contains("(semantic layer off: --no-semantic-guard)"), measured.out)
+        XCTAssertTrue(measured.out.contains("125 crisis and 124 benign messages"), measured.out)
+        XCTAssertTrue(measured.out.contains("| lexicon | 95.2% (119/125) | 2.4% (3/124) |"), "the figures docs/crisis-guard.md reports\n\(measured.out)")
+        XCTAssertTrue(measured.out.contains("missed by lexicon: 6\n  line 15: part of me wants to die and part of me doesn't"), measured.out)
+
+        let checked = try cli.run(["guard", "--no-semantic-guard"], input: "i want to k1ll myself\nmy phone died\n")
+        XCTAssertEqual(checked.status, 0, checked.err)
+        XCTAssertEqual(checked.out, "crisis\tlexicon: direct ideation, en\tkill myself\nok\n")
+
+        let list = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-guard-\(getpid()).tsv")
+        defer { try? FileManager.default.removeItem(at: list) }
+        try "crisis\tI want to die\nmaybe\tno label\n".write(to: list, atomically: true, encoding: .utf8)
+        let bad = try cli.run(["guard", "--list", list.path, "--no-semantic-guard"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.err.contains("\(list.path):2: expected crisis<TAB>message or benign<TAB>message"), bad.err)
+        let encoder = try cli.run(["guard", "--crisis-encoder", "/nonexistent"], input: "hi\n")
+        XCTAssertNotEqual(encoder.status, 0, "a named encoder that is not there is an error, not a silent fallback")
+        XCTAssertTrue(encoder.err.contains("--crisis-encoder: no sentence encoder (model.safetensors) in /nonexistent"), encoder.err)
+        let sweep = try cli.run(["guard", "--sweep"])
+        XCTAssertNotEqual(sweep.status, 0)
+        XCTAssertTrue(sweep.err.contains("--sweep needs --list"), sweep.err)
+    }
+}
+
 /// Runs the built `paltrain` in the repository root.
 struct CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

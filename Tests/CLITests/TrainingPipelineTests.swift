@@ -5,6 +5,7 @@
 // weights and the log of an uninterrupted run.
 import Checkpoint
 import Foundation
+import PAL
 import TextData
 import XCTest
 
@@ -187,8 +188,22 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertTrue(Strategy.allCases.map(\.rawValue).contains(lines[0]?["strategy"] as? String ?? ""), replies.out)
         XCTAssertEqual(lines[1]?["strategy"] as? String, "Self-disclosure", "a given strategy is used")
         XCTAssertEqual((lines[0]?["strategy_distribution"] as? [String: Double])?.count, 8)
+        XCTAssertNil(lines[0]?["crisis_guard"], "nothing to mark")
+        XCTAssertTrue(replies.err.contains("the crisis guard marked 0 of 2 contexts"), replies.err)
         let sameSeed = try cli.run(["generate", folder("pal") + "/best.h5", "--seed", "3"], input: input)
         XCTAssertEqual(sameSeed.out, replies.out, "sampling is reproducible for a seed")
+        // A context whose seeker speaks of killing herself is marked, with the turn and the reason.
+        let crisis = try cli.run(["generate", folder("pal") + "/best.h5", "--no-semantic-guard"],
+                                 input: #"{"context": ["I can't sleep.", "Why?", "I keep thinking I should kill myself."]}"# + "\n")
+        XCTAssertEqual(crisis.status, 0, crisis.err)
+        let marked = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(crisis.out.utf8)) as? [String: Any])
+        let mark = try XCTUnwrap(marked["crisis_guard"] as? [String: Any], crisis.out)
+        XCTAssertEqual(mark["turn"] as? Int, 2)
+        XCTAssertEqual(mark["layer"] as? String, "lexicon")
+        XCTAssertEqual(mark["category"] as? String, "direct ideation")
+        XCTAssertEqual(mark["evidence"] as? String, "kill myself")
+        XCTAssertNotNil(marked["response"], "the reply is still generated, for review")
+        XCTAssertTrue(crisis.err.contains("the crisis guard marked 1 of 1 contexts"), crisis.err)
         let bad = try cli.run(["generate", folder("pal") + "/best.h5"], input: #"{"context": ["hi"], "strategy": "Advice"}"# + "\n")
         XCTAssertTrue(bad.err.contains("stdin:1: strategy: expected one of"), bad.err)
 
