@@ -42,7 +42,8 @@ public enum AnnotationRun {
             + "no_repeat_ngram_size \(g.noRepeatNgramSize), early_stopping \(g.earlyStopping), forced_bos \(g.forcedBosTokenId.map(String.init) ?? "-"), "
             + "settings from \(annotator.model.config.generation == nil ? "HF defaults (the checkpoint carries none)" : "the checkpoint"); filter \(annotator.filter.rawValue)")
         let corpus = try ESConvCorpus.load(data: data)
-        let split = DataSplit.pal(count: corpus.conversations.count)
+        for note in corpus.notes { log("  " + note) }
+        let split = corpus.split(seed: DataSplit.papersSeed)
         var chosen = Array(corpus.conversations.indices)
         if scope == .test { chosen = split.test.sorted() }
         if limit > 0 { chosen = Array(chosen.prefix(limit)) }

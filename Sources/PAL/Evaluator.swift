@@ -112,12 +112,12 @@ public struct Evaluator {
         // Examples of the split, built exactly as for training, with the inferred persona (which Cos-Sim compares against).
         var corpus = try ESConvCorpus.load(data: data)
         if let pesconv { try corpus.attachPersonas(from: URL(fileURLWithPath: pesconv)) }
-        let parts = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: splitSeed))
+        let parts = corpus.parts(corpus.split(seed: splitSeed))
         let conversations = condition.apply(to: split == "test" ? parts.test : parts.valid, seed: splitSeed)
         var examples = try DialogueExamples.make(from: conversations, file: split, turns: semantics.turns, persona: .inferred).examples
         if limit > 0 { examples = Array(examples.prefix(limit)) }
         let nltk = try NLTKTokenizer(nltkData: data.appendingPathComponent("nltk_data"))
-        let settings = semantics.lines(encoder: sentenceEncoder)
+        let settings = semantics.lines(encoder: sentenceEncoder) + corpus.notes.map { "data: " + $0 }
         print(settings.joined(separator: "\n"))
 
         var rows: [Row] = []

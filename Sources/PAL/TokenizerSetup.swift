@@ -12,7 +12,8 @@ public enum TokenizerSetup {
     /// `seed`) and the PERSONA-CHAT train sample (utterances and personas).
     public static func trainingTexts(data: URL, seed: UInt64) throws -> [String] {
         let corpus = try ESConvCorpus.load(data: data)
-        let train = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: seed)).train
+        let train = corpus.parts(corpus.split(seed: seed)).train
+        for note in corpus.notes { print("  " + note) }
         let rcdg = try PersonaChatReader.readRCDG(directory: data.appendingPathComponent("personachat/songhaoyu_RCDG"))
         var texts: [String] = train.flatMap { $0.turns.map(\.text) }
         texts += train.flatMap { $0.personaList ?? [] }

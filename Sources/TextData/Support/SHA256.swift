@@ -1,5 +1,5 @@
 // SHA256: the FIPS 180-4 SHA-256 digest in plain Swift (Foundation has none on Linux), used to
-// fingerprint tokenizer files in `TokenizerIdentity`.
+// fingerprint tokenizer files in `TokenizerIdentity` and to check data files against data/manifest.sha256.
 import Foundation
 
 /// SHA-256 of bytes, as raw digest or lowercase hex.
