@@ -37,6 +37,7 @@ public enum AnnotationRun {
     /// was written and the agreement report through `log`.
     public static func run(_ annotator: Annotator, data: URL, scope: Scope, limit: Int, output: URL, log: (String) -> Void) throws {
         let start = Date()
+        try FileAccess.checkOutputFile(output)  // now, not after the annotation
         let g = annotator.generation
         log("decoding: \(g.numBeams) beam(s), max_length \(g.maxLength), min_length \(g.minLength), length_penalty \(g.lengthPenalty), "
             + "no_repeat_ngram_size \(g.noRepeatNgramSize), early_stopping \(g.earlyStopping), forced_bos \(g.forcedBosTokenId.map(String.init) ?? "-"), "

@@ -37,8 +37,8 @@ public enum ExampleExport {
             "train_batches": (0..<recipe.training.epochs).map { trainer.epochBatches($0).batches },
             "valid_batches": Batcher.sequential(count: examples.valid.count, batchSize: recipe.training.evalBatchSize),
         ]
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try JSONSerialization.data(withJSONObject: export, options: [.sortedKeys]).write(to: url, options: .atomic)
+        try FileAccess.createFolder(url.deletingLastPathComponent())
+        try FileAccess.write(JSONSerialization.data(withJSONObject: export, options: [.sortedKeys]), to: url)
         return (examples.train.count, examples.valid.count)
     }
 }

@@ -27,9 +27,9 @@ struct Generate: ParsableCommand {
     func run() throws {
         let loaded = try DialogueModel(checkpoint: checkpoint, data: URL(fileURLWithPath: data), tokenizerOverride: tokenizer)
         let (control, config) = (try reply.control(), reply.config(for: loaded))
-        var lineNumber = 0
-        while let line = readLine(strippingNewline: true) {
-            lineNumber += 1
+        var input = StandardInput()
+        while let line = input.next() {
+            let lineNumber = input.lineNumber
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw DataError(file: "stdin", line: lineNumber, "expected one JSON object per line")

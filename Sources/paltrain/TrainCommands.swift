@@ -32,6 +32,10 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Save and stop after this many steps of this process, as Ctrl-C does (for trying resume).")
     var stopAfter: Int?
 
+    func validate() throws {
+        if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be at least 1 step, got \(stopAfter)") }
+    }
+
     /// The recipe with every override applied.
     func effectiveRecipe(defaultRecipe: String, stage: RecipeStage, variant: InputFormat? = nil) throws -> Recipe {
         var recipe = try Recipe.load(URL(fileURLWithPath: self.recipe ?? defaultRecipe))
@@ -51,6 +55,7 @@ struct RunOptions: ParsableArguments {
     func start(_ recipe: Recipe) throws {
         var recipe = recipe
         if let resume { recipe.output = resume }
+        try FileAccess.checkOutputFolder(URL(fileURLWithPath: recipe.output))  // before the data and the model are prepared
         let summary = try TrainingRun.start(recipe, resume: resume != nil, stopAfterSteps: stopAfter)
         if summary.interrupted { throw ExitCode(130) }
     }
@@ -84,5 +89,5 @@ struct Plot: ParsableCommand {
     @Argument(help: "The run folder.")
     var folder: String
 
-    func run() throws { print("wrote \(try LossPlot.write(run: URL(fileURLWithPath: folder)).path)") }
+    func run() throws { print(try LossPlot.write(run: URL(fileURLWithPath: folder)).summary) }
 }

@@ -281,6 +281,11 @@ struct CLI {
 
     /// Runs `paltrain arguments` in the repository root with `input` on stdin.
     func run(_ arguments: [String], input: String = "") throws -> (status: Int32, out: String, err: String) {
+        try run(arguments, inputData: Data(input.utf8))
+    }
+
+    /// Runs `paltrain arguments` in the repository root with the bytes `inputData` on stdin.
+    func run(_ arguments: [String], inputData: Data) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -290,7 +295,7 @@ struct CLI {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
+        stdin.fileHandleForWriting.write(inputData)
         try stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

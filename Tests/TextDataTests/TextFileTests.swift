@@ -57,18 +57,23 @@ final class TextFileTests: XCTestCase {
         try FileAccess.write("x", to: file)
         // A folder where a file is wanted, a file where a folder is wanted, a folder that is missing or under a file.
         XCTAssertThrowsError(try FileAccess.checkOutputFile(folder)) { XCTAssertTrue("\($0)".hasSuffix(": is a folder: give the path of a file to write"), "\($0)") }
-        XCTAssertThrowsError(try FileAccess.prepareOutputFolder(file)) {
+        XCTAssertThrowsError(try FileAccess.checkOutputFolder(file)) {
             XCTAssertEqual("\($0)", "\(file.path): is a file, not a folder: remove it or choose another path")
         }
         XCTAssertThrowsError(try FileAccess.checkOutputFile(folder.appendingPathComponent("no/such/out.json"))) {
             XCTAssertTrue("\($0)".contains("its folder \(self.folder.path)/no/such does not exist: create it or choose another path"), "\($0)")
         }
-        XCTAssertThrowsError(try FileAccess.prepareOutputFolder(file.appendingPathComponent("run"))) {
-            XCTAssertTrue("\($0)".contains("a part of the path is a file, not a folder"), "\($0)")
+        XCTAssertThrowsError(try FileAccess.checkOutputFolder(file.appendingPathComponent("runs/one"))) {
+            XCTAssertEqual("\($0)", "\(file.path)/runs/one: \(file.path) is a file, not a folder: check the path")
+        }
+        XCTAssertThrowsError(try FileAccess.createFolder(file.appendingPathComponent("run"))) {
+            XCTAssertTrue("\($0)".hasSuffix("run: a part of the path is a file, not a folder: check the path"), "\($0)")
         }
         let run = folder.appendingPathComponent("runs/one")
-        try FileAccess.prepareOutputFolder(run)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.path), [], "the write check leaves nothing behind")
+        try FileAccess.checkOutputFolder(run)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.path), "checking creates nothing")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["file.txt"], "the write check leaves nothing behind")
+        try FileAccess.createFolder(run)
         try FileAccess.checkOutputFile(run.appendingPathComponent("metrics.json"))
     }
 

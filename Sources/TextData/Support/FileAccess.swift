@@ -47,10 +47,19 @@ public enum FileAccess {
 
     // MARK: - Checking outputs before the work
 
-    /// Creates the folder `url` (unless it exists) and checks that files can be written into it.
-    public static func prepareOutputFolder(_ url: URL) throws {
-        try createFolder(url)
-        try probeWriting(in: url, for: url.path)
+    /// Checks that the folder `url` can be written into: it is a folder, or it does not exist yet and
+    /// its nearest existing parent is a folder that takes new entries. Nothing is created.
+    public static func checkOutputFolder(_ url: URL) throws {
+        var existing = url.standardizedFileURL
+        var isFolder: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder), existing.path != "/" {
+            existing.deleteLastPathComponent()
+        }
+        guard isFolder.boolValue else {
+            throw FileError(path: url.path, existing == url.standardizedFileURL ? "is a file, not a folder: remove it or choose another path"
+                                : "\(existing.path) is a file, not a folder: check the path")
+        }
+        try probeWriting(in: existing, for: url.path)
     }
 
     /// Checks that a file can be written at `url`: it is not a folder, and its folder exists and takes files.

@@ -20,12 +20,9 @@ struct BPEVocabularyFile {
         for url in [vocabularyURL, mergesURL] where !FileManager.default.fileExists(atPath: url.path) {
             throw DataError(file: url.path, "missing: a BPE tokenizer directory needs vocab.json and merges.txt")
         }
-        vocabularyData = try Data(contentsOf: vocabularyURL)
-        mergesData = try Data(contentsOf: mergesURL)
-        guard let text = String(data: mergesData, encoding: .utf8) else {
-            throw DataError(file: mergesURL.path, "not valid UTF-8")
-        }
-        mergesText = text
+        vocabularyData = try FileAccess.read(vocabularyURL)
+        mergesData = try FileAccess.read(mergesURL)
+        mergesText = try TextLines.decode(mergesData, file: mergesURL.path)
         entries = try Self.parseVocabulary(vocabularyData, file: vocabularyURL.path)
     }
 
