@@ -88,7 +88,7 @@ public struct LineScorer {
 
     /// {"context", "persona", "response", "strategy"} built into the model's input format.
     private func textExample(_ object: [String: Any], line: Int, tokenizer: Tokenizer) throws -> EncodedExample {
-        guard let response = object["response"] as? String, !response.isEmpty else {
+        guard let response = object["response"] as? String, !normalizeWhitespace(response).isEmpty else {
             throw DataError(file: "stdin", line: line, field: "response", "expected a non-empty string")
         }
         let request = try DialogueRequest(object, line: line)

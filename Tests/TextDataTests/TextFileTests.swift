@@ -25,6 +25,24 @@ final class TextFileTests: XCTestCase {
         XCTAssertEqual(TextLines.split("\n"), [""])
     }
 
+    /// Each line-oriented reader reads a CRLF file, with or without a final newline, as it reads the LF file.
+    func testLineReadersReadCRLFFiles() throws {
+        func variants(_ lines: [String]) -> [String] { [lines.joined(separator: "\n") + "\n", lines.joined(separator: "\r\n") + "\r\n", lines.joined(separator: "\r\n")] }
+
+        let esconv = try String(contentsOf: TestData.file("esconv/valid.json"), encoding: .utf8).split(separator: "\n").prefix(3).map(String.init)
+        let conversations = try variants(esconv).map { try ESConvReader().read(data: Data($0.utf8), file: "valid.json").conversations }
+        XCTAssertEqual(conversations[0].count, 3)
+        for other in conversations.dropFirst() { XCTAssertEqual(other, conversations[0]) }
+
+        for (index, text) in variants(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world"]).enumerated() {
+            let url = folder.appendingPathComponent("vocab-\(index).txt")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            let tokenizer = try WordPieceTokenizer(vocabularyFile: url)
+            XCTAssertEqual(tokenizer.vocabularySize, 6, text.debugDescription)
+            XCTAssertEqual(tokenizer.encode("hello world"), [4, 5], text.debugDescription)
+        }
+    }
+
     func testAFileThatIsNotUTF8IsRefusedWithItsLineAndColumn() throws {
         let url = folder.appendingPathComponent("bad.txt")
         try Data("fine\nab".utf8 + [0xFF] + Data("c\n".utf8)).write(to: url)
