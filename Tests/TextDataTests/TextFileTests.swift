@@ -43,6 +43,18 @@ final class TextFileTests: XCTestCase {
         }
     }
 
+    /// vocab.json ids number its entries: one outside 0 up to the count is refused by token, not a trap
+    /// (a negative index) or a table of billions of entries.
+    func testVocabularyIdsOutsideTheEntriesAreRefused() throws {
+        try "#version: 0.2\na b\n".write(to: folder.appendingPathComponent("merges.txt"), atomically: true, encoding: .utf8)
+        for (id, shown) in [("-1", "-1"), ("2000000000", "2000000000"), ("1.5", "1.5")] {
+            try #"{"a": 0, "b": 1, "ab": \#(id)}"#.write(to: folder.appendingPathComponent("vocab.json"), atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try ByteLevelBPETokenizer(directory: folder)) { error in
+                XCTAssertTrue("\(error)".contains("vocab.json: ab: the id is \(shown); expected a JSON object of token → integer id from 0 to 2"), "\(error)")
+            }
+        }
+    }
+
     func testAFileThatIsNotUTF8IsRefusedWithItsLineAndColumn() throws {
         let url = folder.appendingPathComponent("bad.txt")
         try Data("fine\nab".utf8 + [0xFF] + Data("c\n".utf8)).write(to: url)

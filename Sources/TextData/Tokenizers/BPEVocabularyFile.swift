@@ -36,9 +36,11 @@ struct BPEVocabularyFile {
             throw DataError(file: file, line: error.line, "malformed JSON at column \(error.column): \(error.message); \(expected)")
         }
         guard let members = value.objectValue else { throw DataError(file: file, "found \(value.kindDescription); \(expected)") }
+        // Ids number the entries: 0 up to the entry count (a table of that size is made from them).
         return try members.map { token, id in
-            guard let number = id.intValue, let id = Int32(exactly: number) else {
-                throw DataError(file: file, field: token, "the id is \(JSONWriter.text(id, style: .compact)); \(expected)")
+            guard let number = id.intValue, let id = Int32(exactly: number), (0..<members.count).contains(number) else {
+                throw DataError(file: file, field: token, "the id is \(JSONWriter.text(id, style: .compact)); "
+                                + "expected a JSON object of token → integer id from 0 to \(members.count - 1) (one per entry)")
             }
             return (token, id)
         }
