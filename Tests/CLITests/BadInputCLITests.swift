@@ -89,6 +89,10 @@ final class BadInputCLITests: XCTestCase {
         // A PESConv path that is a folder, and a run folder without a log.
         try assertRefused(["eval", "missing.h5", "--pesconv", dir.path], "\(dir.path): is a folder: give the path of a file")
         try assertRefused(["plot", dir.path], "\(dir.path)/log.jsonl: no such file: check the path")
+        // A Foundation file error that no reader wraps (here nltk's tables) is still said in words.
+        let table = dir.appendingPathComponent("nltk_data/tokenizers/punkt_tab/english/abbrev_types.txt")
+        try FileManager.default.createDirectory(at: table, withIntermediateDirectories: true)
+        try assertRefused(["metrics", "--hyps", file.path, "--refs", file.path, "--data", dir.path], "\(table.path): is a folder: give the path of a file")
     }
 
     /// An extractor opens no reply with a strategy, even when its tokenizer (a learned vocabulary shared
