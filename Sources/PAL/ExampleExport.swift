@@ -16,9 +16,10 @@ import TextData
 import Training
 
 public enum ExampleExport {
-    /// Writes the export of `recipe` to `url` (atomically) and returns (train, valid) example counts.
+    /// Writes the export of `recipe` to `url` (atomically) and returns (train, valid) example counts and
+    /// the data's notes (anything left out, data that differ from the manifest).
     @discardableResult
-    public static func write(_ recipe: Recipe, to url: URL) throws -> (train: Int, valid: Int) {
+    public static func write(_ recipe: Recipe, to url: URL) throws -> (train: Int, valid: Int, notes: [String]) {
         let prepared = try TrainingRun.prepare(recipe)
         let examples = prepared.examples
         let trainer = Trainer(model: prepared.model, train: examples.train, valid: examples.valid, settings: recipe.training,
@@ -39,6 +40,6 @@ public enum ExampleExport {
         ]
         try FileAccess.createFolder(url.deletingLastPathComponent())
         try FileAccess.write(JSONSerialization.data(withJSONObject: export, options: [.sortedKeys]), to: url)
-        return (examples.train.count, examples.valid.count)
+        return (examples.train.count, examples.valid.count, examples.notes)
     }
 }

@@ -31,6 +31,7 @@ struct DataCommand: ParsableCommand {
             try loaded.override(assignments + (variant.map { ["variant=\($0.rawValue)"] } ?? []))
             let counts = try ExampleExport.write(loaded, to: URL(fileURLWithPath: output))
             print("wrote \(output): \(counts.train) train and \(counts.valid) validation examples, \(loaded.training.epochs) epochs of batches")
+            for note in counts.notes { print("  " + note) }
         }
     }
 
