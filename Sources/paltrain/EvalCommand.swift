@@ -7,6 +7,8 @@ import Models
 import PAL
 import TextData
 
+extension PersonaCondition: ExpressibleByArgument {}
+
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate PAL, Joint or Hard Prompt checkpoints on the test (or valid) split: ACC, PPL, BLEU, Distinct, EAD, ROUGE-L, Cos-Sim.",
@@ -40,7 +42,7 @@ struct Eval: ParsableCommand {
     var limit = 0
 
     @Option(help: "The persona the models read: true (the conversation's own), shuffled (another test conversation's, seeded by the split seed) or none (`<input>` everywhere); shows whether a model uses the persona.")
-    var persona = "true"
+    var persona = PersonaCondition.true
 
     @Option(help: "Strategy-based control for PAL checkpoints, one row each (repeat it): \(StrategyControl.accepted). Default: paper (reference with --reference).")
     var alpha: [String] = []
@@ -104,7 +106,6 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         guard split == "test" || split == "valid" else { throw ValidationError("--split is test or valid, got \(split)") }
-        guard PersonaCondition(rawValue: persona) != nil else { throw ValidationError("--persona is true, shuffled or none, got `\(persona)`") }
         guard !checkpoints.isEmpty else { throw ValidationError("give at least one checkpoint") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard limit >= 0 else { throw ValidationError("--limit is 0 (every example) or a positive count, got \(limit)") }
@@ -114,7 +115,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         try Evaluator(checkpoints: checkpoints, data: URL(fileURLWithPath: data), pesconv: pesconv, split: split, splitSeed: splitSeed, limit: limit,
-                      condition: PersonaCondition(rawValue: persona)!, goldStrategy: goldStrategy, seeds: seedList(), batchSize: batchSize, generate: generate, pool: pool,
+                      condition: persona, goldStrategy: goldStrategy, seeds: seedList(), batchSize: batchSize, generate: generate, pool: pool,
                       semantics: semantics(), sentenceEncoder: encoder.load(), output: output.map { URL(fileURLWithPath: $0) }).run()
     }
 }
