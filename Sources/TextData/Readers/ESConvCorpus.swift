@@ -41,7 +41,7 @@ public struct ESConvCorpus: Sendable {
                         + "\(parts.map { String($0.count) }.joined(separator: "/")) conversations, the published ones "
                         + "\(HuggingFaceESConvOrder.total - 2 * heldOut)/\(heldOut)/\(heldOut)", count: conversations.count)
         }
-        report.merge(repeatedConversations(parts, files: files))
+        countRepeatedConversations(parts, files: files, into: &report)
         var corpus = ESConvCorpus(conversations: conversations, report: report)
         for part in ["valid", "test"] {
             let path = "pesconv/\(part).txt"
@@ -54,7 +54,7 @@ public struct ESConvCorpus: Sendable {
 
     /// Conversations that repeat an earlier one word for word (situation and every turn), kept and
     /// counted, the first few located: a repeated line in a data file, or one conversation in two parts.
-    static func repeatedConversations(_ parts: [[Conversation]], files: [String]) -> SkipReport {
+    static func countRepeatedConversations(_ parts: [[Conversation]], files: [String], into report: inout SkipReport) {
         var first: [String: String] = [:]
         var repeats: [String] = []
         for (part, file) in zip(parts, files) {
@@ -63,12 +63,10 @@ public struct ESConvCorpus: Sendable {
                 if let earlier = first[key(conversation)] { repeats.append("\(here) = \(earlier)") } else { first[key(conversation)] = here }
             }
         }
-        var report = SkipReport()
         if !repeats.isEmpty {
             report.skip("kept: a conversation that repeats an earlier one word for word (conversation #n of a file: \(repeats.prefix(3).joined(separator: "; "))"
                         + (repeats.count > 3 ? "; …)" : ")"), count: repeats.count)
         }
-        return report
     }
 
     /// What to tell the user about the data: whether they are the published files, then `report`.

@@ -43,11 +43,6 @@ public struct SkipReport: Equatable, Sendable {
         if count > 0 { counts[reason, default: 0] += count }
     }
 
-    /// Adds every count of `other`.
-    public mutating func merge(_ other: SkipReport) {
-        for (reason, count) in other.counts { skip(reason, count: count) }
-    }
-
     public var total: Int { counts.values.reduce(0, +) }
 
     /// One line per reason, largest first; empty when nothing was skipped.

@@ -53,17 +53,6 @@ public enum DataVerification: Equatable, Sendable {
         return differing.isEmpty ? .matchesManifest : .differs(differing, manifest: manifest.file)
     }
 
-    /// The manifest file (looked for, when there is none).
-    public var manifest: String {
-        switch self {
-        case .matchesManifest: return DataManifest.fileName
-        case .differs(_, let manifest), .noManifest(let manifest): return manifest
-        }
-    }
-
-    /// The files are the published ones.
-    public var isPublished: Bool { self == .matchesManifest }
-
     /// A line for the user when the files are not known to be the published ones.
     public var note: String? {
         switch self {
