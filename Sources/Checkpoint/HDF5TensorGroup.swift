@@ -1,7 +1,8 @@
 // HDF5TensorGroup: an ordered list of named Float32 tensors as the datasets of one HDF5 group.
 // Each dataset is little-endian float32, chunked and Fletcher32-checksummed (when non-empty), and
-// carries an `index` attribute giving its position in the list; 0-d tensors are stored with shape
-// (1) and a `scalar` attribute, because HDF5 cannot chunk (so cannot checksum) a scalar dataspace.
+// carries an `index` attribute giving its position in the list (read back in that order); 0-d tensors
+// are stored with shape (1) and a `scalar` attribute, because HDF5 cannot chunk (so cannot checksum) a
+// scalar dataspace.
 import CHDF5
 import TensorCore
 
@@ -84,9 +85,12 @@ func readTensorGroup(_ file: hid_t, _ location: TensorGroupLocation) throws -> [
         entries.append((index, name, tensor))
     }
     entries.sort { $0.index < $1.index }
-    guard entries.map(\.index) == Array(0..<entries.count) else {
+    // A gap (a tensor deleted after writing) is left to the loader, which names what is missing;
+    // two tensors claiming one position leave the order unknown.
+    let repeated = zip(entries, entries.dropFirst()).filter { $0.index == $1.index }.map { "'\($0.name)' and '\($1.name)' (\($0.index))" }
+    guard repeated.isEmpty else {
         throw CheckpointError.malformed(path: location.file, detail:
-            "the 'index' attributes in \(location.group) are not 0..<\(entries.count) (found \(entries.map(\.index)))")
+            "tensors in \(location.group) share an 'index' attribute: \(repeated.prefix(5).joined(separator: ", ")); the file was edited: use another checkpoint")
     }
     return entries.map { (name: $0.name, tensor: $0.tensor) }
 }

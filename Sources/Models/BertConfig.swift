@@ -64,6 +64,12 @@ public struct BertConfig: Codable, Equatable, Sendable {
             problems.append("position_embedding_type \"\(positionEmbeddingType)\" (only \"absolute\" is implemented)")
         }
         if try value(.isDecoder, false) { problems.append("is_decoder true (only the bidirectional encoder is implemented)") }
+        for (key, size, least) in [("vocab_size", vocabSize, 1), ("hidden_size", hiddenSize, 1), ("num_hidden_layers", numHiddenLayers, 0),
+                                   ("intermediate_size", intermediateSize, 1), ("type_vocab_size", typeVocabSize, 1),
+                                   ("max_position_embeddings", maxPositionEmbeddings, 2)] where size < least {
+            problems.append("\(key) \(size) (expected at least \(least)\(key == "max_position_embeddings" ? ": [CLS] and [SEP]" : ""))")
+        }
+        if !(0..<max(vocabSize, 0)).contains(padTokenId) { problems.append("pad_token_id \(padTokenId) is outside the vocabulary (vocab_size \(vocabSize))") }
         if numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0 {
             problems.append("hidden_size \(hiddenSize) not divisible by num_attention_heads \(numAttentionHeads)")
         }

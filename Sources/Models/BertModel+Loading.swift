@@ -6,6 +6,7 @@
 import Foundation
 import NN
 import TensorCore
+import TextData
 
 /// A BERT folder that cannot be loaded: the file, and what is wrong or what to do.
 public struct BertLoadError: Error, CustomStringConvertible {
@@ -79,8 +80,9 @@ extension BertModel {
                                 + "(scripts/fetch-models.sh installs all-MiniLM-L6-v2 into models/)")
         }
         let config: BertConfig
+        let configData = try FileAccess.read(configURL)
         do {
-            config = try BertConfig.decode(json: Data(contentsOf: configURL))
+            config = try BertConfig.decode(json: configData)
         } catch let DecodingError.dataCorrupted(context) {
             throw BertLoadError(file: configURL.path, context.debugDescription)
         } catch {

@@ -37,12 +37,14 @@ public enum AnnotationRun {
     /// was written and the agreement report through `log`.
     public static func run(_ annotator: Annotator, data: URL, scope: Scope, limit: Int, output: URL, log: (String) -> Void) throws {
         let start = Date()
+        try FileAccess.checkOutputFile(output)  // now, not after the annotation
         let g = annotator.generation
         log("decoding: \(g.numBeams) beam(s), max_length \(g.maxLength), min_length \(g.minLength), length_penalty \(g.lengthPenalty), "
             + "no_repeat_ngram_size \(g.noRepeatNgramSize), early_stopping \(g.earlyStopping), forced_bos \(g.forcedBosTokenId.map(String.init) ?? "-"), "
             + "settings from \(annotator.model.config.generation == nil ? "HF defaults (the checkpoint carries none)" : "the checkpoint"); filter \(annotator.filter.rawValue)")
         let corpus = try ESConvCorpus.load(data: data)
-        let split = DataSplit.pal(count: corpus.conversations.count)
+        for note in corpus.notes { log("  " + note) }
+        let split = corpus.split(seed: DataSplit.papersSeed)
         var chosen = Array(corpus.conversations.indices)
         if scope == .test { chosen = split.test.sorted() }
         if limit > 0 { chosen = Array(chosen.prefix(limit)) }

@@ -50,6 +50,11 @@ public struct Annotator {
         for key in ["num_beams", "max_length", "early_stopping", "do_sample"] where overrides[key] != nil {
             throw DataError(file: "--generation", field: key, "set by the reference's call (use --beams and --max-length)")
         }
+        // Beam search keeps the 2 × beams best continuations of each step: the vocabulary must hold them.
+        guard beams >= 1, 2 * beams <= config.vocabSize else {
+            throw DataError(file: "--beams", "\(beams) beams: expected 1 to \(config.vocabSize / 2) (half this model's vocabulary of \(config.vocabSize))")
+        }
+        guard maxLength >= 2 else { throw DataError(file: "--max-length", "\(maxLength): expected at least 2 (the start token and one more)") }
         var settings = try (config.generation ?? GenerationConfig()).overriding(overrides)
         settings.numBeams = beams
         settings.maxLength = maxLength

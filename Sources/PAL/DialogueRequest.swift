@@ -18,27 +18,36 @@ public struct DialogueRequest {
             throw DataError(file: "stdin", line: line, field: "context", "expected a non-empty array of utterances")
         }
         turns = try items.enumerated().map { i, item in
+            func utterance(_ text: String) throws -> String {
+                let text = normalizeWhitespace(text)
+                guard !text.isEmpty else { throw DataError(file: "stdin", line: line, field: "context[\(i)]", "empty utterance: expected some text") }
+                return text
+            }
             if let text = item as? String {
-                return Turn(speaker: (items.count - 1 - i) % 2 == 0 ? .seeker : .supporter, text: normalizeWhitespace(text))
+                return Turn(speaker: (items.count - 1 - i) % 2 == 0 ? .seeker : .supporter, text: try utterance(text))
             }
             guard let o = item as? [String: Any], let text = o["text"] as? String,
                   let speaker = (o["speaker"] as? String).flatMap(Speaker.init(rawValue:)) else {
                 throw DataError(file: "stdin", line: line, field: "context[\(i)]",
                                 "expected a string or {\"speaker\": \"seeker\"|\"supporter\", \"text\": …, \"strategy\": …}")
             }
-            return Turn(speaker: speaker, text: normalizeWhitespace(text), strategy: (o["strategy"] as? String).flatMap(Strategy.init(label:)))
+            return Turn(speaker: speaker, text: try utterance(text), strategy: try Self.strategy(o, line: line, field: "context[\(i)].strategy", required: false))
         }
-        persona = (object["persona"] as? [String] ?? []).map(normalizeWhitespace).filter { !$0.isEmpty }
+        switch object["persona"] {
+        case nil, is NSNull: persona = []
+        case let sentences as [String]: persona = sentences.map(normalizeWhitespace).filter { !$0.isEmpty }
+        default: throw DataError(file: "stdin", line: line, field: "persona", "expected an array of sentences (strings)")
+        }
     }
 
     /// The line's `strategy`, if it names one of the 8.
-    public static func strategy(_ object: [String: Any], line: Int, required: Bool) throws -> Strategy? {
-        guard let label = object["strategy"] as? String else {
-            if required { throw DataError(file: "stdin", line: line, field: "strategy", "expected one of \(Strategy.labelList)") }
+    public static func strategy(_ object: [String: Any], line: Int, field: String = "strategy", required: Bool) throws -> Strategy? {
+        guard let value = object["strategy"], !(value is NSNull) else {
+            if required { throw DataError(file: "stdin", line: line, field: field, "expected one of \(Strategy.labelList)") }
             return nil
         }
-        guard let strategy = Strategy(label: label) else {
-            throw DataError(file: "stdin", line: line, field: "strategy", "expected one of \(Strategy.labelList)")
+        guard let label = value as? String, let strategy = Strategy(label: label) else {
+            throw DataError(file: "stdin", line: line, field: field, "expected one of \(Strategy.labelList), got \(value)")
         }
         return strategy
     }

@@ -109,15 +109,17 @@ public struct Evaluator {
     /// Evaluates every checkpoint, prints the table and, with `output`, writes it and the generations.
     public func run() throws {
         let start = Date()
+        // The output folder is checked now, not after hours of generation.
+        if let output { try FileAccess.checkOutputFolder(output) }
         // Examples of the split, built exactly as for training, with the inferred persona (which Cos-Sim compares against).
         var corpus = try ESConvCorpus.load(data: data)
         if let pesconv { try corpus.attachPersonas(from: URL(fileURLWithPath: pesconv)) }
-        let parts = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: splitSeed))
+        let parts = corpus.parts(corpus.split(seed: splitSeed))
         let conversations = condition.apply(to: split == "test" ? parts.test : parts.valid, seed: splitSeed)
         var examples = try DialogueExamples.make(from: conversations, file: split, turns: semantics.turns, persona: .inferred).examples
         if limit > 0 { examples = Array(examples.prefix(limit)) }
         let nltk = try NLTKTokenizer(nltkData: data.appendingPathComponent("nltk_data"))
-        let settings = semantics.lines(encoder: sentenceEncoder)
+        let settings = semantics.lines(encoder: sentenceEncoder) + corpus.notes.map { "data: " + $0 }
         print(settings.joined(separator: "\n"))
 
         var rows: [Row] = []
@@ -153,7 +155,7 @@ public struct Evaluator {
         print(report.dropFirst(settings.count).joined(separator: "\n") + String(format: "\nevaluated in %.0f s", Date().timeIntervalSince(start)))
         if let output {
             try write(rows, examples: examples.count, to: output, semantics: semantics.json(encoder: sentenceEncoder))
-            try (report.joined(separator: "\n") + "\n").write(to: output.appendingPathComponent("table.md"), atomically: true, encoding: .utf8)
+            try FileAccess.write(report.joined(separator: "\n") + "\n", to: output.appendingPathComponent("table.md"))
         }
     }
 
@@ -302,7 +304,7 @@ public struct Evaluator {
     /// generated column, and each seed's values) and generations-<row>-seed<k>.jsonl (with
     /// --pool, generations-<row>-checkpoint<j>-seed<k>.jsonl).
     private func write(_ rows: [Row], examples: Int, to folder: URL, semantics: [String: Any]) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileAccess.createFolder(folder)
         var files: [String] = []
         let objects: [[String: Any]] = try rows.enumerated().map { r, row in
             let accuracies = row.accuracies
@@ -338,7 +340,7 @@ public struct Evaluator {
                 let pooled = row.forced.count > 1 ? "-checkpoint\(j / runsPerCheckpoint + 1)" : ""
                 let name = "generations-\(r + 1)-\(Self.slug(row.model))\(pooled)-seed\(run.seed).jsonl"
                 let lines = try run.generations.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
-                try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+                try FileAccess.write(lines.joined(separator: "\n") + "\n", to: folder.appendingPathComponent(name))
                 files.append(name)
             }
             return object
@@ -346,7 +348,7 @@ public struct Evaluator {
         let summary: [String: Any] = ["rows": objects, "split": split, "examples": examples, "seeds": seeds.map(String.init).joined(separator: ","),
                                       "persona": condition.rawValue,
                                       "semantics": semantics]
-        try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]).write(to: folder.appendingPathComponent("metrics.json"))
+        try FileAccess.write(JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]), to: folder.appendingPathComponent("metrics.json"))
         print("wrote \(folder.path)/metrics.json, table.md and \(files.count) generation file(s): \(files.joined(separator: ", "))")
     }
 

@@ -16,9 +16,10 @@ import TextData
 import Training
 
 public enum ExampleExport {
-    /// Writes the export of `recipe` to `url` (atomically) and returns (train, valid) example counts.
+    /// Writes the export of `recipe` to `url` (atomically) and returns (train, valid) example counts and
+    /// the data's notes (anything left out, data that differ from the manifest).
     @discardableResult
-    public static func write(_ recipe: Recipe, to url: URL) throws -> (train: Int, valid: Int) {
+    public static func write(_ recipe: Recipe, to url: URL) throws -> (train: Int, valid: Int, notes: [String]) {
         let prepared = try TrainingRun.prepare(recipe)
         let examples = prepared.examples
         let trainer = Trainer(model: prepared.model, train: examples.train, valid: examples.valid, settings: recipe.training,
@@ -37,8 +38,8 @@ public enum ExampleExport {
             "train_batches": (0..<recipe.training.epochs).map { trainer.epochBatches($0).batches },
             "valid_batches": Batcher.sequential(count: examples.valid.count, batchSize: recipe.training.evalBatchSize),
         ]
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try JSONSerialization.data(withJSONObject: export, options: [.sortedKeys]).write(to: url, options: .atomic)
-        return (examples.train.count, examples.valid.count)
+        try FileAccess.createFolder(url.deletingLastPathComponent())
+        try FileAccess.write(JSONSerialization.data(withJSONObject: export, options: [.sortedKeys]), to: url)
+        return (examples.train.count, examples.valid.count, examples.notes)
     }
 }

@@ -32,16 +32,16 @@ public enum HuggingFaceExport {
         if model.personaCoAttention != nil {
             tensors.append(("strategy_alpha", Tensor(shape: [responseAlphas.count], values: responseAlphas)))
         }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileAccess.createFolder(folder)
         try SafeTensorsFile.write(tensors, metadata: ["format": "pt"], to: folder.appendingPathComponent("model.safetensors"))
-        try write(try model.config.jsonString(), to: folder.appendingPathComponent("config.json"))
+        try FileAccess.write(try model.config.jsonString(), to: folder.appendingPathComponent("config.json"))
 
         // The tokenizer: its vocabulary and merges as they are, its added tokens with their ids.
         var copied: [String] = []
         for name in ["vocab.json", "merges.txt", TokenizerLoader.specialTokensFile] {
             let source = tokenizerFolder.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: source.path) else { continue }
-            try write(Data(contentsOf: source), to: folder.appendingPathComponent(name))
+            try FileAccess.write(FileAccess.read(source), to: folder.appendingPathComponent(name))
             copied.append(name)
         }
         let added = tokenizer.identity.addedTokens
@@ -64,16 +64,6 @@ public enum HuggingFaceExport {
     }
 
     private static func writeJSON(_ object: Any, to url: URL) throws {
-        try write(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), to: url)
-    }
-
-    private static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
-
-    private static func write(_ data: Data, to url: URL) throws {
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw DataError(file: url.path, "cannot be written: \(error.localizedDescription)")
-        }
+        try FileAccess.write(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), to: url)
     }
 }

@@ -27,16 +27,18 @@ public enum HuggingFaceImport {
             throw DataError(file: configURL.path, "missing: a HuggingFace model folder has config.json, model.safetensors and its tokenizer files")
         }
         var config: Seq2SeqConfig
+        let configData = try FileAccess.read(configURL)
         do {
-            config = try Seq2SeqConfig.decode(json: Data(contentsOf: configURL))
+            config = try Seq2SeqConfig.decode(json: configData)
         } catch {
             throw DataError(file: configURL.path, "not a BlenderbotSmall or BART config: \(error)")
         }
         // HF reads decoding settings from generation_config.json when the folder has one, else from config.json.
         let generationURL = folder.appendingPathComponent("generation_config.json")
         if FileManager.default.fileExists(atPath: generationURL.path) {
+            let generationData = try FileAccess.read(generationURL)
             do {
-                var settings = try GenerationConfig.decode(json: Data(contentsOf: generationURL))
+                var settings = try GenerationConfig.decode(json: generationData)
                 (settings.decoderStartTokenId, settings.eosTokenId, settings.padTokenId) = (nil, nil, nil)
                 config.generation = settings
             } catch {

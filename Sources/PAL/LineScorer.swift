@@ -1,7 +1,7 @@
 // LineScorer: what `paltrain score` does with each JSON line of stdin — the text (or, with ids, the
 // token ids) built into the model's input format, checked against the model's tables, and scored
 // teacher-forced: token count, summed negative log-likelihood, perplexity, the strategy distribution
-// at the first decoder step, and with ids each label's log-probability.
+// at the first decoder step (dialogue models only), and with ids each label's log-probability.
 import Foundation
 import Models
 import NN
@@ -38,7 +38,8 @@ public struct LineScorer {
         self.tokenizer = tokenizer
         self.readsIds = readsIds
         self.maxInputLength = maxInputLength ?? min(512, model.config.maxPositionEmbeddings)
-        strategyIds = tokenizer.map { t in Strategy.allCases.compactMap { t.id(of: $0.token) } } ?? []
+        // Only dialogue models open a reply with a strategy token (an extractor's tokenizer may hold them unused).
+        strategyIds = InputFormat.dialogue.contains(model.config.format) ? tokenizer.map { t in Strategy.allCases.compactMap { t.id(of: $0.token) } } ?? [] : []
     }
 
     /// The scores of stdin line `number` (nil for a blank line).
@@ -87,7 +88,7 @@ public struct LineScorer {
 
     /// {"context", "persona", "response", "strategy"} built into the model's input format.
     private func textExample(_ object: [String: Any], line: Int, tokenizer: Tokenizer) throws -> EncodedExample {
-        guard let response = object["response"] as? String, !response.isEmpty else {
+        guard let response = object["response"] as? String, !normalizeWhitespace(response).isEmpty else {
             throw DataError(file: "stdin", line: line, field: "response", "expected a non-empty string")
         }
         let request = try DialogueRequest(object, line: line)

@@ -1,24 +1,40 @@
 // LossPlot: the training and validation loss curves of a run (log.jsonl) as an SVG: raw training
 // loss faint, its moving average bold, validation loss as marked points.
 import Foundation
+import TextData
 
 public enum LossPlot {
+    /// What `write` did: the SVG it wrote and the 1-based numbers of the log lines it could not read.
+    public struct Written {
+        public var url: URL
+        public var unreadableLines: [Int]
+
+        /// A line for the user: what was written, and the lines left out, if any.
+        public var summary: String {
+            "wrote \(url.path)" + (unreadableLines.isEmpty ? "" : "; left out \(unreadableLines.count) log line(s) that are not a JSON object "
+                + "with a step and a loss (line\(unreadableLines.count == 1 ? "" : "s") \(unreadableLines.prefix(5).map(String.init).joined(separator: ", "))"
+                + (unreadableLines.count > 5 ? ", …" : "") + ")")
+        }
+    }
+
     /// Reads `<run>/log.jsonl` and writes `<run>/loss.svg`.
     @discardableResult
-    public static func write(run: URL) throws -> URL {
+    public static func write(run: URL) throws -> Written {
         let log = run.appendingPathComponent("log.jsonl")
-        guard let text = try? String(contentsOf: log, encoding: .utf8) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: log.path])
-        }
-        var train: [(Double, Double)] = [], valid: [(Double, Double)] = []
-        for line in text.split(separator: "\n") {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let step = o["step"] as? Double else { continue }
-            if let loss = o["loss"] as? Double { train.append((step, loss)) }
-            if let loss = o["valid_loss"] as? Double { valid.append((step, loss)) }
+        var train: [(Double, Double)] = [], valid: [(Double, Double)] = [], unreadable: [Int] = []
+        for (index, line) in TextLines.split(try TextLines.text(of: log)).enumerated() where !line.allSatisfy(\.isWhitespace) {
+            let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let step = o?["step"] as? Double, loss = o?["loss"] as? Double, validLoss = o?["valid_loss"] as? Double
+            guard let step, loss != nil || validLoss != nil else {
+                unreadable.append(index + 1)
+                continue
+            }
+            if let loss { train.append((step, loss)) }
+            if let validLoss { valid.append((step, validLoss)) }
         }
         let url = run.appendingPathComponent("loss.svg")
-        try svg(train: train, valid: valid, title: run.lastPathComponent).write(to: url, atomically: true, encoding: .utf8)
-        return url
+        try FileAccess.write(svg(train: train, valid: valid, title: run.lastPathComponent), to: url)
+        return Written(url: url, unreadableLines: unreadable)
     }
 
     static func svg(train: [(Double, Double)], valid: [(Double, Double)], title: String) -> String {

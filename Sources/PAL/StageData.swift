@@ -24,7 +24,7 @@ public enum StageData {
             }
             if FileManager.default.fileExists(atPath: recipe.data.pesconv) { try corpus.attachPersonas(from: URL(fileURLWithPath: recipe.data.pesconv)) }
         }
-        var (train, valid, _) = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: recipe.data.splitSeed))
+        var (train, valid, _) = corpus.parts(corpus.split(seed: recipe.data.splitSeed))
         if recipe.data.trainLimit > 0 { train = Array(train.prefix(recipe.data.trainLimit)) }
         if recipe.data.validLimit > 0 { valid = Array(valid.prefix(recipe.data.validLimit)) }
         // Joint reads no persona, so any source will do; the others need the one asked for.
@@ -41,7 +41,7 @@ public enum StageData {
                                     maxPersonaLength: recipe.data.maxInputLength)
         return StageExamples(train: try trainText.examples.map { try ExampleEncoder.encode($0, format: format, tokenizer: tokenizer, limits: limits) },
                              valid: try validText.examples.map { try ExampleEncoder.encode($0, format: format, tokenizer: tokenizer, limits: limits) },
-                             notes: corpus.report.lines + trainText.report.lines + validText.report.lines)
+                             notes: corpus.notes + trainText.report.lines + validText.report.lines)
     }
 
     /// Persona-extractor pairs, from what `data.extractor_source` names: `personachat` (train = every
@@ -68,7 +68,7 @@ public enum StageData {
         case .pesconvValid, .esconvCopy:
             let data = URL(fileURLWithPath: recipe.data.folder)
             let corpus = try ESConvCorpus.load(data: data)
-            let split = DataSplit.pal(count: corpus.conversations.count, seed: recipe.data.splitSeed)
+            let split = corpus.split(seed: recipe.data.splitSeed)
             var pairs = source == .pesconvValid
                 ? ExtractorPairs.publishedValidation(corpus.conversations, split: split)
                 : copyPairs(corpus.conversations, split: split, tokenizer: try NLTKTokenizer(nltkData: data.appendingPathComponent("nltk_data")))
@@ -79,7 +79,7 @@ public enum StageData {
                     + "(every \(ExtractorPairs.defaultHoldoutEvery)th held out for validation; the \(split.test.count) test conversations are not read)"
                 : "copy pairs (targets: the seeker's own first-person sentences so far) from PAL's \(split.train.count) train conversations, "
                     + "validation on its \(split.valid.count) validation conversations; the \(split.test.count) test conversations are not read"
-            return encoded(pairs.train, pairs.valid, notes: [note] + corpus.report.lines + pairs.report.lines)
+            return encoded(pairs.train, pairs.valid, notes: [note] + corpus.notes + pairs.report.lines)
         }
     }
 

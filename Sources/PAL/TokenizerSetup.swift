@@ -12,7 +12,8 @@ public enum TokenizerSetup {
     /// `seed`) and the PERSONA-CHAT train sample (utterances and personas).
     public static func trainingTexts(data: URL, seed: UInt64) throws -> [String] {
         let corpus = try ESConvCorpus.load(data: data)
-        let train = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: seed)).train
+        let train = corpus.parts(corpus.split(seed: seed)).train
+        if let note = corpus.verification.note { print("  " + note) }
         let rcdg = try PersonaChatReader.readRCDG(directory: data.appendingPathComponent("personachat/songhaoyu_RCDG"))
         var texts: [String] = train.flatMap { $0.turns.map(\.text) }
         texts += train.flatMap { $0.personaList ?? [] }
@@ -26,12 +27,11 @@ public enum TokenizerSetup {
     /// Learns a byte-level vocabulary of `size` entries into `folder` (vocab.json, merges.txt, special_tokens.json).
     @discardableResult
     public static func learn(size: Int, data: URL, seed: UInt64, into folder: URL) throws -> ByteLevelBPETrainer.Result {
+        try FileAccess.checkOutputFolder(folder)
         let result = ByteLevelBPETrainer(vocabularySize: size, extraSpecialTokens: Array(learnedSpecialTokens.dropFirst(4)))
             .train(try trainingTexts(data: data, seed: seed))
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try result.write(to: folder)
-        try JSONSerialization.data(withJSONObject: learnedSpecialTokens)
-            .write(to: folder.appendingPathComponent(TokenizerLoader.specialTokensFile), options: .atomic)
+        try FileAccess.write(JSONSerialization.data(withJSONObject: learnedSpecialTokens), to: folder.appendingPathComponent(TokenizerLoader.specialTokensFile))
         return result
     }
 

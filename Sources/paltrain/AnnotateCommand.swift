@@ -46,6 +46,7 @@ struct Annotate: ParsableCommand {
         if beams < 1 { throw ValidationError("--beams must be at least 1") }
         if maxLength < 2 { throw ValidationError("--max-length must be at least 2 (the start token and one more)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if limit < 0 { throw ValidationError("--limit is 0 (every conversation) or a positive count, got \(limit)") }
     }
 
     func run() throws {

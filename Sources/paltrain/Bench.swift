@@ -8,6 +8,7 @@ import ArgumentParser
 import Foundation
 import PAL
 import TensorCore
+import TextData
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,8 +64,13 @@ struct Bench: ParsableCommand {
     static let workloads = ["train 90M", "train tiny", "decode 90M", "decode tiny",
                             "decode PAL 90M one branch", "decode PAL 90M two branches", "decode PAL tiny one branch", "decode PAL tiny two branches"]
 
+    func validate() throws {
+        if let repeats, repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+    }
+
     func run() throws {
         if let workload { return try measure(workload) }
+        try FileAccess.checkOutputFile(URL(fileURLWithPath: json))
         print("paltrain bench — OpenBLAS core \(BLAS.coreName), \(BLAS.threads) BLAS threads, \(Threading.threads) kernel threads")
         let peerRows = try loadPeer()
         // The workloads first, while this process is small: a child's peak resident memory starts
@@ -103,7 +109,7 @@ struct Bench: ParsableCommand {
         if peerRows.isEmpty { print("(no PyTorch peer: `make bench-peer` installs it, then `make bench` runs it and prints ratios)") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(rows).write(to: URL(fileURLWithPath: json))
+        try FileAccess.write(encoder.encode(rows), to: URL(fileURLWithPath: json))
         print("wrote \(json)")
     }
 

@@ -76,23 +76,27 @@ struct Chat: ParsableCommand {
 }
 
 /// The chat's transcript: one JSON object per turn, appended and flushed as it happens.
-private struct TranscriptLog {
+struct TranscriptLog {
     let handle: FileHandle
     let path: String
 
     init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw ValidationError("--transcript: cannot create \(path)") }
+            try FileAccess.checkOutputFile(URL(fileURLWithPath: path))
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw FileError(path: path, "cannot be created: choose another --transcript") }
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("--transcript: cannot write \(path)") }
-        handle.seekToEndOfFile()
-        self.handle = handle
+        do {
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.seekToEnd()
+        } catch { throw FileAccess.explained(error, path: path, writing: true) }
         self.path = path
     }
 
     func append(_ record: [String: Any]) throws {
         var record = record
         record["time"] = ISO8601DateFormatter().string(from: Date())
-        handle.write(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))
+        do { try handle.write(contentsOf: JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8)) } catch {
+            throw FileAccess.explained(error, path: path, writing: true)
+        }
     }
 }

@@ -31,6 +31,7 @@ struct DataCommand: ParsableCommand {
             try loaded.override(assignments + (variant.map { ["variant=\($0.rawValue)"] } ?? []))
             let counts = try ExampleExport.write(loaded, to: URL(fileURLWithPath: output))
             print("wrote \(output): \(counts.train) train and \(counts.valid) validation examples, \(loaded.training.epochs) epochs of batches")
+            for note in counts.notes { print("  " + note) }
         }
     }
 
@@ -52,13 +53,15 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             let root = URL(fileURLWithPath: data)
-            let seed = split == "default" ? 13 : UInt64(split.dropFirst(5))!
+            let seed = split == "default" ? DataSplit.papersSeed : UInt64(split.dropFirst(5))!
             let corpus = try ESConvCorpus.load(data: root)
-            let parts = corpus.parts(DataSplit.pal(count: corpus.conversations.count, seed: seed))
+            let parts = corpus.parts(split == "default" ? try corpus.papersSplit() : corpus.split(seed: seed))
             let names = ["train", "valid", "test"]
             let columns = [parts.train, parts.valid, parts.test]
-            print("ESConv (\(root.path)/esconv, ESConv.json order): \(corpus.conversations.count) conversations, "
-                  + "\(corpus.conversations.reduce(0) { $0 + $1.turns.count }) utterances; split \(split) (seed \(seed), 7:2:1 by conversation)")
+            print("ESConv (\(root.path)/esconv): \(corpus.conversations.count) conversations, "
+                  + "\(corpus.conversations.reduce(0) { $0 + $1.turns.count }) utterances; split \(split) "
+                  + "(\(split == "default" ? "the paper's, " : "")seed \(seed), 7:2:1 by conversation)")
+            for note in corpus.notes { print("  " + note) }
             print(Self.row("", names))
             print(Self.row("conversations", columns.map { "\($0.count)" }))
             print(Self.row("utterances", columns.map { "\($0.reduce(0) { $0 + $1.turns.count })" }))
@@ -73,7 +76,6 @@ struct DataCommand: ParsableCommand {
             }
             print("  (one example per supporter turn, the same count for the pal, joint and hard-prompt variants;"
                   + " pal and hard-prompt need persona annotations: conversations without them need `paltrain annotate`)")
-            for line in corpus.report.lines { print("  " + line) }
             try personaChatStats(root)
         }
 

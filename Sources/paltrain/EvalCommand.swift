@@ -7,6 +7,8 @@ import Models
 import PAL
 import TextData
 
+extension PersonaCondition: ExpressibleByArgument {}
+
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate PAL, Joint or Hard Prompt checkpoints on the test (or valid) split: ACC, PPL, BLEU, Distinct, EAD, ROUGE-L, Cos-Sim.",
@@ -40,7 +42,7 @@ struct Eval: ParsableCommand {
     var limit = 0
 
     @Option(help: "The persona the models read: true (the conversation's own), shuffled (another test conversation's, seeded by the split seed) or none (`<input>` everywhere); shows whether a model uses the persona.")
-    var persona = "true"
+    var persona = PersonaCondition.true
 
     @Option(help: "Strategy-based control for PAL checkpoints, one row each (repeat it): \(StrategyControl.accepted). Default: paper (reference with --reference).")
     var alpha: [String] = []
@@ -90,18 +92,30 @@ struct Eval: ParsableCommand {
                          controls: try names.map(StrategyControl.parsed), cosSimExamples: encoder.examples(reference: reference))
     }
 
-    func run() throws {
-        guard split == "test" || split == "valid" else { throw ValidationError("--split is test or valid, got \(split)") }
-        guard let condition = PersonaCondition(rawValue: persona) else {
-            throw ValidationError("--persona is true, shuffled or none, got `\(persona)`")
-        }
-        let seedList = try seeds.split(separator: ",").map { s -> UInt64 in
-            guard let seed = UInt64(s.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--seeds is a comma-separated list of integers, got \(seeds)") }
+    /// The sampling seeds of `--seeds`.
+    func seedList() throws -> [UInt64] {
+        let list = try seeds.split(separator: ",", omittingEmptySubsequences: false).map { s -> UInt64 in
+            guard let seed = UInt64(s.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--seeds is a comma-separated list of non-negative integers, got `\(seeds)`")
+            }
             return seed
         }
-        guard !seedList.isEmpty, !checkpoints.isEmpty else { throw ValidationError("give at least one checkpoint and one seed") }
+        guard Set(list).count == list.count else { throw ValidationError("--seeds lists a seed twice: `\(seeds)`") }
+        return list
+    }
+
+    func validate() throws {
+        guard split == "test" || split == "valid" else { throw ValidationError("--split is test or valid, got \(split)") }
+        guard !checkpoints.isEmpty else { throw ValidationError("give at least one checkpoint") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        guard limit >= 0 else { throw ValidationError("--limit is 0 (every example) or a positive count, got \(limit)") }
+        _ = try seedList()
+        _ = try semantics()
+    }
+
+    func run() throws {
         try Evaluator(checkpoints: checkpoints, data: URL(fileURLWithPath: data), pesconv: pesconv, split: split, splitSeed: splitSeed, limit: limit,
-                      condition: condition, goldStrategy: goldStrategy, seeds: seedList, batchSize: batchSize, generate: generate, pool: pool,
+                      condition: persona, goldStrategy: goldStrategy, seeds: seedList(), batchSize: batchSize, generate: generate, pool: pool,
                       semantics: semantics(), sentenceEncoder: encoder.load(), output: output.map { URL(fileURLWithPath: $0) }).run()
     }
 }

@@ -35,9 +35,10 @@ struct Generate: ParsableCommand {
         let (control, config) = (try reply.control(), reply.config(for: loaded))
         let (guardrail, layers) = try crisis.load()
         FileHandle.standardError.write(Data("generate: \(layers)\n".utf8))
-        var lineNumber = 0, contexts = 0, marked = 0
-        while let line = readLine(strippingNewline: true) {
-            lineNumber += 1
+        var contexts = 0, marked = 0
+        var input = StandardInput()
+        while let line = input.next() {
+            let lineNumber = input.lineNumber
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw DataError(file: "stdin", line: lineNumber, "expected one JSON object per line")

@@ -37,6 +37,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: folder)
+        try FileAccess.checkOutputFile(URL(fileURLWithPath: output))
         let config = (try? Data(contentsOf: url.appendingPathComponent("config.json"))).flatMap { try? Seq2SeqConfig.decode(json: $0) }
         let isBart = config?.family == .bart
         let format = self.format ?? config?.inputFormat ?? (isBart ? .extractor : .pal)

@@ -34,8 +34,13 @@ struct Metrics: ParsableCommand {
 
     @OptionGroup var encoder: SentenceEncoderOptions
 
+    func validate() throws {
+        guard eadVocabularySize >= 1 else { throw ValidationError("--ead-vocabulary-size must be at least 1, got \(eadVocabularySize)") }
+    }
+
     func run() throws {
         let hypotheses = try Self.lines(hyps), references = try Self.lines(refs)
+        guard !hypotheses.isEmpty else { throw ValidationError("\(hyps) holds no line: give one response per line") }
         guard hypotheses.count == references.count else {
             throw ValidationError("\(hyps) has \(hypotheses.count) lines but \(refs) has \(references.count): give one reference per response")
         }
@@ -72,13 +77,8 @@ struct Metrics: ParsableCommand {
         }
     }
 
-    /// The lines of `path` (a final newline ends the last line rather than adding an empty one).
+    /// The lines of `path` ("\n" or "\r\n" ends a line; a last line needs no newline).
     static func lines(_ path: String) throws -> [String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read \(path) as UTF-8 text")
-        }
-        var lines = text.components(separatedBy: "\n")
-        if lines.last == "" { lines.removeLast() }
-        return lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+        TextLines.split(try TextLines.text(of: URL(fileURLWithPath: path))).map(String.init)
     }
 }

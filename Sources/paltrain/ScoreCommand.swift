@@ -1,6 +1,6 @@
 // `paltrain score <checkpoint>`: teacher-forced scores of targets read as JSON lines on stdin —
 // token count, summed negative log-likelihood, perplexity, the strategy distribution at the first
-// decoder step, and with --ids the log-probability of every label — to rank candidate replies or
+// decoder step (dialogue models; not an extractor), and with --ids the log-probability of every label — to rank candidate replies or
 // to check our numbers against another implementation without a tokenizer in between.
 import ArgumentParser
 import Foundation
@@ -25,13 +25,16 @@ struct Score: ParsableCommand {
     @Option(help: "Encoder input length; longer histories are cut from the left (default: 512, or the model's position table when shorter).")
     var maxInputLength: Int?
 
+    func validate() throws {
+        if let maxInputLength, maxInputLength < 1 { throw ValidationError("--max-input-length must be at least 1, got \(maxInputLength)") }
+    }
+
     func run() throws {
         let scorer = try LineScorer(checkpoint: checkpoint, data: URL(fileURLWithPath: data), tokenizerOverride: tokenizer,
                                     readsIds: ids, maxInputLength: maxInputLength)
-        var number = 0
-        while let line = readLine(strippingNewline: true) {
-            number += 1
-            guard let result = try scorer.score(line: line, number: number) else { continue }
+        var input = StandardInput()
+        while let line = input.next() {
+            guard let result = try scorer.score(line: line, number: input.lineNumber) else { continue }
             print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
         }
     }

@@ -38,14 +38,17 @@ struct Tokenize: ParsableCommand {
 
     func run() throws {
         let tokenizer = try options.load()
-        var lineNumber = 0
-        while let line = readLine(strippingNewline: true) {
-            lineNumber += 1
+        var input = StandardInput()
+        while let line = input.next() {
             if decode {
                 guard let ids = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [Int] else {
-                    throw DataError(file: "stdin", line: lineNumber, "expected a JSON array of integer ids")
+                    throw DataError(file: "stdin", line: input.lineNumber, "expected a JSON array of integer ids")
                 }
-                print(tokenizer.decode(ids.map { Int32(truncatingIfNeeded: $0) }, skipSpecialTokens: skipSpecialTokens))
+                if let outside = ids.firstIndex(where: { !(0..<tokenizer.vocabularySize).contains($0) }) {
+                    throw DataError(file: "stdin", line: input.lineNumber, field: "[\(outside)]",
+                                    "id \(ids[outside]) is outside this tokenizer's vocabulary 0..<\(tokenizer.vocabularySize)")
+                }
+                print(tokenizer.decode(ids.map(Int32.init), skipSpecialTokens: skipSpecialTokens))
             } else {
                 print("[" + tokenizer.encode(line).map(String.init).joined(separator: ",") + "]")
             }

@@ -63,6 +63,7 @@ struct RunOptions: ParsableArguments {
     }
 
     func start(_ recipe: Recipe) throws {
+        try FileAccess.checkOutputFolder(URL(fileURLWithPath: recipe.output))  // before the data and the model are prepared
         let summary = try TrainingRun.start(recipe, resume: resume != nil, stopAfterSteps: stopAfter)
         if summary.interrupted { throw ExitCode(130) }
     }
@@ -96,5 +97,5 @@ struct Plot: ParsableCommand {
     @Argument(help: "The run folder.")
     var folder: String
 
-    func run() throws { print("wrote \(try LossPlot.write(run: URL(fileURLWithPath: folder)).path)") }
+    func run() throws { print(try LossPlot.write(run: URL(fileURLWithPath: folder)).summary) }
 }

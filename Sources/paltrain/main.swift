@@ -2,6 +2,7 @@
 // for BLAS and our own kernels; default all), then run the command tree.
 import Foundation
 import TensorCore
+import TextData
 
 BLAS.relaunchWithBestCoreTypeIfNeeded()
 if let value = ProcessInfo.processInfo.environment["PALTRAIN_THREADS"] {
@@ -13,4 +14,10 @@ if let value = ProcessInfo.processInfo.environment["PALTRAIN_THREADS"] {
     BLAS.threads = threads
 }
 setvbuf(stdout, nil, _IOLBF, 0)   // progress lines appear as they happen in logs and pipes too
-Paltrain.main()
+// Paltrain.main(), with any Foundation file error that escaped a command explained in words.
+do {
+    var command = try Paltrain.parseAsRoot()
+    try command.run()
+} catch {
+    Paltrain.exit(withError: FileAccess.explained(error))
+}

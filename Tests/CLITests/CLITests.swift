@@ -9,7 +9,8 @@ final class CLITests: XCTestCase {
     func testDataStatsReportsThePapersSplit() throws {
         let r = try cli.run(["data", "stats"])
         XCTAssertEqual(r.status, 0, r.err)
-        XCTAssertTrue(r.out.contains("1300 conversations, 38365 utterances"), r.out)
+        XCTAssertTrue(r.out.contains("1300 conversations, 38365 utterances; split default (the paper's, seed 13"), r.out)
+        XCTAssertFalse(r.out.contains("manifest"), "the installed data are the published ones: \(r.out)")
         XCTAssertTrue(r.out.contains("conversations                          910     260     130"), r.out)
         XCTAssertTrue(r.out.contains("examples, every-supporter-turn       12271    3549    1873"), r.out)
         XCTAssertTrue(r.out.contains("valid: valid.csv: 1000 dialogues, 15602 utterances, 2000 pairs"), r.out)
@@ -19,6 +20,29 @@ final class CLITests: XCTestCase {
         let bad = try cli.run(["data", "stats", "--split", "half"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.err.contains("--split must be `default` or `seed-N`"), bad.err)
+    }
+
+    /// Data that differ from data/manifest.sha256 (here: one conversation deleted from train.json) are
+    /// said to differ, and the paper's split name is refused for them.
+    func testDataStatsOnEditedDataRefusesThePapersSplit() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-edited-\(getpid())")
+        try FileManager.default.createDirectory(at: data.appendingPathComponent("esconv"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let published = CLI.root.appendingPathComponent("data")
+        for name in ["manifest.sha256", "pesconv", "personachat", "esconv/valid.json", "esconv/test.json"] {
+            try FileManager.default.createSymbolicLink(at: data.appendingPathComponent(name), withDestinationURL: published.appendingPathComponent(name))
+        }
+        let train = try String(contentsOf: published.appendingPathComponent("esconv/train.json"), encoding: .utf8).split(separator: "\n")
+        try train.dropFirst().joined(separator: "\n").write(to: data.appendingPathComponent("esconv/train.json"), atomically: true, encoding: .utf8)
+
+        let paper = try cli.run(["data", "stats", "--data", data.path])
+        XCTAssertNotEqual(paper.status, 0)
+        XCTAssertTrue(paper.err.contains("esconv/train.json differs from it, and the paper's split is defined on the published data only"), paper.err)
+        let seeded = try cli.run(["data", "stats", "--data", data.path, "--split", "seed-13"])
+        XCTAssertEqual(seeded.status, 0, seeded.err)
+        XCTAssertTrue(seeded.out.contains("1299 conversations"), seeded.out)
+        XCTAssertTrue(seeded.out.contains("split seed-13 (seed 13, 7:2:1 by conversation)"), seeded.out)
+        XCTAssertTrue(seeded.out.contains("esconv/train.json differs from \(data.path)/manifest.sha256: not the published data"), seeded.out)
     }
 
     func testTokenizeRoundTripsAndReportsBadLines() throws {
@@ -285,6 +309,11 @@ struct CLI {
 
     /// Runs `paltrain arguments` in the repository root with `input` on stdin.
     func run(_ arguments: [String], input: String = "") throws -> (status: Int32, out: String, err: String) {
+        try run(arguments, inputData: Data(input.utf8))
+    }
+
+    /// Runs `paltrain arguments` in the repository root with the bytes `inputData` on stdin.
+    func run(_ arguments: [String], inputData: Data) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -294,7 +323,7 @@ struct CLI {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
+        stdin.fileHandleForWriting.write(inputData)
         try stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

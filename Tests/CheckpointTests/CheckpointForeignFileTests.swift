@@ -1,5 +1,5 @@
 // Files edited behind paltrain's back with the HDF5 API: variable-length strings (as h5py writes
-// them) still read; a missing group or attribute is refused with a message naming it.
+// them) still read; a missing group, attribute or tensor is refused with a message naming it.
 @testable import Checkpoint
 import CHDF5
 import Foundation
@@ -47,6 +47,34 @@ final class CheckpointForeignFileTests: XCTestCase {
         guard case .missingGroup(_, let group)? = error else { return XCTFail("wrong error: \(String(describing: error))") }
         XCTAssertEqual(group, "/tensors")
         XCTAssertTrue(error!.description.contains(url.path), error!.description)
+    }
+
+    func testADeletedTensorIsNamedNotIndexed() throws {
+        let url = try makeTemporaryDirectory(self).appendingPathComponent("one-tensor-less.h5")
+        let contents = sampleContents()
+        let deleted = contents.tensors[1].name
+        try CheckpointFile.write(contents, to: url)
+        try editHDF5(url) { file in try HDF5Session.check(H5Ldelete(file, "tensors/\(deleted)", hdf5Default), "deleting") }
+        let error = checkpointError { _ = try CheckpointFile.read(from: url) }
+        XCTAssertTrue(error?.description.contains("names tensors the checkpoint lacks [\"\(deleted)\"]") == true, String(describing: error))
+
+        // Without optimizer moments the file reads, in order, without it (the model's strict load names it).
+        let weightsOnly = url.deletingLastPathComponent().appendingPathComponent("weights-only.h5")
+        try CheckpointFile.write(sampleContents(withMoments: false), to: weightsOnly)
+        try editHDF5(weightsOnly) { file in try HDF5Session.check(H5Ldelete(file, "tensors/\(deleted)", hdf5Default), "deleting") }
+        XCTAssertEqual(try CheckpointFile.read(from: weightsOnly).tensors.map(\.name), contents.tensors.map(\.name).filter { $0 != deleted })
+
+        // Two tensors claiming one position are named.
+        let (first, second) = (contents.tensors[2].name, contents.tensors[3].name)
+        try editHDF5(weightsOnly) { file in
+            let dataset = try HDF5Session.check(H5Dopen2(file, "tensors/\(second)", hdf5Default), "opening")
+            defer { H5Dclose(dataset) }
+            try HDF5Session.check(H5Adelete(dataset, "index"), "deleting index")
+            try writeIntAttribute(dataset, "index", 2)
+        }
+        let clash = checkpointError { _ = try CheckpointFile.read(from: weightsOnly) }
+        let message = clash?.description ?? ""
+        XCTAssertTrue(message.contains("share an 'index' attribute") && message.contains("'\(first)'") && message.contains("'\(second)'"), message)
     }
 
     func testMissingMomentGroupIsNamed() throws {

@@ -164,6 +164,14 @@ final class BertTests: XCTestCase {
         XCTAssertThrowsError(try BertConfig.decode(json: Data(relu.utf8))) { error in
             XCTAssertTrue("\(error)".contains("hidden_act \"relu\"") && "\(error)".contains("relative_key"), "\(error)")
         }
+        // Sizes a model cannot have are refused by name, before any tensor is made.
+        let sizes = #"{"vocab_size": 10, "max_position_embeddings": 1, "intermediate_size": 0, "pad_token_id": 10}"#
+        XCTAssertThrowsError(try BertConfig.decode(json: Data(sizes.utf8))) { error in
+            for part in ["max_position_embeddings 1 (expected at least 2", "intermediate_size 0 (expected at least 1)",
+                         "pad_token_id 10 is outside the vocabulary (vocab_size 10)"] {
+                XCTAssertTrue("\(error)".contains(part), "\(error)\n  lacks: \(part)")
+            }
+        }
         XCTAssertThrowsError(try BertModel.load(folder: Self.tiny.appendingPathComponent("absent"), readSafeTensors: Self.readSafeTensors)) {
             XCTAssertTrue("\($0)".contains("config.json: missing"), "\($0)")
         }

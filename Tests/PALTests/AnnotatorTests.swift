@@ -123,6 +123,12 @@ final class AnnotatorTests: XCTestCase {
         }
         XCTAssertThrowsError(try Annotator.referenceDecoding(for: scratch, beams: 1, maxLength: 20, overrides: ["num_beams": 3]), "--beams sets it")
         XCTAssertThrowsError(try Annotator.referenceDecoding(for: scratch, beams: 1, maxLength: 20, overrides: ["top_p": 2.0]), "checked as a file is")
+        // Beams the vocabulary cannot feed, and lengths with no room to generate, are refused before any decoding.
+        XCTAssertThrowsError(try Annotator.referenceDecoding(for: scratch, beams: scratch.vocabSize, maxLength: 20)) {
+            XCTAssertTrue("\($0)".contains("--beams: \(scratch.vocabSize) beams: expected 1 to \(scratch.vocabSize / 2)"), "\($0)")
+        }
+        XCTAssertThrowsError(try Annotator.referenceDecoding(for: scratch, beams: 0, maxLength: 20))
+        XCTAssertThrowsError(try Annotator.referenceDecoding(for: scratch, beams: 1, maxLength: 1)) { XCTAssertTrue("\($0)".contains("--max-length: 1"), "\($0)") }
     }
 
     // MARK: - In-domain pairs

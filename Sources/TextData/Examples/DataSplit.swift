@@ -11,8 +11,11 @@ public struct DataSplit: Equatable, Sendable {
     public var valid: [Int]
     public var test: [Int]
 
+    /// The seed of the paper's split (over the 1,300 published conversations in ESConv.json order).
+    public static let papersSeed: UInt64 = 13
+
     /// PAL's 7:2:1 split of `count` conversations; seed 13 is the paper's.
-    public static func pal(count: Int, seed: UInt64 = 13) -> DataSplit {
+    public static func pal(count: Int, seed: UInt64 = papersSeed) -> DataSplit {
         let s = shuffledIndices(count: count, seed: seed)
         let d = Int(0.1 * Double(count))
         return DataSplit(train: Array(s[(3 * d)...]), valid: Array(s[0..<d] + s[(2 * d)..<(3 * d)]), test: Array(s[d..<(2 * d)]))
@@ -33,16 +36,18 @@ public enum HuggingFaceESConvOrder {
     public static let heldOutSize = 195
 
     /// The ESConv.json indices of the conversations in the HF train, valid and test files, in each file's order.
-    public static func originalIndices(total: Int = 1300) -> (train: [Int], valid: [Int], test: [Int]) {
+    public static func originalIndices(total: Int = total) -> (train: [Int], valid: [Int], test: [Int]) {
         let s = DataSplit.shuffledIndices(count: total, seed: 13)
         return (Array(s[(2 * heldOutSize)...]), Array(s[0..<heldOutSize]), Array(s[heldOutSize..<(2 * heldOutSize)]))
     }
 
-    /// The three files' conversations merged into ESConv.json order.
-    public static func merge<T>(train: [T], valid: [T], test: [T]) -> [T] {
-        let total = train.count + valid.count + test.count
-        precondition(valid.count == heldOutSize && test.count == heldOutSize,
-                     "the HuggingFace ESConv files have 195 valid and 195 test conversations, got \(valid.count) and \(test.count)")
+    /// Conversations in the three files together.
+    public static let total = 1300
+
+    /// The three files' conversations merged into ESConv.json order; nil unless they hold the published
+    /// counts (train 910, valid and test 195 each), the only ones from which that order can be recovered.
+    public static func merge<T>(train: [T], valid: [T], test: [T]) -> [T]? {
+        guard valid.count == heldOutSize, test.count == heldOutSize, train.count + valid.count + test.count == total else { return nil }
         let index = originalIndices(total: total)
         var merged = [T?](repeating: nil, count: total)
         for (rows, items) in [(index.train, train), (index.valid, valid), (index.test, test)] {

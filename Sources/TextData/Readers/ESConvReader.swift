@@ -91,11 +91,7 @@ public struct ESConvReader: Sendable {
 
     /// The conversations of the file at `url`, its layout and turn form detected from its content.
     public func read(_ url: URL) throws -> ESConvReadResult {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError(file: url.path, "cannot read the file: \(error.localizedDescription)")
-        }
-        return try read(data: data, file: url.path)
+        try read(data: FileAccess.read(url), file: url.path)
     }
 
     /// The conversations in `data`; `file` names it in errors.

@@ -33,7 +33,8 @@ public enum PESConvWriter {
         do {
             try Data(text.utf8).write(to: temporary)
         } catch {
-            throw DataError(file: url.path, "cannot write the temporary file \(temporary.path): \(error.localizedDescription)")
+            try? FileManager.default.removeItem(at: temporary)
+            throw FileAccess.explained(error, path: url.path, writing: true)
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))

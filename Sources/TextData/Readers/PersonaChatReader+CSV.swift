@@ -9,7 +9,7 @@ import Foundation
 extension PersonaChatReader {
     /// Reads PAL's PERSONA-CHAT CSV (`valid.csv`, `test.csv`).
     public static func readCSV(_ url: URL) throws -> PersonaChatReadResult {
-        try parseCSV(try text(of: url), file: url.path, sourceName: url.lastPathComponent)
+        try parseCSV(try TextLines.text(of: url), file: url.path, sourceName: url.lastPathComponent)
     }
 
     /// Reads PAL's PERSONA-CHAT CSV `text`; `file` names it in errors, `sourceName` in `sourceID`s.

@@ -8,12 +8,12 @@ import Foundation
 extension PersonaChatReader {
     /// The persona lists of a file of Python list literals, one per line, in file order.
     public static func readPersonaLists(_ url: URL) throws -> [[String]] {
-        try parsePersonaLists(try text(of: url), file: url.path)
+        try parsePersonaLists(try TextLines.text(of: url), file: url.path)
     }
 
     /// The persona lists of `text` (one Python list literal per line); `file` names it in errors.
     public static func parsePersonaLists(_ text: String, file: String) throws -> [[String]] {
-        try lines(of: text).enumerated().map { index, line in
+        try TextLines.split(text).enumerated().map { index, line in
             let list: [String]
             do { list = try PythonLiteralReader.stringList(line) } catch let error as PythonLiteralError {
                 throw DataError(file: file, line: index + 1,

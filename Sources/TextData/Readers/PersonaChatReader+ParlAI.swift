@@ -9,7 +9,7 @@ extension PersonaChatReader {
     /// Reads a ParlAI PERSONA-CHAT text file (`*_both_original.txt`; in `self`/`none` variants the absent
     /// persona stays empty).
     public static func readParlAI(_ url: URL) throws -> PersonaChatReadResult {
-        try parseParlAI(try text(of: url), file: url.path, sourceName: url.lastPathComponent)
+        try parseParlAI(try TextLines.text(of: url), file: url.path, sourceName: url.lastPathComponent)
     }
 
     /// Reads ParlAI PERSONA-CHAT `text`; `file` names it in errors, `sourceName` in `sourceID`s.
@@ -27,7 +27,7 @@ extension PersonaChatReader {
             current = nil
         }
 
-        for (index, line) in lines(of: text).enumerated() {
+        for (index, line) in TextLines.split(text).enumerated() {
             let lineNumber = index + 1
             // "N rest": the line number, one space, the content.
             let digits = line.prefix(while: { $0.isASCII && $0.isNumber })

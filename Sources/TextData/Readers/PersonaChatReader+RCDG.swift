@@ -24,7 +24,8 @@ extension PersonaChatReader {
         let perURL = directory.appendingPathComponent("per-train.txt")
         let srcURL = directory.appendingPathComponent("src-train.txt")
         let tgtURL = directory.appendingPathComponent("tgt-train.txt")
-        let per = lines(of: try text(of: perURL)), src = lines(of: try text(of: srcURL)), tgt = lines(of: try text(of: tgtURL))
+        let (per, src, tgt) = try (TextLines.split(TextLines.text(of: perURL)), TextLines.split(TextLines.text(of: srcURL)),
+                                   TextLines.split(TextLines.text(of: tgtURL)))
         guard per.count == src.count, src.count == tgt.count else {
             throw DataError(file: directory.path, """
                 per-train.txt has \(per.count) lines, src-train.txt \(src.count), tgt-train.txt \(tgt.count): \

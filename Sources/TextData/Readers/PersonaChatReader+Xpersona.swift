@@ -9,7 +9,7 @@ import JSON
 extension PersonaChatReader {
     /// Reads an Xpersona `En_persona_*.json` file; only the responder's persona is known.
     public static func readXpersona(_ url: URL) throws -> PersonaChatReadResult {
-        try parseXpersona(try contents(of: url), file: url.path, sourceName: url.lastPathComponent)
+        try parseXpersona(try FileAccess.read(url), file: url.path, sourceName: url.lastPathComponent)
     }
 
     /// Reads Xpersona JSON `data`; `file` names it in errors, `sourceName` in `sourceID`s.

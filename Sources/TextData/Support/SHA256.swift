@@ -1,5 +1,5 @@
 // SHA256: the FIPS 180-4 SHA-256 digest in plain Swift (Foundation has none on Linux), used to
-// fingerprint tokenizer files in `TokenizerIdentity`.
+// fingerprint tokenizer files in `TokenizerIdentity` and to check data files against data/manifest.sha256.
 import Foundation
 
 /// SHA-256 of bytes, as raw digest or lowercase hex.
@@ -28,7 +28,7 @@ public enum SHA256 {
     public static func hex(_ text: String) -> String { hexString(digest(Array(text.utf8))) }
 
     /// The digest of a file's bytes as 64 lowercase hex digits.
-    public static func hex(contentsOf url: URL) throws -> String { hex(try Data(contentsOf: url)) }
+    public static func hex(contentsOf url: URL) throws -> String { hex(try FileAccess.read(url)) }
 
     static func hexString(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)

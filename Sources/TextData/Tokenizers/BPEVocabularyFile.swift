@@ -20,12 +20,9 @@ struct BPEVocabularyFile {
         for url in [vocabularyURL, mergesURL] where !FileManager.default.fileExists(atPath: url.path) {
             throw DataError(file: url.path, "missing: a BPE tokenizer directory needs vocab.json and merges.txt")
         }
-        vocabularyData = try Data(contentsOf: vocabularyURL)
-        mergesData = try Data(contentsOf: mergesURL)
-        guard let text = String(data: mergesData, encoding: .utf8) else {
-            throw DataError(file: mergesURL.path, "not valid UTF-8")
-        }
-        mergesText = text
+        vocabularyData = try FileAccess.read(vocabularyURL)
+        mergesData = try FileAccess.read(mergesURL)
+        mergesText = try TextLines.decode(mergesData, file: mergesURL.path)
         entries = try Self.parseVocabulary(vocabularyData, file: vocabularyURL.path)
     }
 
@@ -39,9 +36,11 @@ struct BPEVocabularyFile {
             throw DataError(file: file, line: error.line, "malformed JSON at column \(error.column): \(error.message); \(expected)")
         }
         guard let members = value.objectValue else { throw DataError(file: file, "found \(value.kindDescription); \(expected)") }
+        // Ids number the entries: 0 up to the entry count (a table of that size is made from them).
         return try members.map { token, id in
-            guard let number = id.intValue, let id = Int32(exactly: number) else {
-                throw DataError(file: file, field: token, "the id is \(JSONWriter.text(id, style: .compact)); \(expected)")
+            guard let number = id.intValue, let id = Int32(exactly: number), (0..<members.count).contains(number) else {
+                throw DataError(file: file, field: token, "the id is \(JSONWriter.text(id, style: .compact)); "
+                                + "expected a JSON object of token → integer id from 0 to \(members.count - 1) (one per entry)")
             }
             return (token, id)
         }

@@ -64,9 +64,9 @@ public struct ByteLevelBPETrainer: Sendable {
 
         /// Writes `vocab.json` and `merges.txt` into `directory` (created if needed).
         public func write(to directory: URL) throws {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try vocabularyJSON.write(to: directory.appendingPathComponent("vocab.json"), options: .atomic)
-            try mergesText.write(to: directory.appendingPathComponent("merges.txt"), options: .atomic)
+            try FileAccess.createFolder(directory)
+            try FileAccess.write(vocabularyJSON, to: directory.appendingPathComponent("vocab.json"))
+            try FileAccess.write(mergesText, to: directory.appendingPathComponent("merges.txt"))
         }
     }
 

@@ -18,14 +18,15 @@ public enum TokenizerLoader {
             let hint = spec == blenderbotSmallName ? "run `make data`, which installs it" : "give `\(blenderbotSmallName)` or a folder with vocab.json and merges.txt"
             throw DataError(file: folder.path, "no tokenizer here (vocab.json and merges.txt): \(hint)")
         }
-        if try Data(contentsOf: vocabulary).range(of: Data("\"__start__\"".utf8)) != nil {
+        if try FileAccess.read(vocabulary).range(of: Data("\"__start__\"".utf8)) != nil {
             return try BlenderbotSmallTokenizer(directory: folder, addedTokens: addedTokens)
         }
         let specialsFile = folder.appendingPathComponent(specialTokensFile)
         guard FileManager.default.fileExists(atPath: specialsFile.path) else {
             return try ByteLevelBPETokenizer(directory: folder, addedTokens: addedTokens)
         }
-        guard let specials = try JSONSerialization.jsonObject(with: Data(contentsOf: specialsFile)) as? [String] else {
+        let specialsData = try FileAccess.read(specialsFile)
+        guard let specials = try? JSONSerialization.jsonObject(with: specialsData) as? [String] else {
             throw DataError(file: specialsFile.path, "expected a JSON array of token strings")
         }
         return try ByteLevelBPETokenizer(directory: folder, addedTokens: addedTokens, specialTokens: specials)

@@ -15,7 +15,7 @@ extension WordPieceTokenizer {
     public init(tokenizerJSON url: URL) throws {
         let file = url.path
         guard FileManager.default.fileExists(atPath: file) else { throw DataError(file: file, "missing: expected a tokenizer.json") }
-        let data = try Data(contentsOf: url)
+        let data = try FileAccess.read(url)
         let root: JSONValue
         do { root = try JSONReader.parse(data) } catch let error as JSONSyntaxError {
             throw DataError(file: file, line: error.line, "malformed JSON at column \(error.column): \(error.message)")

@@ -105,12 +105,8 @@ public struct WordPieceTokenizer: Tokenizer {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw DataError(file: url.path, "missing: a BERT vocabulary (vocab.txt, one token a line)")
         }
-        let data = try Data(contentsOf: url)
-        guard let text = String(data: data, encoding: .utf8) else { throw DataError(file: url.path, "not valid UTF-8") }
-        var lines = text.components(separatedBy: "\n")
-        if lines.last == "" { lines.removeLast() }
-        let entries = lines.enumerated().map { (token: $0.element.hasSuffix("\r") ? String($0.element.dropLast()) : $0.element,
-                                                id: Int32($0.offset)) }
+        let data = try FileAccess.read(url)
+        let entries = TextLines.split(try TextLines.decode(data, file: url.path)).enumerated().map { (token: String($0.element), id: Int32($0.offset)) }
         let known = Dictionary(entries.map { (BPEExactString($0.token), $0.id) }, uniquingKeysWith: { _, last in last })
         let specials = Self.bertSpecialTokens.compactMap { token in known[BPEExactString(token)].map { AddedToken(content: token, id: $0) } }
         try self.init(vocabulary: entries, normalization: normalization, addedTokens: specials, source: url.path,
@@ -132,8 +128,9 @@ public struct WordPieceTokenizer: Tokenizer {
         var normalization = WordPieceNormalization()
         let config = directory.appendingPathComponent("tokenizer_config.json")
         if FileManager.default.fileExists(atPath: config.path) {
-            guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: config)) as? [String: Any] else {
-                throw DataError(file: config.path, "expected a JSON object")
+            let contents = try FileAccess.read(config)
+            guard let object = try? JSONSerialization.jsonObject(with: contents) as? [String: Any] else {
+                throw DataError(file: config.path, "expected a JSON object (tokenizer_config.json)")
             }
             if let lower = object["do_lower_case"] as? Bool { normalization.lowercase = lower }
             if let strip = object["strip_accents"] as? Bool { normalization.stripAccents = strip }
