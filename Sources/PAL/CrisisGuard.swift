@@ -85,20 +85,14 @@ public struct CrisisGuard {
     public static func load(patternsFile: URL?, messageFile: URL?, semantic: CrisisSemanticLayer?) throws -> CrisisGuard {
         var patterns: [(pattern: String, line: Int?)] = [], message = defaultMessage
         if let patternsFile {
-            let text: String
-            do { text = try String(contentsOf: patternsFile, encoding: .utf8) } catch {
-                throw DataError(file: patternsFile.path, "cannot be read as UTF-8 text (\(error.localizedDescription)); pass a file of regular expressions")
-            }
-            for (i, line) in text.components(separatedBy: "\n").enumerated() {
+            for (i, line) in TextLines.split(try TextLines.text(of: patternsFile)).enumerated() {
                 let pattern = line.trimmingCharacters(in: .whitespaces)
                 if pattern.isEmpty || pattern.hasPrefix("#") { continue }
                 patterns.append((pattern, i + 1))
             }
         }
         if let messageFile {
-            do { message = try String(contentsOf: messageFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) } catch {
-                throw DataError(file: messageFile.path, "cannot be read as UTF-8 text (\(error.localizedDescription)); pass the reply to give")
-            }
+            message = try TextLines.text(of: messageFile).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !message.isEmpty else { throw DataError(file: messageFile.path, "the crisis message is empty; write the reply to give") }
         }
         return try CrisisGuard(userPatterns: patterns, file: patternsFile?.path ?? "crisis patterns", semantic: semantic, message: message)

@@ -23,12 +23,8 @@ public struct CrisisList {
     /// The list in `url`: one `crisis<TAB>message` or `benign<TAB>message` per line; blank lines and
     /// lines starting with # are skipped. Throws naming the line of anything else.
     public static func read(_ url: URL) throws -> CrisisList {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw DataError(file: url.path, "cannot be read as UTF-8 text (\(error.localizedDescription)); pass a list of label<TAB>message lines")
-        }
         var items: [Item] = []
-        for (i, line) in text.components(separatedBy: "\n").enumerated() {
+        for (i, line) in TextLines.split(try TextLines.text(of: url)).enumerated() {
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
             guard fields.count == 2, ["crisis", "benign"].contains(fields[0]) else {

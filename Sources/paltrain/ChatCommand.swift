@@ -43,9 +43,10 @@ struct Chat: ParsableCommand {
               + (!session.readsPersona ? " (reads no persona)" : annotator == nil ? ", no extractor: empty persona" : ", persona from \(extractor!)"))
         print(layers)
         print("You are the help-seeker. /reset starts over, /quit leaves. This is a research model, not a counsellor.")
+        var input = StandardInput()
         while true {
             if interactive { print("you> ", terminator: ""); fflush(stdout) }
-            guard let line = readLine(strippingNewline: true) else { break }
+            guard let line = input.next() else { break }
             let message = normalizeWhitespace(line)
             if message.isEmpty { continue }
             if message == "/quit" { break }

@@ -28,7 +28,8 @@ struct Guard: ParsableCommand {
         let (guardrail, layers) = try crisis.load()
         guard let list else {
             FileHandle.standardError.write(Data((layers + "\n").utf8))
-            while let line = readLine(strippingNewline: true) {
+            var input = StandardInput()
+            while let line = input.next() {
                 guard let flag = guardrail.check(line) else { print("ok"); continue }
                 print("crisis\t\(flag.source)\t\(flag.evidence)" + (flag.similarity.map { String(format: "\t%.3f", $0) } ?? ""))
             }
