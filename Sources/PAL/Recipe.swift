@@ -93,8 +93,14 @@ public struct Recipe: Codable, Equatable {
 
     /// Reads a recipe; keys it leaves out keep their defaults, unknown keys are errors.
     public static func load(_ url: URL) throws -> Recipe {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        guard let file = try Yams.load(yaml: text) as? [String: Any] else {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw DataError(file: url.path, FileManager.default.fileExists(atPath: url.path)
+                            ? "cannot be read (a folder, or no permission): give a recipe file" : "no such recipe: see recipes/ for the ones that come with paltrain")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DataError(file: url.path, "not UTF-8 text: a recipe is a YAML file")
+        }
+        guard let file = try YAMLDocument.load(text, file: url.path) as? [String: Any] else {
             throw DataError(file: url.path, "not a YAML mapping of recipe keys")
         }
         guard let name = file["stage"] as? String, let stage = RecipeStage(rawValue: name) else {
@@ -171,7 +177,7 @@ public struct Recipe: Codable, Equatable {
                 throw DataError(file: "--set", "expected key=value, got \(assignment)")
             }
             let path = assignment[..<eq].split(separator: ".").map(String.init)
-            let value = try Yams.load(yaml: String(assignment[assignment.index(after: eq)...])) ?? ""
+            let value = try YAMLDocument.load(String(assignment[assignment.index(after: eq)...]), file: "--set") ?? ""
             try Self.assign(&tree, path: path, value: value, whole: assignment)
         }
         self = try Self.decode(tree, file: "--set")

@@ -1,0 +1,119 @@
+// YAMLDocument: YAML text read into Yams' tree, with every failure a DataError naming the file, the line
+// and the column (Yams' own errors name no file and quote the whole line). Documents that would exhaust
+// Yams are refused first: deep nesting (its reader recurses once per level and overflows the stack at
+// about 1,400 levels) and aliases that expand to a huge tree ("billion laughs").
+import Foundation
+import TextData
+import Yams
+
+enum YAMLDocument {
+    /// Documents that may nest deeper than this are refused (a recipe nests 3 levels).
+    static let maximumDepth = 64
+    /// Documents of more values than this, each use of an alias counted anew, are refused.
+    static let maximumValues = 100_000
+
+    /// The document in `text`, the contents of `file` (nil when it is empty).
+    static func load(_ text: String, file: String) throws -> Any? {
+        let (depth, line) = nestingBound(text)
+        guard depth <= maximumDepth else {
+            throw DataError(file: file, line: line, "nested more than \(maximumDepth) levels deep (brackets, indentation, '- ' and '? '): "
+                            + "a recipe needs 3; is this the right file?")
+        }
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
+            throw DataError(error, file: file, text: text)
+        }
+        var budget = maximumValues
+        guard node.map({ fits($0, budget: &budget) }) ?? true else {
+            throw DataError(file: file, "more than \(maximumValues) values once its aliases (*name) are expanded: "
+                            + "write the values out instead of aliasing aliases")
+        }
+        return node?.any
+    }
+
+    /// An upper bound of how deep the document nests, and the line where the bound is reached, found
+    /// without parsing: flow brackets still open (openers counted everywhere, closers outside quotes
+    /// and comments), two levels per block indentation level (a sequence may sit at its key's
+    /// indentation), and two per `- ` or `? ` on the line (compact nested collections).
+    static func nestingBound(_ text: String) -> (depth: Int, line: Int) {
+        let bytes = Array(text.utf8)
+        let (space, tab, newline) = (UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"))
+        var bound = (depth: 0, line: 1)
+        var line = 1, flow = 0, indents: [Int] = [], indent = 0, indicators = 0
+        var atLineStart = true, inComment = false
+        var quote: UInt8?
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index], previous = index > 0 ? bytes[index - 1] : newline
+            let next = index + 1 < bytes.count ? bytes[index + 1] : newline
+            index += 1
+            if byte == newline {
+                (line, indent, indicators, atLineStart, inComment) = (line + 1, 0, 0, true, false)
+                continue
+            }
+            if atLineStart {
+                if byte == space || byte == tab { indent += 1; continue }
+                atLineStart = false
+                while let last = indents.last, last > indent { indents.removeLast() }
+                if indent > indents.last ?? -1 { indents.append(indent) }
+            }
+            switch byte {
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                flow += 1
+            case _ where quote != nil:
+                if byte == UInt8(ascii: "\\"), quote == UInt8(ascii: "\"") {
+                    index += 1  // an escaped character
+                } else if byte == quote {
+                    if byte == UInt8(ascii: "'"), next == byte { index += 1 } else { quote = nil }
+                }
+            case _ where inComment:
+                break
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                flow = max(0, flow - 1)
+            case UInt8(ascii: "#") where [space, tab, newline].contains(previous):
+                inComment = true
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                if [space, tab, newline, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: ":")].contains(previous) {
+                    quote = byte
+                }
+            case UInt8(ascii: "-"), UInt8(ascii: "?"):
+                if [space, tab, newline].contains(next) { indicators += 1 }
+            default:
+                break
+            }
+            let depth = flow + 2 * indents.count + 2 * indicators
+            if depth > bound.depth { bound = (depth, line) }
+        }
+        return bound
+    }
+
+    /// Whether `node` holds at most `budget` values (aliases counted at each use); stops counting past it.
+    private static func fits(_ node: Node, budget: inout Int) -> Bool {
+        budget -= 1
+        guard budget >= 0 else { return false }
+        switch node {
+        case .scalar: return true
+        case .sequence(let items): return items.allSatisfy { fits($0, budget: &budget) }
+        case .mapping(let pairs): return pairs.allSatisfy { fits($0.key, budget: &budget) && fits($0.value, budget: &budget) }
+        }
+    }
+}
+
+extension DataError {
+    /// Yams' error as a DataError at the line of `file` (whose text is `text`) where the problem is.
+    init(_ error: YamlError, file: String, text: String) {
+        func place(_ context: YamlError.Context?) -> String {
+            context.map { " (\($0.text) from line \($0.mark.line), column \($0.mark.column))" } ?? ""
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            self.init(file: file, line: mark.line, "not valid YAML at column \(mark.column): \(problem)\(place(context))")
+        case let .reader(problem, offset, _, _):
+            // The offset counts Characters (Yams converts libyaml's byte offset).
+            let line = offset.map { text.prefix($0).reduce(1) { $0 + ($1.isNewline ? 1 : 0) } }
+            self.init(file: file, line: line, "not valid YAML: \(problem)")
+        default:
+            self.init(file: file, "not valid YAML: \(error)")
+        }
+    }
+}
