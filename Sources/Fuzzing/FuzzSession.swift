@@ -3,6 +3,7 @@
 // a hang the watchdog stops, memory) that file is the input to replay; an input that breaks the
 // property is kept beside it. Inputs that reach a new outcome join the corpus that mutations start from.
 import Foundation
+import JSON
 import Synchronization
 import TensorCore
 
@@ -63,6 +64,7 @@ public enum FuzzSession {
         let writer = try InputFile(file)
         let watchdog = Watchdog(limit: budget.hangSeconds, target: target, file: file)
         let startMemory = peakMemoryBytes()
+        var memoryExceeded = false
         defer { watchdog.stop() }
 
         func attempt(_ input: [UInt8], iteration: Int) throws -> FuzzOutcome? {
@@ -73,6 +75,7 @@ public enum FuzzSession {
                 let outcome = try target.check(input, file: file)
                 let grown = peakMemoryBytes() - startMemory
                 guard grown <= budget.memoryLimitBytes else {
+                    memoryExceeded = true  // the peak stays where it is: every later input would be blamed too
                     throw PropertyViolation("the process's peak memory grew by \(grown >> 20) MiB (limit \(budget.memoryLimitBytes >> 20) MiB)")
                 }
                 return outcome
@@ -97,7 +100,12 @@ public enum FuzzSession {
         var mutator = Mutator(seed: budget.seed, grammar: target.grammar)
         var choices = RandomGenerator(seed: budget.seed ^ 0x5EED)
         let start = Date()
-        while report.iterations < budget.iterations, Date().timeIntervalSince(start) < budget.seconds, report.violations.count < 10 {
+        var lastProgress = start
+        while report.iterations < budget.iterations, Date().timeIntervalSince(start) < budget.seconds, report.violations.count < 10, !memoryExceeded {
+            if Date().timeIntervalSince(lastProgress) >= 60 {
+                lastProgress = Date()
+                log("fuzz \(target.rawValue): \(Int(lastProgress.timeIntervalSince(start))) s, \(report.iterations) inputs, \(report.outcomes.count) distinct outcomes")
+            }
             let base = corpus[Int(choices.next() % UInt64(corpus.count))]
             let other = corpus[Int(choices.next() % UInt64(corpus.count))]
             let input = mutator.mutate(base, other: other)
@@ -106,7 +114,7 @@ public enum FuzzSession {
             if outcome.accepted { report.accepted += 1 } else { report.rejected += 1 }
             let signature = outcome.signature
             if report.outcomes[signature] == nil {
-                report.outcomes[signature] = outcome.detail
+                report.outcomes[signature] = outcome.detail.shortened(to: 300)
                 if corpus.count < corpusLimit && input.count <= corpusEntryLimit { corpus.append(input) }
             }
         }

@@ -68,7 +68,7 @@ public struct FuzzOutcome: Equatable, Sendable {
             inDigits = false
             out.append(character)
         }
-        return out
+        return out.shortened(to: 200)
     }
 
     static func accepted(_ summary: String) -> FuzzOutcome { FuzzOutcome(accepted: true, detail: summary) }

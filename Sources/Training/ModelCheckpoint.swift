@@ -66,8 +66,7 @@ public enum ModelCheckpoint {
             let probe = JSONValue.object(member.0 == family.first?.0 ? [member] : family + [member])
             do { _ = try Seq2SeqConfig.decode(json: Data(JSONWriter.text(probe, style: .compact).utf8)) } catch DecodingError.dataCorrupted(let context)
                 where context.codingPath.isEmpty && context.underlyingError == nil && context.debugDescription.contains("not valid JSON") {
-                let value = JSONWriter.text(member.1, style: .compact)
-                return "\(member.0): \(value.count > 60 ? value.prefix(57) + "..." : value) is not a value of this key's type "
+                return "\(member.0.shortened(to: 60)): \(JSONWriter.text(member.1, style: .compact).shortened(to: 60)) is not a value of this key's type "
                     + "(an integer where one is expected, a finite number that fits)"
             } catch {
                 continue

@@ -26,6 +26,7 @@ struct Run: ParsableCommand {
     @Option(help: "Where inputs and violations are kept.") var directory = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-fuzz").path
 
     func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)  // each line reaches a log file at once: the input file's name must survive a crash
         let seed = self.seed ?? UInt64(Date().timeIntervalSince1970 * 1000)
         var violations = 0
         for target in targets.isEmpty ? FuzzTarget.allCases : targets {

@@ -57,6 +57,17 @@ final class JSONTests: XCTestCase {
             XCTAssertTrue(e.message.contains("not valid UTF-8"), e.message)
         } catch { XCTFail("\(error)") }
         XCTAssertEqual(error(String(repeating: "[", count: 600))?.message, "objects and arrays nested deeper than 512")
+        // Found by the fuzzer: an 800 KB member name made an 800 KB message.
+        let longName = String(repeating: "k", count: 800_000)
+        XCTAssertEqual(error("{\"\(longName)\" 1}")?.message,
+                       "expected ':' after the member name \"\(String(repeating: "k", count: 60))…\", found '1'")
+    }
+
+    func testShortenedTextForMessages() {
+        XCTAssertEqual("abc".shortened(to: 3), "abc")
+        XCTAssertEqual("abcd".shortened(to: 3), "abc…")
+        XCTAssertEqual("e\u{301}e\u{301}".shortened(to: 1), "e\u{301}…", "whole characters")
+        XCTAssertEqual("".shortened(to: 0), "")
     }
 
     // MARK: - Property test against JSONSerialization
