@@ -57,17 +57,25 @@ public struct FuzzOutcome: Equatable, Sendable {
     /// The error's message, or a summary of the value.
     public var detail: String
 
-    /// The detail with numbers and quoted text blanked, so that inputs reaching the same check share it.
+    /// The detail with quoted text and words holding digits (counts, `0x07`, `\uD83D`) blanked, so
+    /// that inputs reaching the same check share it.
     public var signature: String {
         var out = accepted ? "accepted: " : "rejected: "
-        var inQuotes = false, inDigits = false
-        for character in detail {
-            if character == "\"" || character == "'" { inQuotes.toggle(); out.append(character); continue }
-            if inQuotes { continue }
-            if character.isNumber { if !inDigits { out.append("#") }; inDigits = true; continue }
-            inDigits = false
-            out.append(character)
+        var inQuotes = false, word = ""
+        func flush() {
+            out += word.contains(where: \.isNumber) ? "#" : word
+            word = ""
         }
+        for character in detail {
+            if character == "\"" || character == "'" {
+                flush()
+                inQuotes.toggle()
+                out.append(character)
+            } else if !inQuotes {
+                if character.isLetter || character.isNumber { word.append(character) } else { flush(); out.append(character) }
+            }
+        }
+        flush()
         return out.shortened(to: 200)
     }
 

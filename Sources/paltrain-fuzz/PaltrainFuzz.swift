@@ -32,9 +32,11 @@ struct Run: ParsableCommand {
         for target in targets.isEmpty ? FuzzTarget.allCases : targets {
             let report = try FuzzSession.run(target, budget: FuzzBudget(seed: seed, seconds: seconds, iterations: iterations),
                                              directory: URL(fileURLWithPath: directory).appendingPathComponent(target.rawValue)) { print($0) }
-            for (signature, example) in report.outcomes.sorted(by: { $0.key < $1.key }) {
+            let shown = 400
+            for (signature, example) in report.outcomes.sorted(by: { $0.key < $1.key }).prefix(shown) {
                 print("  \(signature.prefix(160))\n    e.g. \(example.prefix(300))")
             }
+            if report.outcomes.count > shown { print("  … and \(report.outcomes.count - shown) more outcomes") }
             violations += report.violations.count
         }
         if violations > 0 { throw ExitCode(1) }

@@ -60,6 +60,15 @@ final class FuzzingTests: XCTestCase {
         }
     }
 
+    /// Inputs that reach the same check share a signature whatever their numbers and quoted names.
+    func testOutcomesGroupByTheShapeOfTheirMessage() {
+        func signature(_ message: String) -> String { FuzzOutcome(accepted: false, detail: message).signature }
+        XCTAssertEqual(signature("f.jsonl:12: conversation 11, dialog[3].strategy: unknown strategy \"Hug\""),
+                       "rejected: f.jsonl:#: conversation #, dialog[#].strategy: unknown strategy \"\"")
+        XCTAssertEqual(signature("lone UTF-16 surrogate \\uD83D cannot be represented"), signature("lone UTF-16 surrogate \\uDC00 cannot be represented"))
+        XCTAssertNotEqual(signature("missing field: expected \"situation\""), signature("expected a string, found an array"))
+    }
+
     func testReplayReadsAKeptInput() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-fuzz-replay-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
