@@ -24,10 +24,7 @@ enum YAMLDocument {
             throw DataError(error, file: file, text: text)
         }
         var budget = maximumValues
-        guard node.map({ fits($0, budget: &budget) }) ?? true else {
-            throw DataError(file: file, "more than \(maximumValues) values once its aliases (*name) are expanded: "
-                            + "write the values out instead of aliasing aliases")
-        }
+        if let node, let (problem, mark) = problem(in: node, budget: &budget) { throw DataError(file: file, line: mark?.line, problem) }
         return node?.any
     }
 
@@ -87,14 +84,35 @@ enum YAMLDocument {
         return bound
     }
 
-    /// Whether `node` holds at most `budget` values (aliases counted at each use); stops counting past it.
-    private static func fits(_ node: Node, budget: inout Int) -> Bool {
+    /// What in `node` Yams' constructor would trap on or drown in, or build a value that cannot be
+    /// written back, and where: a mapping key that is a sequence or a mapping (Yams force-unwraps every
+    /// key as a string), a `!!set`, `!!omap` or `!!pairs` (Swift sets and tuples, which Yams cannot
+    /// dump), or more than `budget` values (aliases counted at each use; counting stops past the budget).
+    private static func problem(in node: Node, budget: inout Int) -> (String, Mark?)? {
         budget -= 1
-        guard budget >= 0 else { return false }
+        guard budget >= 0 else {
+            return ("more than \(maximumValues) values once its aliases (*name) are expanded: write the values out instead of aliasing aliases", nil)
+        }
+        let tag = node.tag.description  // tag:yaml.org,2002:omap …
+        if [Tag.Name.set, .omap, .pairs].map(\.rawValue).contains(tag) {
+            return ("not valid here at column \(node.mark?.column ?? 0): a !!\(tag.split(separator: ":").last ?? "") is not a value a recipe holds: "
+                    + "write a plain list or mapping", node.mark)
+        }
         switch node {
-        case .scalar: return true
-        case .sequence(let items): return items.allSatisfy { fits($0, budget: &budget) }
-        case .mapping(let pairs): return pairs.allSatisfy { fits($0.key, budget: &budget) && fits($0.value, budget: &budget) }
+        case .scalar:
+            return nil
+        case .sequence(let items):
+            for item in items { if let found = problem(in: item, budget: &budget) { return found } }
+            return nil
+        case .mapping(let pairs):
+            for (key, value) in pairs {
+                if key.scalar == nil {
+                    return ("not valid here at column \(key.mark?.column ?? 0): a \(key.sequence == nil ? "mapping" : "sequence") as a key (? [...] or "
+                            + "{...}: ...): keys are plain names", key.mark)
+                }
+                if let found = problem(in: value, budget: &budget) { return found }
+            }
+            return nil
         }
     }
 }

@@ -49,6 +49,24 @@ final class YAMLDocumentTests: XCTestCase {
         XCTAssertEqual(try loadError("stage: pal\noutput: &o runs/a\ntokenizer: *o\n"), "accepted", "a plain alias reads")
     }
 
+    /// Yams force-unwraps every mapping key as a string: a sequence or mapping as a key trapped (signal 4).
+    func testComplexKeysAreAnErrorNotATrap() throws {
+        XCTAssertEqual(try loadError("stage: pal\n? [a]\n: b\n"),
+                       "r.yaml:2: not valid here at column 3: a sequence as a key (? [...] or {...}: ...): keys are plain names")
+        XCTAssertEqual(try loadError("stage: pal\nmodel: {{a: 1}: 2}\n"),
+                       "r.yaml:2: not valid here at column 9: a mapping as a key (? [...] or {...}: ...): keys are plain names")
+        XCTAssertEqual(try loadError("stage: pal\nmodel: {layers: 2, ? [a]}\n"),
+                       "r.yaml:2: not valid here at column 22: a sequence as a key (? [...] or {...}: ...): keys are plain names")
+    }
+
+    /// Found by the fuzzer: an ordered map became Swift tuples, which Yams cannot dump again (YamlError escaped).
+    func testSetsAndOrderedMapsAreAnError() throws {
+        XCTAssertEqual(try loadError("stage: pal\noutput: !!omap [a, {b: c}]\n"),
+                       "r.yaml:2: not valid here at column 9: a !!omap is not a value a recipe holds: write a plain list or mapping")
+        XCTAssertEqual(try loadError("stage: pal\noutput: !!set {a}\n"),
+                       "r.yaml:2: not valid here at column 9: a !!set is not a value a recipe holds: write a plain list or mapping")
+    }
+
     /// Found by the fuzzer: YAML syntax errors escaped as Yams' YamlError, naming no file and quoting the whole line.
     func testSyntaxErrorsNameFileLineAndColumn() throws {
         XCTAssertEqual(try loadError("stage: pal\nmodel:\n  ffamily: fn: 2048\n"),
