@@ -61,18 +61,27 @@ public struct FuzzOutcome: Equatable, Sendable {
     /// that inputs reaching the same check share it.
     public var signature: String {
         var out = accepted ? "accepted: " : "rejected: "
-        var inQuotes = false, word = ""
+        var quote: Character?, word = ""
         func flush() {
             out += word.contains(where: \.isNumber) ? "#" : word
             word = ""
         }
-        for character in detail {
-            if character == "\"" || character == "'" {
+        let characters = Array(detail)
+        for (index, character) in characters.enumerated() {
+            let previous = index > 0 ? characters[index - 1] : " ", next = index + 1 < characters.count ? characters[index + 1] : " "
+            if let open = quote {
+                // Quoted text is the reader's input, unescaped: only the opening quote followed by a
+                // separator closes it (found '"' is one quoted character; a name may hold quotes).
+                if character == open, next == " " || next == "," || next == ":" || next == ";" || next == ")" { quote = nil; out.append(character) }
+            } else if character == "\"" || (character == "'" && !previous.isLetter) {  // not the apostrophe of key's
                 flush()
-                inQuotes.toggle()
+                quote = character
                 out.append(character)
-            } else if !inQuotes {
-                if character.isLetter || character.isNumber { word.append(character) } else { flush(); out.append(character) }
+            } else if character.isLetter || character.isNumber {
+                word.append(character)
+            } else {
+                flush()
+                out.append(character)
             }
         }
         flush()

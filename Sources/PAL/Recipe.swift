@@ -165,8 +165,13 @@ public struct Recipe: Codable, Equatable {
         }
     }
 
-    /// The recipe as YAML (what the run saves as config.yaml).
-    public func yaml() throws -> String { try YAMLEncoder().encode(self) }
+    /// The recipe as YAML (what the run saves as config.yaml), one line per value: Yams folds long
+    /// values at 80 columns, and a folded line starting `- - ` would read back as nesting (YAMLDocument).
+    public func yaml() throws -> String {
+        let encoder = YAMLEncoder()
+        encoder.options.width = -1
+        return try encoder.encode(self)
+    }
 
     /// Applies `key=value` overrides with dotted keys (`training.lr=1e-4`, `model.layers=2`).
     public mutating func override(_ assignments: [String]) throws {

@@ -31,13 +31,13 @@ enum YAMLDocument {
     /// An upper bound of how deep the document nests, and the line where the bound is reached, found
     /// without parsing: flow brackets still open (openers counted everywhere, closers outside quotes
     /// and comments), two levels per block indentation level (a sequence may sit at its key's
-    /// indentation), and two per `- ` or `? ` on the line (compact nested collections).
+    /// indentation), and two per `- ` or `? ` that starts the line (compact nested collections).
     static func nestingBound(_ text: String) -> (depth: Int, line: Int) {
         let bytes = Array(text.utf8)
         let (space, tab, newline) = (UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"))
         var bound = (depth: 0, line: 1)
         var line = 1, flow = 0, indents: [Int] = [], indent = 0, indicators = 0
-        var atLineStart = true, inComment = false
+        var atLineStart = true, inComment = false, lineHasText = false
         var quote: UInt8?
         var index = 0
         while index < bytes.count {
@@ -45,7 +45,7 @@ enum YAMLDocument {
             let next = index + 1 < bytes.count ? bytes[index + 1] : newline
             index += 1
             if byte == newline {
-                (line, indent, indicators, atLineStart, inComment) = (line + 1, 0, 0, true, false)
+                (line, indent, indicators, atLineStart, inComment, lineHasText) = (line + 1, 0, 0, true, false, false)
                 continue
             }
             if atLineStart {
@@ -53,6 +53,13 @@ enum YAMLDocument {
                 atLineStart = false
                 while let last = indents.last, last > indent { indents.removeLast() }
                 if indent > indents.last ?? -1 { indents.append(indent) }
+            }
+            // `- ` and `? ` open a collection only before any other text on the line (counted inside
+            // quotes too, where a wrongly detected quote would otherwise hide them).
+            if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "?"), [space, tab, newline].contains(next), !lineHasText {
+                indicators += 1
+            } else if byte != space && byte != tab {
+                lineHasText = true
             }
             switch byte {
             case UInt8(ascii: "["), UInt8(ascii: "{"):
@@ -73,8 +80,6 @@ enum YAMLDocument {
                 if [space, tab, newline, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: ":")].contains(previous) {
                     quote = byte
                 }
-            case UInt8(ascii: "-"), UInt8(ascii: "?"):
-                if [space, tab, newline].contains(next) { indicators += 1 }
             default:
                 break
             }

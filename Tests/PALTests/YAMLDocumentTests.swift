@@ -90,7 +90,7 @@ final class YAMLDocumentTests: XCTestCase {
         let documents = [
             "a: \"]]]]\"\nb: [[[[1]]]]\n", "a: [[[[ \"]]]]\", [[[x]]]]]]]\n", "# ]]]]\nb: [[[x]]]\n", "a: 'it''s ]]' \nb: [[[[x]]]]\n",
             "- - - - x\n", "a:\n- b:\n  - c:\n    - d: [e, {f: g}]\n", "a: |\n  ]]]] text\nb: [[[x]]]\n", "? [a, [b]]\n: - - c\n",
-            "{\"a\": {\"b\": [1, {\"c\": [2]}]}}", "a: x]]]\nb: [[y]]\n",
+            "{\"a\": {\"b\": [1, {\"c\": [2]}]}}", "a: x]]]\nb: [[y]]\n", "a: x ,\"\nb:\n- - - - - x\nc: d\"\n", "- ? - - x\n  : y\n",
         ]
         for text in documents {
             let node = try XCTUnwrap(Yams.compose(yaml: text), text)
@@ -100,5 +100,9 @@ final class YAMLDocumentTests: XCTestCase {
             let text = try String(contentsOfFile: "recipes/" + name, encoding: .utf8)
             XCTAssertLessThanOrEqual(YAMLDocument.nestingBound(text).depth, 12, "\(name) is far from the limit")
         }
+        // Found by the fuzzer: a value holding many "- " read back as nesting once saved (folded at 80 columns).
+        var recipe = Recipe(stage: .pal)
+        recipe.training.noDecay = ["bia" + String(repeating: "- ", count: 100) + "s", "norm"]
+        XCTAssertEqual(try loadError(recipe.yaml()), "accepted")
     }
 }
