@@ -7,7 +7,8 @@ import TextData
 import Yams
 
 enum YAMLDocument {
-    /// Documents that may nest deeper than this are refused (a recipe nests 3 levels).
+    /// Documents that may nest deeper than this are refused (a recipe nests 3 levels; the shipped ones
+    /// reach a bound of at most 12).
     static let maximumDepth = 64
     /// Documents of more values than this, each use of an alias counted anew, are refused.
     static let maximumValues = 100_000
@@ -16,8 +17,8 @@ enum YAMLDocument {
     static func load(_ text: String, file: String) throws -> Any? {
         let (depth, line) = nestingBound(text)
         guard depth <= maximumDepth else {
-            throw DataError(file: file, line: line, "nested more than \(maximumDepth) levels deep (brackets, indentation, '- ' and '? '): "
-                            + "a recipe needs 3; is this the right file?")
+            throw DataError(file: file, line: line, "may nest more than \(maximumDepth) levels (counting its brackets, indentation steps "
+                            + "and leading '- ', '? ', ': '; a recipe nests 3): is this the right file?")
         }
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
@@ -28,65 +29,64 @@ enum YAMLDocument {
         return node?.any
     }
 
-    /// An upper bound of how deep the document nests, and the line where the bound is reached, found
-    /// without parsing: flow brackets still open (openers counted everywhere, closers outside quotes
-    /// and comments), two levels per block indentation level (a sequence may sit at its key's
-    /// indentation), and two per `- ` or `? ` that starts the line (compact nested collections).
+    /// An upper bound of how deep the document nests, and the line where it first passes
+    /// `maximumDepth`, found without parsing by counting what every level needs, over the whole
+    /// document and never subtracting: a flow bracket (two levels: `[a: b]` is a sequence holding a
+    /// mapping), a line indented more than the line before (a block level below its parent), a `- `,
+    /// `? ` or `: ` before any other text on its line (two levels: compact collections such as
+    /// `- - a` and `- a: b` nest on one line, and a sequence may sit at its key's indentation). Each
+    /// level on the path to the deepest node is paid for by its own bracket, indentation step or
+    /// indicator, so quotes, comments and block scalars need no care: they only add to the bound.
+    /// Lines end where YAML's do: at \n, \r, \r\n, NEL, LS and PS.
     static func nestingBound(_ text: String) -> (depth: Int, line: Int) {
         let bytes = Array(text.utf8)
-        let (space, tab, newline) = (UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"))
-        var bound = (depth: 0, line: 1)
-        var line = 1, flow = 0, indents: [Int] = [], indent = 0, indicators = 0
-        var atLineStart = true, inComment = false, lineHasText = false
-        var quote: UInt8?
+        let (space, tab) = (UInt8(ascii: " "), UInt8(ascii: "\t"))
+        func byte(at index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
+        /// How many bytes the line break at `index` takes (0: none).
+        func lineBreak(at index: Int) -> Int {
+            switch (byte(at: index), byte(at: index + 1), byte(at: index + 2)) {
+            case (0x0A, _, _): return 1
+            case (0x0D, 0x0A, _): return 2
+            case (0x0D, _, _): return 1
+            case (0xC2, 0x85, _): return 2
+            case (0xE2, 0x80, 0xA8), (0xE2, 0x80, 0xA9): return 3
+            default: return 0
+            }
+        }
+        /// Whether a space, a tab, a line break or the end follows `index`.
+        func separated(after index: Int) -> Bool { index + 1 >= bytes.count || [space, tab].contains(bytes[index + 1]) || lineBreak(at: index + 1) > 0 }
+
+        var depth = 1, line = 1, crossed = 0
+        func add(_ levels: Int) {
+            depth += levels
+            if depth > maximumDepth && crossed == 0 { crossed = line }
+        }
+        var indent = 0, previousIndent: Int?, atLineStart = true, lineHasText = false
         var index = 0
         while index < bytes.count {
-            let byte = bytes[index], previous = index > 0 ? bytes[index - 1] : newline
-            let next = index + 1 < bytes.count ? bytes[index + 1] : newline
-            index += 1
-            if byte == newline {
-                (line, indent, indicators, atLineStart, inComment, lineHasText) = (line + 1, 0, 0, true, false, false)
+            let length = lineBreak(at: index)
+            if length > 0 {
+                (index, line, indent, atLineStart, lineHasText) = (index + length, line + 1, 0, true, false)
                 continue
             }
+            let current = bytes[index]
+            index += 1
             if atLineStart {
-                if byte == space || byte == tab { indent += 1; continue }
+                if current == space || current == tab { indent += 1; continue }
                 atLineStart = false
-                while let last = indents.last, last > indent { indents.removeLast() }
-                if indent > indents.last ?? -1 { indents.append(indent) }
-            }
-            // `- ` and `? ` open a collection only before any other text on the line (counted inside
-            // quotes too, where a wrongly detected quote would otherwise hide them).
-            if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "?"), [space, tab, newline].contains(next), !lineHasText {
-                indicators += 1
-            } else if byte != space && byte != tab {
-                lineHasText = true
-            }
-            switch byte {
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                flow += 1
-            case _ where quote != nil:
-                if byte == UInt8(ascii: "\\"), quote == UInt8(ascii: "\"") {
-                    index += 1  // an escaped character
-                } else if byte == quote {
-                    if byte == UInt8(ascii: "'"), next == byte { index += 1 } else { quote = nil }
+                if let previousIndent, indent > previousIndent { add(1) }
+                previousIndent = indent
+                if indent == 0, [UInt8(ascii: "-"), UInt8(ascii: ".")].contains(current), byte(at: index) == current,
+                   byte(at: index + 1) == current, separated(after: index + 1) {
+                    index += 2  // a document marker (--- or ...): what follows it starts a node
+                    continue
                 }
-            case _ where inComment:
-                break
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                flow = max(0, flow - 1)
-            case UInt8(ascii: "#") where [space, tab, newline].contains(previous):
-                inComment = true
-            case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                if [space, tab, newline, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: ":")].contains(previous) {
-                    quote = byte
-                }
-            default:
-                break
             }
-            let depth = flow + 2 * indents.count + 2 * indicators
-            if depth > bound.depth { bound = (depth, line) }
+            let isIndicator = [UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":")].contains(current) && !lineHasText && separated(after: index - 1)
+            if isIndicator || current == UInt8(ascii: "[") || current == UInt8(ascii: "{") { add(2) }
+            if !isIndicator && current != space && current != tab { lineHasText = true }
         }
-        return bound
+        return (depth, crossed)
     }
 
     /// What in `node` Yams' constructor would trap on or drown in, or build a value that cannot be
