@@ -40,6 +40,15 @@ final class ModelCheckpointConfigTests: XCTestCase {
         }
     }
 
+    /// Found by the fuzzer (seconds into a 10-minute run): a negative vocab_size trapped in the token-id
+    /// check (`0..<vocab_size` is not a range), for every reader of configs.
+    func testNegativeVocabularyIsAProblemNotATrap() {
+        XCTAssertTrue(message(#"{"model_type": "bart", "vocab_size": -1}"#).hasSuffix(
+            "cannot be read: unsupported config: vocab_size -1 (must be at least 1); pad_token_id 1 is outside the vocabulary (vocab_size -1); "
+            + "bos_token_id 0 is outside the vocabulary (vocab_size -1); eos_token_id 2 is outside the vocabulary (vocab_size -1); "
+            + "decoder_start_token_id 2 is outside the vocabulary (vocab_size -1)"), message(#"{"model_type": "bart", "vocab_size": -1}"#))
+    }
+
     /// vocab_size 9e18 used to be accepted and trap in `Seq2SeqLM` (shape overflow); 1e9 would allocate
     /// terabytes. A config whose model is larger than the file's tensors is refused.
     func testConfigLargerThanTheWeightsIsRefusedBeforeAllocating() throws {
