@@ -40,11 +40,12 @@ extension FuzzTarget {
                         "epochs", "batch_size", "lr", "seed", "scratch", "bpe-4000"]
             let values = RecipeStage.allCases.map(\.rawValue) + InputFormat.allCases.map(\.rawValue) + ModelFamily.allCases.map(\.rawValue)
                 + PersonaSource.allCases.map(\.rawValue) + ExampleTurns.allCases.map(\.rawValue) + ExtractorSource.allCases.map(\.rawValue)
-            let yaml = [": ", "- ", "\n", "\n  ", "  ", "\t", "#", "&a ", "*a", "<<: ", "<<: *a", "!!str ", "!!int ", "!!float ", "!!binary ",
-                        "!!map ", "!!seq ", "!x ", "? ", "|\n  ", ">-\n  ", "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "~", ".inf",
+            let yaml = [": ", "- ", "\n", "\n  ", "  ", "\t", "\r", "\u{85}", "\u{2028}", "#", "&a ", "*a", "&a [x, x, x, x]", "[*a, *a, *a, *a]",
+                        "<<: ", "<<: *a", "!!str ", "!!int ", "!!float ", "!!binary ", "!!map ", "!!seq ", "!!set ", "!!omap ", "!!pairs ", "!x ",
+                        "? ", "? [a]\n: ", "{a: 1}: ", "|\n  ", ">-\n  ", "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "~", ".inf",
                         "-.inf", ".nan", "0x1F", "0o17", "1_000", "yes", "no", "on", "off", "2001-12-14", "'", "\"", "{", "}", "[", "]", ",", "\\"]
             return InputGrammar(tokens: yaml + jsonTokens + keys.map { "\($0): " } + keys.map { "\"\($0)\"" } + values,
-                                openers: ["[", "{a: ", "- ", "a:\n  ", "? "], structure: .json)
+                                openers: ["[", "{a: ", "- ", "a:\n  ", "? ", "\r? ", "[a: "], structure: .json)
         case .safetensors:
             let names = ["dtype", "shape", "data_offsets", "__metadata__", "format", "pt", "position_ids"] + ["F32", "F16", "BF16", "F64", "I64", "U8", "BOOL", "F8_E4M3", "F4", "C64"]
             return InputGrammar(tokens: jsonTokens + names.map { "\"\($0)\"" }, openers: ["[", "{\"a\":"], structure: .safetensors)
