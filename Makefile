@@ -14,7 +14,7 @@ endif
 RELEASE := -c release
 PALTRAIN := .build/release/paltrain
 
-.PHONY: setup build test data models demo bench bench-peer clean
+.PHONY: setup build test fuzz data models demo bench bench-peer clean
 
 setup:  ## install the system libraries (apt-get update only when one is missing)
 	@command -v swift >/dev/null || { echo "setup: Swift 6 is required (https://swift.org/install) and was not found on PATH"; exit 1; }
@@ -29,6 +29,26 @@ build: setup
 
 test: setup data  ## release build: the tests train models, which is 10-50x slower in debug
 	swift test $(RELEASE) -Xswiftc -enable-testing --disable-swift-testing
+
+# libFuzzer (coverage-guided) with AddressSanitizer on each reader of outside files, in its own build
+# folder; corpora, dictionaries and crash-/timeout-/oom- inputs stay in .build/fuzz-work/<target>/
+# (docs/testing.md: replaying them, and the seeded runs that need no special build).
+FUZZ_TARGETS ?= json esconv pesconv recipe safetensors config
+FUZZ_SECONDS ?= 600
+FUZZ_WORK := .build/fuzz-work
+FUZZER := .build/fuzz/release/paltrain-fuzz
+
+fuzz: setup  ## libFuzzer + AddressSanitizer on each reader for FUZZ_SECONDS (default 600) each; stops at the first crash
+	swift build $(RELEASE) --build-path .build/fuzz --product paltrain-fuzz \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DPALTRAIN_LIBFUZZER -Xcc -fsanitize=fuzzer-no-link,address \
+		-Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+	@for target in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_WORK)/$$target/corpus && \
+		$(FUZZER) seeds $$target $(FUZZ_WORK)/$$target/corpus --dictionary $(FUZZ_WORK)/$$target/tokens.dict && \
+		SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(FUZZER) libfuzzer $$target $(FUZZ_WORK)/$$target/corpus \
+			-dict=$(FUZZ_WORK)/$$target/tokens.dict -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=30 \
+			-rss_limit_mb=4096 -malloc_limit_mb=2048 -artifact_prefix=$(FUZZ_WORK)/$$target/ -print_final_stats=1 || exit 1; \
+	done
 
 data:  ## ESConv, PESConv, PERSONA-CHAT into data/, verified against data/manifest.sha256
 	scripts/install-data.sh

@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5", "JSON"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
-        .target(name: "Training", dependencies: ["TensorCore", "CKernels", "NN", "Models", "Checkpoint", "TextData", "Evaluation"]),
+        .target(name: "Training", dependencies: ["TensorCore", "CKernels", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "JSON"]),
         // The application layer: recipes and runs, stage data, tokenizer setup, HF import and export,
         // annotation, the evaluator, and the dialogue model behind generate, chat and score.
         .target(name: "PAL", dependencies: ["TensorCore", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "Training", "PythonSemantics",
@@ -34,6 +34,13 @@ let package = Package(
         .target(name: "TextData", dependencies: ["PythonSemantics", "JSON"]),
         .target(name: "Evaluation", dependencies: ["PythonSemantics"]),
         .target(name: "TensorTesting", dependencies: ["TensorCore"]),
+        // The fuzz harness: each reader of outside files as a property check, seeds, structured mutations,
+        // seeded sessions; `paltrain-fuzz` runs it long, replays kept inputs, and drives libFuzzer in `make fuzz`'s build.
+        .target(name: "Fuzzing", dependencies: ["JSON", "TextData", "Checkpoint", "Models", "Training", "PAL", "TensorCore",
+                                                .product(name: "Yams", package: "Yams")]),
+        .target(name: "CLibFuzzer"),
+        .executableTarget(name: "paltrain-fuzz", dependencies: ["Fuzzing", "CLibFuzzer",
+                                                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "paltrain", dependencies: [
             "COpenBLAS", "TensorCore", "NN", "Models", "Training", "PAL", "Checkpoint", "TextData", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,7 +56,9 @@ let package = Package(
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TensorCore", "TensorTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Evaluation", "PythonSemantics"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "PALTests", dependencies: ["PAL", "Training", "Models", "NN", "TensorCore", "Checkpoint", "Evaluation", "TextData"],
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "JSON", "TextData", "Checkpoint", "Training", "PAL"]),
+        .testTarget(name: "PALTests", dependencies: ["PAL", "Training", "Models", "NN", "TensorCore", "Checkpoint", "Evaluation", "TextData",
+                                                    .product(name: "Yams", package: "Yams")],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -240,7 +240,6 @@ private extension JSONValue {
 
     /// A compact rendering for error messages (long values cut short).
     var brief: String {
-        let text = JSONWriter.text(self, style: .compact)
-        return text.count > 80 ? String(text.prefix(77)) + "..." : text
+        JSONWriter.text(self, style: .compact).shortened(to: 80)
     }
 }

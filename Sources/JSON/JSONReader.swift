@@ -110,7 +110,7 @@ public struct JSONReader {
             let key = try string()
             skipWhitespace()
             guard position < end, bytes[position] == UInt8(ascii: ":") else {
-                throw error("expected ':' after the member name \"\(key)\", found \(found())")
+                throw error("expected ':' after the member name \"\(key.shortened(to: 60))\", found \(found())")
             }
             position += 1
             members.append((key, try value()))

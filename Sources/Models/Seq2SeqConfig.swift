@@ -156,7 +156,7 @@ public struct Seq2SeqConfig: Codable, Equatable, Sendable {
         var ids = [("pad_token_id", padTokenId), ("bos_token_id", bosTokenId), ("eos_token_id", eosTokenId),
                    ("decoder_start_token_id", decoderStartTokenId)]
         if let generation { ids += generation.tokenIds }
-        for (key, id) in ids where !(0..<vocabSize).contains(id) {
+        for (key, id) in ids where id < 0 || id >= vocabSize {  // not 0..<vocabSize: a negative vocab_size would trap
             problems.append("\(key) \(id) is outside the vocabulary (vocab_size \(vocabSize))")
         }
         return problems

@@ -100,11 +100,7 @@ public struct Recipe: Codable, Equatable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw DataError(file: url.path, "not UTF-8 text: a recipe is a YAML file")
         }
-        let parsed: Any?
-        do { parsed = try Yams.load(yaml: text) } catch {
-            throw DataError(file: url.path, "not valid YAML: \(error)")
-        }
-        guard let file = parsed as? [String: Any] else {
+        guard let file = try YAMLDocument.load(text, file: url.path) as? [String: Any] else {
             throw DataError(file: url.path, "not a YAML mapping of recipe keys")
         }
         guard let name = file["stage"] as? String, let stage = RecipeStage(rawValue: name) else {
@@ -188,8 +184,13 @@ public struct Recipe: Codable, Equatable {
         }
     }
 
-    /// The recipe as YAML (what the run saves as config.yaml).
-    public func yaml() throws -> String { try YAMLEncoder().encode(self) }
+    /// The recipe as YAML (what the run saves as config.yaml), one line per value: Yams folds long
+    /// values at 80 columns, and a folded line starting `- - ` would read back as nesting (YAMLDocument).
+    public func yaml() throws -> String {
+        let encoder = YAMLEncoder()
+        encoder.options.width = -1
+        return try encoder.encode(self)
+    }
 
     /// A digest of what this recipe trains: everything but the output folder and the keys a resumed
     /// run may change. A resume refuses a checkpoint whose identity differs.
@@ -212,7 +213,7 @@ public struct Recipe: Codable, Equatable {
                 throw DataError(file: "--set", "expected key=value, got \(assignment)")
             }
             let path = assignment[..<eq].split(separator: ".").map(String.init)
-            let value = try Yams.load(yaml: String(assignment[assignment.index(after: eq)...])) ?? ""
+            let value = try YAMLDocument.load(String(assignment[assignment.index(after: eq)...]), file: "--set") ?? ""
             try Self.assign(&tree, path: path, value: value, whole: assignment)
         }
         self = try Self.decode(tree, file: "--set")

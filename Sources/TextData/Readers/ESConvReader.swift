@@ -254,10 +254,9 @@ private struct ReadState {
                                                seekerTurns: conversation.seekerTurnCount, entries: personaList.count)
             switch policy {
             case .strict:
-                let shown = situation.count > 60 ? String(situation.prefix(60)) + "…" : situation
                 throw location.error("persona_list", """
                     \(mismatch.entries) entries, expected \(mismatch.expected) (\(mismatch.seekerTurns) seeker turns − 2: \
-                    one per seeker turn from the 3rd) in the conversation "\(shown)"; \
+                    one per seeker turn from the 3rd) in the conversation "\(situation.shortened(to: 60))"; \
                     PersonaListPolicy.lenient accepts it
                     """)
             case .lenient:
@@ -319,7 +318,7 @@ private struct ReadState {
         case seekerName: speaker = .seeker
         case supporterName: speaker = .supporter
         default:
-            var message = "unknown speaker \"\(speakerName)\": expected \"\(seekerName)\" (seeker) or \"\(supporterName)\" "
+            var message = "unknown speaker \"\(speakerName.shortened(to: 60))\": expected \"\(seekerName)\" (seeker) or \"\(supporterName)\" "
                 + "(supporter) in the \(form.rawValue) (detected from the file's first turn)"
             if speakerName == "speaker" || speakerName == "listener" {
                 message += "; \"speaker\"/\"listener\" are the names used by FailedESConv.json, "
@@ -349,7 +348,7 @@ private struct ReadState {
                                  + "expected one of \(Strategy.labelList)")
         case (.supporter, .string(let label)?):
             guard let known = Strategy(label: label) else {
-                throw location.error(strategyPath, "unknown strategy \"\(label)\": expected one of \(Strategy.labelList)")
+                throw location.error(strategyPath, "unknown strategy \"\(label.shortened(to: 60))\": expected one of \(Strategy.labelList)")
             }
             strategy = known
         case (.supporter, let other?):

@@ -4,6 +4,7 @@
 // partner's (the first speaker); "your persona" belongs to the second speaker, who replies.
 
 import Foundation
+import JSON
 
 extension PersonaChatReader {
     /// Reads a ParlAI PERSONA-CHAT text file (`*_both_original.txt`; in `self`/`none` variants the absent
@@ -103,7 +104,7 @@ extension PersonaChatReader {
 
     /// A line fragment for messages, shortened.
     static func show<S: StringProtocol>(_ text: S) -> String {
-        text.isEmpty ? "an empty line" : "\"" + (text.count > 60 ? String(text.prefix(60)) + "…" : String(text)) + "\""
+        text.isEmpty ? "an empty line" : "\"" + String(text).shortened(to: 60) + "\""
     }
 }
 
