@@ -27,6 +27,25 @@ final class TrainingPipelineTests: XCTestCase {
         }
     }
 
+    /// Waits (at most 2 minutes) until the run in `run` has logged `count` training steps.
+    private func waitForLoggedSteps(_ count: Int, in run: String) {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let lines = (try? String(contentsOfFile: run + "/log.jsonl", encoding: .utf8))?.split(separator: "\n") ?? []
+            if lines.filter({ $0.contains("\"loss\"") }).count >= count { return }
+            usleep(5_000)
+        }
+    }
+
+    /// Both runs' last.h5 are at `step` with bit-identical weights.
+    private func assertSameLastWeights(_ a: String, _ b: String, step: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        let x = try CheckpointFile.read(from: URL(fileURLWithPath: a + "/last.h5")), y = try CheckpointFile.read(from: URL(fileURLWithPath: b + "/last.h5"))
+        XCTAssertEqual([x.training?.step, y.training?.step], [step, step], file: file, line: line)
+        for ((name, p), (_, q)) in zip(x.tensors, y.tensors) {
+            XCTAssertEqual(p.toArray(), q.toArray(), "\(name) differs between \(a) and \(b)", file: file, line: line)
+        }
+    }
+
     private func assertLearned(_ run: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let losses = try validationLosses(run)
         XCTAssertGreaterThanOrEqual(losses.count, 2, "validated before and after training", file: file, line: line)
@@ -221,13 +240,7 @@ final class TrainingPipelineTests: XCTestCase {
         // Interrupt with SIGINT once a few steps are logged, then resume.
         let interrupted = folder("interrupted")
         let process = try cli.start(common + ["--output", interrupted])
-        let log = interrupted + "/log.jsonl"
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            let steps = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").filter { $0.contains("\"loss\"") }.count ?? 0
-            if steps >= 5 { break }
-            usleep(20_000)
-        }
+        waitForLoggedSteps(5, in: interrupted)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130, "an interrupted run saves and exits with 130")
@@ -235,13 +248,7 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.err)
         XCTAssertTrue(resumed.out.contains("resuming"), resumed.out)
 
-        let a = try CheckpointFile.read(from: URL(fileURLWithPath: straight + "/last.h5"))
-        let b = try CheckpointFile.read(from: URL(fileURLWithPath: interrupted + "/last.h5"))
-        XCTAssertEqual(a.training?.step, 24)
-        XCTAssertEqual(b.training?.step, 24)
-        for ((name, x), (_, y)) in zip(a.tensors, b.tensors) {
-            XCTAssertEqual(x.toArray(), y.toArray(), "\(name) differs after interrupt + resume")
-        }
+        try assertSameLastWeights(straight, interrupted, step: 24)
         XCTAssertEqual(try validationLosses(straight), try validationLosses(interrupted))
     }
 
@@ -256,12 +263,7 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertEqual(try cli.run(common + ["--output", straight]).status, 0)
 
         let process = try cli.start(common + ["--output", killed])
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            let steps = (try? String(contentsOfFile: killed + "/log.jsonl", encoding: .utf8))?.split(separator: "\n").filter { $0.contains("\"loss\"") }.count ?? 0
-            if steps >= 8 { break }
-            usleep(5_000)
-        }
+        waitForLoggedSteps(8, in: killed)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let saved = try XCTUnwrap(CheckpointFile.read(from: URL(fileURLWithPath: killed + "/last.h5")).training?.step)
@@ -274,12 +276,7 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertTrue(resumed.out.contains("resuming \(killed) at step \(saved)"), resumed.out)
         XCTAssertTrue(resumed.out.contains("removed 1 unfinished checkpoint file(s)"), resumed.out)
         XCTAssertFalse(FileManager.default.fileExists(atPath: leftover))
-        let a = try CheckpointFile.read(from: URL(fileURLWithPath: straight + "/last.h5"))
-        let b = try CheckpointFile.read(from: URL(fileURLWithPath: killed + "/last.h5"))
-        XCTAssertEqual(b.training?.step, 24)
-        for ((name, x), (_, y)) in zip(a.tensors, b.tensors) {
-            XCTAssertEqual(x.toArray(), y.toArray(), "\(name) differs after kill + resume")
-        }
+        try assertSameLastWeights(straight, killed, step: 24)
         let steps = try String(contentsOfFile: killed + "/log.jsonl", encoding: .utf8).split(separator: "\n").compactMap {
             (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]).flatMap { $0["loss"] != nil ? $0["step"] as? Int : nil }
         }
