@@ -68,7 +68,8 @@ final class FuzzingTests: XCTestCase {
         XCTAssertEqual(signature("lone UTF-16 surrogate \\uD83D cannot be represented"), signature("lone UTF-16 surrogate \\uDC00 cannot be represented"))
         XCTAssertNotEqual(signature("missing field: expected \"situation\""), signature("expected a string, found an array"))
         XCTAssertEqual(signature("found '\"' | 2 conversations"), "rejected: found '' | # conversations", "a quote inside the other kind")
-        XCTAssertEqual(signature("vocab_size: 1.5 is not a value of this key's type"), "rejected: vocab_size: #.# is not a value of this key's type")
+        XCTAssertEqual(signature("vocab_size: 1.5 cannot be read: write a finite number of the key's type"),
+                       "rejected: vocab_size: #.# cannot be read: write a finite number of the key's type")
     }
 
     func testReplayReadsAKeptInput() throws {

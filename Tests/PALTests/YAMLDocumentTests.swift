@@ -71,6 +71,15 @@ final class YAMLDocumentTests: XCTestCase {
                        "r.yaml:2: not valid here at column 9: a !!set is not a value a recipe holds: write a plain list or mapping")
     }
 
+    /// Found by the fuzzer: a long unknown key or value made a message as long (YAML allows 1,024-character keys).
+    func testLongKeysAndValuesAreShortenedInMessages() throws {
+        let key = String(repeating: "k", count: 1000), value = String(repeating: "v", count: 10_000)
+        XCTAssertEqual(try loadError("stage: pal\n\(key): 1\n"), "r.yaml: \(String(key.prefix(60)))…: unknown key "
+                       + "(known here: data, model, output, stage, tokenizer, training, variant)")
+        XCTAssertEqual(try loadError("stage: pal\nmodel:\n  family: \(value)\n"),
+                       "r.yaml: model.family: expected blenderbot-small, bart, got \(String(value.prefix(60)))…")
+    }
+
     /// Found by the fuzzer: YAML syntax errors escaped as Yams' YamlError, naming no file and quoting the whole line.
     func testSyntaxErrorsNameFileLineAndColumn() throws {
         XCTAssertEqual(try loadError("stage: pal\nmodel:\n  ffamily: fn: 2048\n"),
