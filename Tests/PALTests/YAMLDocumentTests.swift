@@ -91,6 +91,13 @@ final class YAMLDocumentTests: XCTestCase {
         XCTAssertEqual(try loadError("stage: pal\noutput: a\u{7}b\n"), "r.yaml:2: not valid YAML: control characters are not allowed")
     }
 
+    /// Found by the fuzzer: invalid UTF-8 gave Foundation's "The file isn't in the correct format", naming no file.
+    func testInvalidUTF8NamesTheFile() throws {
+        let file = directory.appendingPathComponent("r.yaml")
+        try Data("stage: pal\noutput: ab".utf8 + [0xFF] + Data("c\n".utf8)).write(to: file)
+        XCTAssertThrowsError(try Recipe.load(file)) { XCTAssertEqual("\($0)", "\(file.path): not UTF-8 text: a recipe is a YAML file") }
+    }
+
     /// The bound never underestimates: brackets in quotes and comments, block scalars, compact sequences.
     func testNestingBoundIsAnUpperBound() throws {
         func depth(_ node: Node) -> Int {
