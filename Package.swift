@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["TensorCore", "CKernels", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "JSON"]),
         // The application layer: recipes and runs, stage data, tokenizer setup, HF import and export,
         // annotation, the evaluator, and the dialogue model behind generate, chat and score.
-        .target(name: "PAL", dependencies: ["TensorCore", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "Training", "PythonSemantics",
+        .target(name: "PAL", dependencies: ["TensorCore", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "Training", "PythonSemantics", "JSON",
                                             .product(name: "Yams", package: "Yams")]),
         .target(name: "Models", dependencies: ["NN", "TensorCore", "TextData"]),
         // JSON text ↔ values, order-keeping and byte-exact, with line and column in every error.

@@ -1,6 +1,7 @@
 // SafeTensorsError: every way reading or writing a safetensors file can fail, each message naming
 // the file, what is wrong with it, and what to do about it.
 import Foundation
+import JSON
 
 /// A safetensors file could not be read or written; `description` is a message meant for the user.
 public enum SafeTensorsError: Error, CustomStringConvertible {
@@ -60,7 +61,7 @@ public enum SafeTensorsError: Error, CustomStringConvertible {
         case .invalidOffsets(let path, let problems):
             return "\(path) has inconsistent data_offsets: \(problems.joined(separator: "; ")); \(Self.damagedAdvice)"
         case .unsupportedDTypes(let path, let tensors):
-            let list = tensors.map { "'\($0.name)' (\($0.dtype))" }.joined(separator: ", ")
+            let list = tensors.map { "'\($0.name.shortened(to: 60))' (\($0.dtype))" }.joined(separator: ", ")
             let buffers = SafeTensorsFile.knownIntegerBuffers.sorted().joined(separator: ", ")
             return "\(path) holds tensors that paltrain does not read as float32: \(list); only F32, F16, BF16 and F64 "
                 + "tensors are read, and integer buffers named \(buffers) are skipped: convert the others to float "

@@ -105,7 +105,7 @@ extension SafeTensorsFile {
         for (key, _) in members { occurrences[key, default: 0] += 1 }
         var reported = Set<String>()
         for (key, _) in members where occurrences[key]! > 1 && reported.insert(key).inserted {
-            problems.append("the name '\(key)' appears \(occurrences[key]!) times")
+            problems.append("the name '\(key.shortened(to: 60))' appears \(occurrences[key]!) times")
         }
 
         for (key, value) in members {
@@ -115,7 +115,7 @@ extension SafeTensorsFile {
                 case .object(let pairs):
                     for (name, item) in pairs {
                         guard case .string(let text) = item else {
-                            problems.append("\(metadataKey) value of '\(name)' is \(item.kindDescription), expected a string")
+                            problems.append("\(metadataKey) value of '\(name.shortened(to: 60))' is \(item.kindDescription), expected a string")
                             continue
                         }
                         metadata[name] = text
@@ -137,7 +137,7 @@ extension SafeTensorsFile {
 
     /// One tensor entry, checked on its own: its fields, dtype, and that shape × dtype size equals its byte span.
     private static func entry(named name: String, _ value: JSONValue) throws -> Entry {
-        func problem(_ text: String) -> HeaderProblem { HeaderProblem(text: "tensor '\(name)' " + text) }
+        func problem(_ text: String) -> HeaderProblem { HeaderProblem(text: "tensor '\(name.shortened(to: 60))' " + text) }
         guard case .object(let fields) = value else {
             throw problem("is \(value.kindDescription), expected {\"dtype\": ..., \"shape\": [...], \"data_offsets\": [begin, end]}")
         }
@@ -194,17 +194,17 @@ extension SafeTensorsFile {
         }.map(\.element)
         var problems: [String] = []
         for entry in ordered where entry.end > bufferLength {
-            problems.append("tensor '\(entry.name)' has data_offsets [\(entry.begin), \(entry.end)] past the end of the "
+            problems.append("tensor '\(entry.name.shortened(to: 60))' has data_offsets [\(entry.begin), \(entry.end)] past the end of the "
                 + "\(bufferLength)-byte data buffer (is the file cut short?)")
         }
         var cursor = 0
         var previous: Entry?
         for entry in ordered {
             if entry.begin > cursor {
-                problems.append("bytes [\(cursor), \(entry.begin)) of the data buffer, before tensor '\(entry.name)', "
+                problems.append("bytes [\(cursor), \(entry.begin)) of the data buffer, before tensor '\(entry.name.shortened(to: 60))', "
                     + "belong to no tensor")
             } else if entry.begin < cursor, let previous {
-                problems.append("tensor '\(entry.name)' [\(entry.begin), \(entry.end)] overlaps tensor '\(previous.name)' "
+                problems.append("tensor '\(entry.name.shortened(to: 60))' [\(entry.begin), \(entry.end)] overlaps tensor '\(previous.name.shortened(to: 60))' "
                     + "[\(previous.begin), \(previous.end)]")
             }
             if entry.end >= cursor {

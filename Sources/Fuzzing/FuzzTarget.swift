@@ -107,7 +107,8 @@ extension FuzzTarget {
                                    "Error Domain=", "couldn’t be", "could not be completed", "(null)"]
 
     /// The message of an error a reader threw, after checking that it names `file` and says what is wrong.
-    static func message(of error: Error, _ description: String, names file: URL) throws -> String {
+    static func message(of error: any Error & CustomStringConvertible, names file: URL) throws -> String {
+        let description = error.description
         guard description.contains(file.path) else {
             throw PropertyViolation("\(type(of: error)) does not name the file \(file.path): \(description)")
         }
@@ -148,8 +149,7 @@ extension FuzzTarget {
         for policy in policies {
             let result: ESConvReadResult
             do { result = try ESConvReader(personaListPolicy: policy).read(data: Data(input), file: file.path) } catch let error as DataError {
-                guard error.file == file.path, !error.message.isEmpty else { throw PropertyViolation("a DataError that does not name \(file.path): \(error)") }
-                outcomes.append(try message(of: error, error.description, names: file))
+                outcomes.append(try message(of: error, names: file))
                 continue
             } catch { throw foreign(error) }
             for (index, conversation) in result.conversations.enumerated() {
@@ -172,7 +172,7 @@ extension FuzzTarget {
     static func checkRecipe(_ file: URL) throws -> FuzzOutcome {
         let recipe: Recipe
         do { recipe = try Recipe.load(file) } catch let error as DataError {
-            return .rejected(try message(of: error, error.description, names: file))
+            return .rejected(try message(of: error, names: file))
         } catch { throw foreign(error) }
         // A recipe is saved beside its run and read back by resume: it must read back the same.
         let saved = file.deletingPathExtension().appendingPathExtension("saved.yaml")
@@ -190,7 +190,7 @@ extension FuzzTarget {
         let contents: SafeTensorsContents
         do { contents = try SafeTensorsFile.read(from: file) } catch let error as SafeTensorsError {
             guard error.path == file.path else { throw PropertyViolation("a SafeTensorsError about \(error.path), not \(file.path)") }
-            return .rejected(try message(of: error, error.description, names: file))
+            return .rejected(try message(of: error, names: file))
         } catch { throw foreign(error) }
         for (name, tensor) in contents.tensors where tensor.shape.reduce(1, *) != tensor.count || contents.sourceDTypes[name] == nil {
             throw PropertyViolation("tensor '\(name)' was read with shape \(tensor.shape) and \(tensor.count) elements")
@@ -206,7 +206,7 @@ extension FuzzTarget {
         do {
             config = try ModelCheckpoint.config(json: String(decoding: input, as: UTF8.self), path: file.path, storedValues: checkpointValues)
         } catch let error as CheckpointError {
-            return .rejected(try message(of: error, error.description, names: file))
+            return .rejected(try message(of: error, names: file))
         } catch { throw foreign(error) }
         guard config.problems.isEmpty else { throw PropertyViolation("a config with problems was accepted: \(config.problems)") }
         guard let parameters = config.parameterCountLowerBound, parameters <= checkpointValues else {

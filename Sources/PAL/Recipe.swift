@@ -1,6 +1,7 @@
 // Recipe: everything a training run needs, read from YAML (recipes/*.yaml) with snake_case keys,
 // overridable from the command line, printed at start and saved beside the outputs.
 import Foundation
+import JSON
 import Models
 import TextData
 import Training
@@ -162,7 +163,7 @@ public struct Recipe: Codable, Equatable {
         if let accepted = choices[key] {
             let value = path.dropLast().reduce(tree as Any?) { ($0 as? [String: Any])?[$1.stringValue] }
                 .flatMap { ($0 as? [String: Any])?[path.last!.stringValue] }
-            return DataError(file: file, field: key, "expected \(accepted.joined(separator: ", ")), got \(value.map { "\($0)" } ?? "nothing")")
+            return DataError(file: file, field: key, "expected \(accepted.joined(separator: ", ")), got \(value.map { "\($0)".shortened(to: 60) } ?? "nothing")")
         }
         return DataError(file: file, field: key.isEmpty ? nil : key, "not a valid recipe: \(detail)")
     }
@@ -170,7 +171,7 @@ public struct Recipe: Codable, Equatable {
     /// Copies `source` over `tree`, key by key; a key the recipe does not have is an error.
     private static func merge(_ source: [String: Any], into tree: inout [String: Any], at path: [String], file: String) throws {
         for (key, value) in source {
-            let here = (path + [key]).joined(separator: ".")
+            let here = (path + [key.shortened(to: 60)]).joined(separator: ".")
             guard let existing = tree[key] else {
                 throw DataError(file: file, field: here, "unknown key (known here: \(tree.keys.sorted().joined(separator: ", ")))")
             }

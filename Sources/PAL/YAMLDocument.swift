@@ -1,7 +1,8 @@
 // YAMLDocument: YAML text read into Yams' tree, with every failure a DataError naming the file, the line
-// and the column (Yams' own errors name no file and quote the whole line). Documents that would exhaust
-// Yams are refused first: deep nesting (its reader recurses once per level and overflows the stack at
-// about 1,400 levels) and aliases that expand to a huge tree ("billion laughs").
+// and the column (Yams' own errors name no file and quote the whole line). What would exhaust or trap
+// Yams is refused first: deep nesting (its reader recurses once per level and overflows the stack at
+// about 1,400 levels), aliases that expand to a huge tree ("billion laughs"), collections as mapping
+// keys (it force-unwraps keys as strings) and !!set, !!omap, !!pairs (values it cannot write back).
 import Foundation
 import TextData
 import Yams

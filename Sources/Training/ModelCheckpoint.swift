@@ -57,8 +57,9 @@ public enum ModelCheckpoint {
     }
 
     /// The member of a config object that Foundation's decoder cannot read, found by decoding the
-    /// members one at a time: it reports a number a key cannot hold (1.5 for an integer, 1e999, NaN)
-    /// as "The given data was not valid JSON", naming no key.
+    /// members one at a time: it reports a number a key cannot hold (1.5 for an integer, 1e999), and
+    /// NaN or Infinity under any key, even one a config does not use, as "The given data was not valid
+    /// JSON", naming no key.
     private static func unreadableMember(of tree: JSONValue) -> String? {
         guard case .object(let members) = tree else { return nil }
         let family = members.last { $0.0 == "model_type" }.map { [$0] } ?? []
@@ -66,8 +67,8 @@ public enum ModelCheckpoint {
             let probe = JSONValue.object(member.0 == family.first?.0 ? [member] : family + [member])
             do { _ = try Seq2SeqConfig.decode(json: Data(JSONWriter.text(probe, style: .compact).utf8)) } catch DecodingError.dataCorrupted(let context)
                 where context.codingPath.isEmpty && context.underlyingError == nil && context.debugDescription.contains("not valid JSON") {
-                return "\(member.0.shortened(to: 60)): \(JSONWriter.text(member.1, style: .compact).shortened(to: 60)) is not a value of this key's type "
-                    + "(an integer where one is expected, a finite number that fits)"
+                return "\(member.0.shortened(to: 60)): \(JSONWriter.text(member.1, style: .compact).shortened(to: 60)) cannot be read: "
+                    + "write a finite number of the key's type (an integer where one is expected), or drop the key"
             } catch {
                 continue
             }

@@ -215,6 +215,16 @@ final class SafeTensorsTests: XCTestCase {
         expect(try read(url), .invalidHeader, [url.path, "the name 'a.10.weight' appears 2 times"])
     }
 
+    /// A name as long as the header allows is cut in messages (the fuzzer's mutations made 10 KB names).
+    func testLongNamesAreShortenedInMessages() throws {
+        let name = String(repeating: "n", count: 10_000)
+        let url = try writeVariant("long.safetensors", try editedHeader {
+            $0.replacingOccurrences(of: #""z.last":{"dtype":"F32""#, with: "\"\(name)\":{\"dtype\":\"F17\"")
+        })
+        let message = expect(try read(url), .invalidHeader, [url.path, "tensor '\(name.prefix(60))…' has unknown dtype \"F17\""])
+        XCTAssertLessThan(message?.count ?? .max, 2000)
+    }
+
     func testMetadataValueThatIsNotAString() throws {
         let url = try writeVariant("metadata.safetensors", try editedHeader {
             $0.replacingOccurrences(of: #"{"__metadata__":{"#, with: #"{"__metadata__":{"epoch":3,"#)

@@ -71,6 +71,15 @@ final class YAMLDocumentTests: XCTestCase {
                        "r.yaml:2: not valid here at column 9: a !!set is not a value a recipe holds: write a plain list or mapping")
     }
 
+    /// Found by the fuzzer: a long unknown key or value made a message as long (YAML allows 1,024-character keys).
+    func testLongKeysAndValuesAreShortenedInMessages() throws {
+        let key = String(repeating: "k", count: 1000), value = String(repeating: "v", count: 10_000)
+        XCTAssertEqual(try loadError("stage: pal\n\(key): 1\n"), "r.yaml: \(String(key.prefix(60)))…: unknown key "
+                       + "(known here: data, model, output, stage, tokenizer, training, variant)")
+        XCTAssertEqual(try loadError("stage: pal\nmodel:\n  family: \(value)\n"),
+                       "r.yaml: model.family: expected blenderbot-small, bart, got \(String(value.prefix(60)))…")
+    }
+
     /// Found by the fuzzer: YAML syntax errors escaped as Yams' YamlError, naming no file and quoting the whole line.
     func testSyntaxErrorsNameFileLineAndColumn() throws {
         XCTAssertEqual(try loadError("stage: pal\nmodel:\n  ffamily: fn: 2048\n"),
@@ -80,6 +89,13 @@ final class YAMLDocumentTests: XCTestCase {
         XCTAssertEqual(try loadError("stage: pal\ndata: {folder: \"x\n"),
                        "r.yaml:3: not valid YAML at column 1: found unexpected end of stream (while scanning a quoted scalar from line 2, column 16)")
         XCTAssertEqual(try loadError("stage: pal\noutput: a\u{7}b\n"), "r.yaml:2: not valid YAML: control characters are not allowed")
+    }
+
+    /// Found by the fuzzer: invalid UTF-8 gave Foundation's "The file isn't in the correct format", naming no file.
+    func testInvalidUTF8NamesTheFile() throws {
+        let file = directory.appendingPathComponent("r.yaml")
+        try Data("stage: pal\noutput: ab".utf8 + [0xFF] + Data("c\n".utf8)).write(to: file)
+        XCTAssertThrowsError(try Recipe.load(file)) { XCTAssertEqual("\($0)", "\(file.path): not UTF-8 text: a recipe is a YAML file") }
     }
 
     /// The bound never underestimates: brackets in quotes and comments, block scalars, compact sequences.

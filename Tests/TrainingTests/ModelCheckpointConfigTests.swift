@@ -28,10 +28,11 @@ final class ModelCheckpointConfigTests: XCTestCase {
             (#"{"model_type": "bart", "repetition_penalty": {}}"#, "repetition_penalty: Expected to decode Float but found a dictionary instead."),
             (#"{"model_type": "bart", "bad_words_ids": [[1, "x"]]}"#, "bad_words_ids[0][1]: Expected to decode Int32 but found a string instead."),
             // Foundation's decoder calls these "not valid JSON" without a key.
-            (#"{"model_type": "bart", "dropout": NaN}"#, "dropout: NaN is not a value of this key's type"),
-            (#"{"model_type": "bart", "vocab_size": 1.5}"#, "vocab_size: 1.5 is not a value of this key's type"),
-            (#"{"model_type": "bart", "vocab_size": 99999999999999999999}"#, "vocab_size: 99999999999999999999 is not a value of this key's type"),
-            (#"{"model_type": "bart", "init_std": 1e999}"#, "init_std: 1e999 is not a value of this key's type"),
+            (#"{"model_type": "bart", "dropout": NaN}"#, "dropout: NaN cannot be read: write a finite number of the key's type"),
+            (#"{"model_type": "bart", "vocab_size": 1.5}"#, "vocab_size: 1.5 cannot be read: write a finite number of the key's type"),
+            (#"{"model_type": "bart", "vocab_size": 99999999999999999999}"#, "vocab_size: 99999999999999999999 cannot be read: write a finite number of the key's type"),
+            (#"{"model_type": "bart", "init_std": 1e999}"#, "init_std: 1e999 cannot be read: write a finite number of the key's type"),
+            (#"{"model_type": "bart", "unused_key": -Infinity}"#, "unused_key: -Infinity cannot be read: write a finite number of the key's type"),
         ]
         for (json, expected) in cases {
             let text = message(json)
