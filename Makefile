@@ -1,6 +1,6 @@
 # paltrain — the README's two commands are `make demo` and `make test`; both install what they need.
 SHELL := /bin/bash
-APT_PACKAGES := libopenblas-dev liblapacke-dev libhdf5-dev pkg-config
+APT_PACKAGES := libopenblas-dev liblapacke-dev libhdf5-dev pkg-config openmpi-bin libopenmpi-dev iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12's OpenBLAS does not recognise recent AVX-512 CPUs and falls back to a generic kernel;

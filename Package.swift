@@ -21,7 +21,10 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5", "JSON"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
-        .target(name: "Training", dependencies: ["TensorCore", "CKernels", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "JSON"]),
+        // MPI for data-parallel training: Open MPI's libmpi opened at run time, only under mpirun.
+        .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "DataParallel", dependencies: ["CMPI"]),
+        .target(name: "Training", dependencies: ["TensorCore", "CKernels", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "JSON", "DataParallel"]),
         // The application layer: recipes and runs, stage data, tokenizer setup, HF import and export,
         // annotation, the evaluator, and the dialogue model behind generate, chat and score.
         .target(name: "PAL", dependencies: ["TensorCore", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "Training", "PythonSemantics", "JSON",
@@ -42,7 +45,7 @@ let package = Package(
         .executableTarget(name: "paltrain-fuzz", dependencies: ["Fuzzing", "CLibFuzzer",
                                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "paltrain", dependencies: [
-            "COpenBLAS", "TensorCore", "NN", "Models", "Training", "PAL", "Checkpoint", "TextData", "Evaluation",
+            "COpenBLAS", "TensorCore", "NN", "Models", "Training", "PAL", "Checkpoint", "TextData", "Evaluation", "DataParallel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),

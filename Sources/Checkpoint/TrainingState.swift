@@ -26,6 +26,10 @@ public struct TrainingState: Codable, Equatable {
     /// What identifies the run's training (a digest of its recipe), so a resume refuses another
     /// run's checkpoint; nil when the writer did not say.
     public var runIdentity: String?
+    /// For a data-parallel run (docs/distributed.md): how many ranks trained, and each rank's
+    /// random state in rank order; nil for one process. A resume needs the same number of ranks.
+    public var worldSize: Int?
+    public var rankRandomStates: [[UInt64]]?
 
     /// Creates a training state; `rngState` must hold four words.
     public init(step: Int, epoch: Int, batchInEpoch: Int, dataOrderSeed: UInt64, rngState: [UInt64],
@@ -52,6 +56,7 @@ public struct TrainingState: Codable, Equatable {
         case optimizerStep = "optimizer_step"
         case initialValidationLoss = "initial_validation_loss", bestValidationAccuracy = "best_validation_accuracy"
         case runIdentity = "run_identity"
+        case worldSize = "world_size", rankRandomStates = "rank_rng_states"
     }
 }
 
@@ -62,7 +67,7 @@ extension TrainingState {
     private static let nonFinite = (positive: "Infinity", negative: "-Infinity", nan: "NaN")
 
     /// The JSON text stored in the `training_state` attribute (keys sorted, so files diff cleanly).
-    func jsonString() throws -> String {
+    public func jsonString() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
@@ -71,7 +76,7 @@ extension TrainingState {
     }
 
     /// Decodes the `training_state` attribute's JSON text.
-    static func decode(jsonString: String) throws -> TrainingState {
+    public static func decode(jsonString: String) throws -> TrainingState {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: nonFinite.positive, negativeInfinity: nonFinite.negative, nan: nonFinite.nan)

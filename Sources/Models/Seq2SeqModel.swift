@@ -185,18 +185,33 @@ public final class Seq2SeqLM: Module {
     /// `labelWeights` (B·T) and `labelSmoothing` turn it into a weighted, smoothed mean, and
     /// `denoising` adds the encoder's masked-token objective (training options).
     public func loss(_ inputs: Seq2SeqInputs, context: ForwardContext, labelWeights: [Float]? = nil,
-                     labelSmoothing: Float = 0, denoising: EncoderDenoising? = nil) -> (loss: Tensor, logits: Tensor) {
+                     labelSmoothing: Float = 0, denoising: EncoderDenoising? = nil,
+                     normalizers: LossNormalizers? = nil) -> (loss: Tensor, logits: Tensor) {
         guard let labels = inputs.labels else { preconditionFailure("loss needs labels") }
         let dialogue = model.encoder(inputs.inputIds, mask: inputs.attentionMask, context: context)   // (B, S, C)
         let memory = encode(inputs, dialogue: dialogue, context: context)
         let logits = self.logits(model.decoder(inputs.decoderInputIds, memory: memory, memoryMask: inputs.attentionMask, context: context))
-        var loss = logits.reshaped(-1, config.vocabSize).crossEntropy(targets: labels, rowWeights: labelWeights, labelSmoothing: labelSmoothing)
+        var loss = logits.reshaped(-1, config.vocabSize).crossEntropy(targets: labels, rowWeights: labelWeights, labelSmoothing: labelSmoothing,
+                                                                      normalizer: normalizers?.response)
         if let denoising, denoising.positions.count > 0 {
             // The encoder's states at the masked positions, through the tied projection, predict the original tokens.
             let masked = Tensor.embedding(dialogue.reshaped(-1, config.dModel), ids: denoising.positions)   // (M, C)
-            loss = loss + self.logits(masked).crossEntropy(targets: denoising.targets) * denoising.weight
+            loss = loss + self.logits(masked).crossEntropy(targets: denoising.targets, normalizer: normalizers?.denoising) * denoising.weight
         }
         return (loss, logits)
+    }
+}
+
+/// What each loss term divides by when a batch is split across data-parallel ranks: the whole
+/// batch's label weight (Σ of the response labels' weights) and its count of masked input tokens,
+/// so each rank's loss is its share and the shares' gradients sum to the whole batch's.
+public struct LossNormalizers {
+    public var response: Double
+    public var denoising: Double
+
+    public init(response: Double, denoising: Double) {
+        self.response = response
+        self.denoising = denoising
     }
 }
 

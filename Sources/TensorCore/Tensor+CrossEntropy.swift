@@ -10,8 +10,10 @@ extension Tensor {
     /// Weighted mean cross-entropy of `targets` under logits (N, V), skipping rows whose target is
     /// `ignoreIndex`. `rowWeights` (N, non-negative) weighs each row's term; `labelSmoothing` mixes
     /// the one-hot target with the uniform distribution, as `torch.nn.functional.cross_entropy` does.
+    /// `normalizer` replaces Σ_r w_r as the divisor: a data-parallel rank divides its rows' sum by the
+    /// whole batch's, so the ranks' losses and gradients add up to the whole batch's.
     public func crossEntropy(targets: IndexTensor, ignoreIndex: Int32 = -100, rowWeights: [Float]? = nil,
-                             labelSmoothing: Float = 0) -> Tensor {
+                             labelSmoothing: Float = 0, normalizer: Double? = nil) -> Tensor {
         let v = shape.last ?? 1, rows = count / max(v, 1)
         precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of logits \(shape)")
         precondition(rowWeights.map { $0.count == rows && $0.allSatisfy { $0 >= 0 && $0.isFinite } } ?? true,
@@ -26,7 +28,7 @@ extension Tensor {
         let grain = max(1, elementwiseGrain / max(v, 1))
         let chunks = chunkCount(rows, grain: grain)
         var partial = [Double](repeating: 0, count: chunks)
-        let total = zip(targets.values, weights).reduce(0.0) { $0 + ($1.0 == ignoreIndex ? 0 : Double($1.1)) }
+        let total = normalizer ?? zip(targets.values, weights).reduce(0.0) { $0 + ($1.0 == ignoreIndex ? 0 : Double($1.1)) }
         let eps = labelSmoothing
         targets.values.withUnsafeBufferPointer { tp in
             partial.withUnsafeMutableBufferPointer { pp in

@@ -29,15 +29,17 @@ public struct TeacherForcedScores {
 }
 
 public enum TeacherForcing {
-    /// Scores `examples` in batches of `batchSize`; `strategyTokenIds` (in `Strategy` order) selects
+    /// Scores `examples` in consecutive batches of `batchSize` (or only `batches`, whose examples'
+    /// strategy logits then come in their order); `strategyTokenIds` (in `Strategy` order) selects
     /// the first-step logits kept. `eachBatch` sees every batch and its inputs (e.g. to run a second
     /// branch on them).
     public static func score(_ model: Seq2SeqLM, _ examples: [EncodedExample], batchSize: Int, padId: Int32, strategyTokenIds: [Int32],
+                             batches: [[Int]]? = nil,
                              eachBatch: ((_ indices: [Int], _ inputs: Seq2SeqInputs) -> Void)? = nil) -> TeacherForcedScores {
         let context = ForwardContext(training: false)
         let v = model.config.vocabSize
         var scores = TeacherForcedScores(nll: 0, tokens: 0, strategyLogits: [])
-        for indices in Batcher.sequential(count: examples.count, batchSize: batchSize) {
+        for indices in batches ?? Batcher.sequential(count: examples.count, batchSize: batchSize) {
             let batch = Batcher.collate(examples, indices: indices, padId: padId)
             let inputs = Seq2SeqInputs(batch)
             let (loss, logits) = withNoGrad { model.loss(inputs, context: context) }     // logits (B, T, V)

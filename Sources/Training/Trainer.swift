@@ -4,7 +4,13 @@
 // JSON-lines log; progress on a terminal or plain lines; NaN/∞ stops without touching the last good
 // checkpoint; SIGINT/SIGTERM saves and exits; `resume` continues from `last.h5` (of this run only)
 // to the weights an uninterrupted run would reach, dropping log lines the killed run wrote after it.
+// Data-parallel under `mpirun -np N` (docs/distributed.md): each global batch is split by example
+// across the ranks, every loss term is divided by the whole batch's normaliser, the gradients are
+// summed, so N ranks take the step one process takes on the whole batch; validation is split and
+// summed; rank 0 alone writes. Every decision (stop, save, best) is taken on summed numbers, so the
+// ranks never disagree about when to communicate.
 import Checkpoint
+import DataParallel
 import Evaluation
 import Foundation
 import Models
@@ -34,6 +40,8 @@ public final class Trainer {
     let parameters: ParameterBuffer
     public let optimizer: AdamW
     let lengths: [Int]
+    /// The ranks this run trains on (one process without a launcher).
+    public let world: Communicator
     /// Stops (as an interrupt does) after this many steps of this process; for tests and demos.
     public var stopAfterSteps: Int?
     /// Progress output (a terminal gets a live bar).
@@ -52,11 +60,16 @@ public final class Trainer {
         public var bestValidationAccuracy: Double?
         public var interrupted: Bool
         public var seconds: Double
+        /// With several ranks: the largest |θ_r − θ_0| over ranks and weights at the end (0 when
+        /// every rank holds rank 0's weights, as it must); nil for one process.
+        public var rankDivergence: Double?
     }
 
     public init(model: Seq2SeqLM, train: [EncodedExample], valid: [EncodedExample], settings: TrainingSettings,
-                run: URL, tokenizerJSON: String, strategyTokenIds: [Int32] = [], maskTokenId: Int32 = 3, runIdentity: String? = nil) {
+                run: URL, tokenizerJSON: String, strategyTokenIds: [Int32] = [], maskTokenId: Int32 = 3, runIdentity: String? = nil,
+                world: Communicator = SingleProcess()) {
         self.model = model
+        self.world = world
         self.strategyTokenIds = strategyTokenIds
         self.maskTokenId = maskTokenId
         self.train = train
@@ -93,30 +106,38 @@ public final class Trainer {
     /// Trains from the start, or from `last.h5` when `resume` is set.
     public func fit(resume: Bool) throws -> Summary {
         guard !train.isEmpty else { throw DataError(file: run.path, "no training examples") }
-        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
-        let leftovers = CheckpointFile.removeStaleTemporaries(in: run)
-        if !leftovers.isEmpty { output("removed \(leftovers.count) unfinished checkpoint file(s) a killed write left behind: \(leftovers.joined(separator: ", "))") }
+        guard settings.batchSize >= world.size else {
+            throw DataError(file: run.path, "training.batch_size \(settings.batchSize) is the global batch, split across the \(world.size) ranks: "
+                            + "make it at least \(world.size), or start fewer ranks")
+        }
+        if world.isRoot {
+            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            let leftovers = CheckpointFile.removeStaleTemporaries(in: run)
+            if !leftovers.isEmpty { say("removed \(leftovers.count) unfinished checkpoint file(s) a killed write left behind: \(leftovers.joined(separator: ", "))") }
+        }
         let schedule = LinearWarmupSchedule(peak: settings.lr, warmupSteps: settings.warmupSteps, totalSteps: totalSteps)
-        let context = ForwardContext(training: true, seed: settings.seed)
+        // Each rank draws its own dropout; one process keeps the stream it always had.
+        let context = ForwardContext(training: true, seed: settings.seed &+ UInt64(world.rank) &* 0x9E37_79B9_7F4A_7C15)
         var state = TrainingState(step: 0, epoch: 0, batchInEpoch: 0, dataOrderSeed: settings.seed,
                                   rngState: context.rng.stateWords, optimizerStep: 0)
         state.runIdentity = runIdentity
         var summary = Summary(steps: 0, interrupted: false, seconds: 0)
         if resume {
-            state = try restore()
-            context.rng = state.randomGenerator
+            state = try restoreOnEveryRank()
+            context.rng = world.size > 1 ? RandomGenerator(state: state.rankRandomStates![world.rank]) : state.randomGenerator
             lastSavedStep = state.step
-            let dropped = try truncateLog(after: state.step)
-            output("resuming \(run.path) at step \(state.step) (epoch \(state.epoch + 1), batch \(state.batchInEpoch))"
-                   + (dropped > 0 ? "; dropped \(dropped) log line(s) written after that step by the run that stopped" : ""))
-            if state.step >= totalSteps { output("the run already took its \(totalSteps) steps: raise --max-steps or --epochs to train on") }
+            let dropped = world.isRoot ? try truncateLog(after: state.step) : 0
+            say("resuming \(run.path) at step \(state.step) (epoch \(state.epoch + 1), batch \(state.batchInEpoch))"
+                + (dropped > 0 ? "; dropped \(dropped) log line(s) written after that step by the run that stopped" : ""))
+            if state.step >= totalSteps { say("the run already took its \(totalSteps) steps: raise --max-steps or --epochs to train on") }
         } else {
-            try? FileManager.default.removeItem(at: log)
+            if world.isRoot { try? FileManager.default.removeItem(at: log) }
+            try world.broadcast(parameters.values.base, count: parameters.count)   // every rank starts from rank 0's weights
             let initial = try validate()
             guard initial.loss.isFinite else { throw stop("the validation loss before training is \(initial.loss)") }
             state.initialValidationLoss = initial.loss
             try append(initial.record(step: 0))
-            output("validation before training: " + initial.description)
+            say("validation before training: " + initial.description)
         }
         summary.initialValidationLoss = state.initialValidationLoss
         summary.bestValidationLoss = state.bestValidationLoss
@@ -125,19 +146,28 @@ public final class Trainer {
         installSignalHandlers()
         let start = Date()
         var stepsThisRun = 0, tokensSeen = 0
-        let progress = Progress(total: totalSteps, output: output)
+        let progress = Progress(total: totalSteps, ranks: world.size, output: output, shown: world.isRoot)
 
         training: while state.epoch < settings.epochs && state.step < totalSteps {
             let (batches, dropped) = epochBatches(state.epoch, seed: state.dataOrderSeed)
-            if dropped > 0 && state.batchInEpoch == 0 { output("epoch \(state.epoch + 1): dropped \(dropped) examples in incomplete batches") }
+            if dropped > 0 && state.batchInEpoch == 0 { say("epoch \(state.epoch + 1): dropped \(dropped) examples in incomplete batches") }
             while state.batchInEpoch < batches.count && state.step < totalSteps {
-                var batch = Batcher.collate(train, indices: batches[state.batchInEpoch], padId: padId)
-                let denoising = maskInputs(&batch, step: state.step)
+                let global = batches[state.batchInEpoch], share = self.share(of: global, step: state.step)
                 parameters.zeroGradients()
-                let loss = model.loss(Seq2SeqInputs(batch), context: context, labelWeights: labelWeights(batch),
-                                      labelSmoothing: Float(settings.labelSmoothing), denoising: denoising).loss
-                guard loss.item.isFinite else { throw stop("the loss is \(loss.item) at step \(state.step + 1)") }
-                loss.backward()
+                var loss: Tensor?
+                if !share.indices.isEmpty {
+                    var batch = Batcher.collate(train, indices: share.indices, padId: padId, paddedLike: global)
+                    let denoising = maskInputs(&batch, step: state.step, skipping: share.inputTokensBefore)
+                    loss = model.loss(Seq2SeqInputs(batch), context: context, labelWeights: labelWeights(batch),
+                                      labelSmoothing: Float(settings.labelSmoothing), denoising: denoising, normalizers: share.normalizers).loss
+                }
+                // The whole batch's loss, and whether any rank was interrupted or is due to save.
+                let stopping = interruptRequested || stopAfterSteps.map({ stepsThisRun + 1 >= $0 }) == true
+                let agreed = try world.sum([Double(loss?.item ?? 0), stopping ? 1 : 0, periodicSaveIsDue(step: state.step + 1) ? 1 : 0])
+                let lossValue = agreed[0]
+                guard lossValue.isFinite else { throw stop("the loss is \(Float(lossValue)) at step \(state.step + 1)") }
+                loss?.backward()
+                try world.sum(parameters.gradients.base, count: parameters.count)
                 let norm = settings.maxGradNorm > 0 ? parameters.clipGradientNorm(settings.maxGradNorm) : parameters.gradientNorm()
                 guard norm.isFinite else { throw stop("the gradient norm is \(norm) at step \(state.step + 1)") }
                 let lr = schedule.learningRate(at: state.step)
@@ -145,22 +175,22 @@ public final class Trainer {
                 state.step += 1
                 state.batchInEpoch += 1
                 stepsThisRun += 1
-                tokensSeen += batch.targetTokenCount + batch.attentionMask.reduce(0) { $0 + Int($1) }
+                tokensSeen += global.reduce(0) { $0 + train[$1].labels.count + train[$1].inputIds.count }
                 let rate = Double(tokensSeen) / Date().timeIntervalSince(start)
-                try append(["step": state.step, "epoch": state.epoch + 1, "loss": Double(loss.item), "lr": lr,
+                try append(["step": state.step, "epoch": state.epoch + 1, "loss": lossValue, "lr": lr,
                             "grad_norm": norm, "tokens_per_s": rate])
-                progress.update(step: state.step, loss: Double(loss.item), lr: lr, tokensPerSecond: rate,
+                progress.update(step: state.step, loss: lossValue, lr: lr, tokensPerSecond: rate,
                                 logEvery: settings.logEvery, elapsed: Date().timeIntervalSince(start), stepsThisRun: stepsThisRun)
                 if settings.evalEvery > 0 && state.step % settings.evalEvery == 0 {
                     try validateAndKeepBest(&state, &summary)
                 }
-                if interruptRequested || stopAfterSteps.map({ stepsThisRun >= $0 }) == true {
+                if agreed[1] > 0 {
                     try saveLast(&state, context: context)
-                    output("\ninterrupted at step \(state.step): saved \(last.path); continue with --resume \(run.path)")
+                    say("\ninterrupted at step \(state.step): saved \(last.path); continue with --resume \(run.path)")
                     summary.interrupted = true
                     break training
                 }
-                if periodicSaveIsDue(step: state.step) { try saveLast(&state, context: context) }
+                if agreed[2] > 0 { try saveLast(&state, context: context) }
             }
             if state.batchInEpoch >= batches.count {
                 state.epoch += 1
@@ -172,7 +202,40 @@ public final class Trainer {
         progress.finish()
         summary.steps = state.step
         summary.seconds = Date().timeIntervalSince(start)
+        if world.size > 1 {
+            summary.rankDivergence = try rankDivergence()
+            say("the \(world.size) ranks end with the same weights: the largest |θ_r − θ_0| is \(summary.rankDivergence!)")
+        }
         return summary
+    }
+
+    /// What this rank trains on of one global batch.
+    struct Share {
+        /// This rank's examples: a contiguous slice of the global batch.
+        var indices: [Int]
+        /// Real input tokens of the global batch before the slice (the masking draws to skip).
+        var inputTokensBefore: Int
+        /// The whole batch's loss normalisers (nil in one process, where the batch is the whole).
+        var normalizers: LossNormalizers?
+    }
+
+    /// Rank r of N takes examples [r·B/N, (r+1)·B/N) of the global batch of B; every loss term is
+    /// divided by the whole batch's normaliser, computed here from the examples on every rank.
+    func share(of global: [Int], step: Int) -> Share {
+        guard world.size > 1 else { return Share(indices: global, inputTokensBefore: 0, normalizers: nil) }
+        let lower = world.rank * global.count / world.size, upper = (world.rank + 1) * global.count / world.size
+        let inputTokens = global.map { train[$0].inputIds.count }
+        let strategies = Set(strategyTokenIds), weight = settings.strategyLossWeight != 1 && !strategyTokenIds.isEmpty ? Float(settings.strategyLossWeight) : 1
+        let labelWeight = global.reduce(0.0) { total, i in
+            train[i].labels.reduce(total) { $0 + ($1 == Batch.ignoreIndex ? 0 : Double(strategies.contains($1) ? weight : 1)) }
+        }
+        var masked = 0
+        if settings.encoderDenoisingWeight > 0 {
+            var draws = maskDraws(step: step)
+            for _ in 0..<inputTokens.reduce(0, +) where draws.nextFloat() < Float(settings.encoderMaskRate) { masked += 1 }
+        }
+        return Share(indices: Array(global[lower..<upper]), inputTokensBefore: inputTokens[..<lower].reduce(0, +),
+                     normalizers: LossNormalizers(response: labelWeight, denoising: Double(masked)))
     }
 
     // MARK: - Validation and checkpoints
@@ -214,25 +277,36 @@ public final class Trainer {
     /// Validation loss and, for dialogue models, strategy accuracy.
     public func validate() throws -> Validation {
         guard !valid.isEmpty else { throw DataError(file: run.path, "no validation examples") }
-        let scores = TeacherForcing.score(model, valid, batchSize: settings.evalBatchSize, padId: padId, strategyTokenIds: strategyTokenIds)
-        let firstBatch = Batcher.sequential(count: valid.count, batchSize: settings.evalBatchSize)[0]
-        let spread = memorySpread(Batcher.collate(valid, indices: firstBatch, padId: padId), context: ForwardContext(training: false))
+        // Each rank scores a contiguous run of the batches one process scores (the same batches, so
+        // the same padding); the sums make the whole split's numbers on every rank.
+        let all = Batcher.sequential(count: valid.count, batchSize: settings.evalBatchSize)
+        let mine = Array(all[world.rank * all.count / world.size..<(world.rank + 1) * all.count / world.size])
+        let scores = TeacherForcing.score(model, valid, batchSize: settings.evalBatchSize, padId: padId, strategyTokenIds: strategyTokenIds, batches: mine)
+        let spread = memorySpread(Batcher.collate(valid, indices: all[0], padId: padId), context: ForwardContext(training: false))
         // Strategy accuracy over the examples that have a gold strategy (all of PAL's, none of the extractor's).
-        let judged = strategyTokenIds.isEmpty ? [] : valid.indices.filter { valid[$0].strategy != nil }
+        let scored = mine.flatMap { $0 }
+        let judged = strategyTokenIds.isEmpty ? [] : scored.indices.filter { valid[scored[$0]].strategy != nil }
         let ranked = scores.rankedStrategies
-        let predictions = judged.map { ranked[$0][0] }
-        var predicted = [Int](repeating: 0, count: strategyTokenIds.count)
-        for p in predictions { predicted[p] += 1 }
-        let accuracy = judged.isEmpty ? nil : 100 * StrategyAccuracy.accuracy(labels: judged.map { valid[$0].strategy!.index }, predictions: predictions)
-        return Validation(loss: scores.meanLoss, accuracy: accuracy, predictedStrategies: predicted, memorySpread: spread)
+        var predicted = [Int](repeating: 0, count: strategyTokenIds.count), correct = 0
+        for i in judged {
+            predicted[ranked[i][0]] += 1
+            if ranked[i][0] == valid[scored[i]].strategy!.index { correct += 1 }
+        }
+        let totals = try world.sum([scores.nll, Double(scores.tokens), Double(correct), Double(judged.count)] + predicted.map(Double.init))
+        let loss = totals[0] / max(totals[1], 1), judgedCount = totals[3]
+        return Validation(loss: loss, accuracy: judgedCount == 0 ? nil : 100 * (totals[2] / judgedCount),
+                          predictedStrategies: totals[4...].map { Int($0) }, memorySpread: spread)
     }
 
     /// For `encoder_denoising_weight`: replaces `encoder_mask_rate` of the batch's dialogue input
     /// tokens by the mask id and returns their positions and original ids; nil when off. The draw
-    /// depends only on the seed and the step, so a resumed run masks what the uninterrupted one did.
-    private func maskInputs(_ batch: inout Batch, step: Int) -> EncoderDenoising? {
+    /// depends only on the seed and the step, so a resumed run masks what the uninterrupted one did;
+    /// a rank holding part of the global batch first skips the draws of the `skipping` real tokens
+    /// before its slice, so N ranks mask what one process masks.
+    private func maskInputs(_ batch: inout Batch, step: Int, skipping: Int) -> EncoderDenoising? {
         guard settings.encoderDenoisingWeight > 0 else { return nil }
-        var rng = RandomGenerator(seed: settings.seed &+ 0x5DEE_CE66 &* UInt64(step + 1))
+        var rng = maskDraws(step: step)
+        for _ in 0..<skipping { _ = rng.nextFloat() }
         var positions: [Int32] = [], targets: [Int32] = []
         for i in batch.inputIds.indices where batch.attentionMask[i] != 0 && rng.nextFloat() < Float(settings.encoderMaskRate) {
             positions.append(Int32(i))
@@ -241,6 +315,9 @@ public final class Trainer {
         }
         return EncoderDenoising(positions: positions, targets: targets, weight: Float(settings.encoderDenoisingWeight))
     }
+
+    /// The masking draws of `step`, one per real input token of the global batch in order.
+    private func maskDraws(step: Int) -> RandomGenerator { RandomGenerator(seed: settings.seed &+ 0x5DEE_CE66 &* UInt64(step + 1)) }
 
     /// See `Validation.memorySpread`.
     private func memorySpread(_ batch: Batch, context: ForwardContext) -> Double {
@@ -280,16 +357,26 @@ public final class Trainer {
             try save(best, state: state, withOptimizer: false)
             note = " (best so far: saved best.h5)"
         }
-        output("\nstep \(state.step): validation " + result.description + note)
+        say("\nstep \(state.step): validation " + result.description + note)
     }
 
+    /// Rank 0 writes; the other ranks hold the same weights.
     private func save(_ url: URL, state: TrainingState, withOptimizer: Bool) throws {
+        guard world.isRoot else { return }
         try ModelCheckpoint.save(model, tokenizer: tokenizerJSON, to: url, training: state, optimizer: withOptimizer ? optimizer : nil)
     }
 
-    /// Writes `last.h5` with everything a resume needs (weights, moments, position, random state).
+    /// Writes `last.h5` with everything a resume needs (weights, moments, position, random state:
+    /// with several ranks, every rank's, gathered to rank 0).
     private func saveLast(_ state: inout TrainingState, context: ForwardContext) throws {
         state.rngState = context.rng.stateWords
+        if world.size > 1 {
+            let words = context.rng.stateWords.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
+            state.rankRandomStates = try world.gather(words).map { bytes in
+                (0..<bytes.count / 8).map { w in (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[8 * w + $1]) << (8 * $1) } }
+            }
+            state.worldSize = world.size
+        }
         state.optimizerStep = optimizer.stepCount
         try save(last, state: state, withOptimizer: true)
         lastSavedStep = state.step
@@ -327,6 +414,11 @@ public final class Trainer {
         guard let state = contents.training, let moments = contents.optimizerMoments else {
             throw DataError(file: last.path, "this checkpoint holds no training state or optimizer moments, so it cannot be resumed")
         }
+        let savedRanks = state.worldSize ?? 1
+        guard savedRanks == world.size, state.rankRandomStates?.count ?? 1 == savedRanks else {
+            throw DataError(file: last.path, "was written by a run of \(savedRanks) rank(s), and this one has \(world.size): resume it "
+                            + (savedRanks == 1 ? "without mpirun" : "with mpirun -np \(savedRanks)") + " (docs/distributed.md)")
+        }
         if let runIdentity, let theirs = state.runIdentity, theirs != runIdentity {
             throw DataError(file: last.path, "belongs to another run: it was trained with another recipe than \(run.path)/config.yaml "
                             + "(beyond output and the keys a resume may change); resume the run it came from, or start afresh with another --output")
@@ -336,13 +428,42 @@ public final class Trainer {
         return state
     }
 
+    /// The largest |θ_r − θ_0| over the ranks r and every weight, on every rank.
+    private func rankDivergence() throws -> Double {
+        let reference = Storage(uninitializedCount: parameters.count)
+        reference.base.update(from: parameters.values.base, count: parameters.count)
+        try world.broadcast(reference.base, count: parameters.count)
+        var largest: Double = 0
+        for i in 0..<parameters.count { largest = max(largest, Double(abs(parameters.values.base[i] - reference.base[i]))) }
+        return try world.gather(withUnsafeBytes(of: largest) { Array($0) }).map { $0.withUnsafeBytes { $0.load(as: Double.self) } }.max()!
+    }
+
+    /// `restore` on rank 0, whose training state, weights and optimizer moments every rank then takes.
+    private func restoreOnEveryRank() throws -> TrainingState {
+        guard world.size > 1 else { return try restore() }
+        var restored: Result<TrainingState, Error> = .failure(CommunicationError("rank 0 stopped while reading last.h5; its message says why"))
+        if world.isRoot { restored = Result { try restore() } }
+        let text = try world.broadcast(world.isRoot ? Array(((try? restored.get().jsonString()).map { "1" + $0 } ?? "0").utf8) : [])
+        guard text.first == UInt8(ascii: "1") else { return try restored.get() }   // rank 0 throws its error, the others say it stopped
+        let state = try TrainingState.decode(jsonString: String(decoding: text.dropFirst(), as: UTF8.self))
+        for buffer in [parameters.values, optimizer.exponentialAverage, optimizer.exponentialAverageSquared] {
+            try world.broadcast(buffer.base, count: parameters.count)
+        }
+        optimizer.stepCount = state.optimizerStep
+        return state
+    }
+
     /// The error that stops a run whose numbers went non-finite, saying truly what is on disk.
     private func stop(_ what: String) -> DataError {
         let kept = lastSavedStep.map { "last.h5 holds the last good state (step \($0))" } ?? "no last.h5 was written before it"
         return DataError(file: run.path, "\(what): stopping; \(kept); lower the learning rate or check the data")
     }
 
+    /// Rank 0's progress and messages (the other ranks say nothing).
+    private func say(_ text: String) { if world.isRoot { output(text) } }
+
     private func append(_ record: [String: Any]) throws {
+        guard world.isRoot else { return }
         var line = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
         line.append(0x0A)
         if let handle = try? FileHandle(forWritingTo: log) {

@@ -2,9 +2,11 @@
 // the 90M model's shapes (the ceiling of this run), a training step (forward + backward + AdamW) at
 // the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling, greedy decoding
 // tokens/s at both configs plain and with PAL's one- and two-branch strategy control, and the peak
-// resident memory of each. Every model workload runs in a child process of its own, so its peak
-// memory is its own. With the PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio.
+// resident memory of each, and the allreduce of the 90M gradient buffer across 2 ranks under mpirun
+// (data-parallel training's cost per step). Every model workload runs in a child process of its own,
+// so its peak memory is its own. With the PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio.
 import ArgumentParser
+import DataParallel
 import Foundation
 import PAL
 import TensorCore
@@ -75,7 +77,10 @@ struct Bench: ParsableCommand {
         let peerRows = try loadPeer()
         // The workloads first, while this process is small: a child's peak resident memory starts
         // from its parent's at the time it is spawned.
-        var workloads = try Self.workloads.filter { name in only.map { name.contains($0) } ?? true }.map(child)
+        var workloads = try Self.workloads.filter { name in only.map { name.contains($0) } ?? true }.map { try child($0) }
+        if only.map(Self.allreduce.contains) ?? true {
+            if let row = try allreduceAcrossRanks() { workloads.append(row) }
+        }
         var rows: [Row] = []
         if only == nil {
             for (name, m, n, k, batch) in Self.shapes {
@@ -134,11 +139,28 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Runs `name` in a child `paltrain bench --workload name` and reads its row.
-    private func child(_ name: String) throws -> Row {
+    /// The allreduce row's name; it runs under `mpirun -np 2`, not as a plain child.
+    static let allreduce = "allreduce 90M gradients, 2 ranks"
+
+    /// The allreduce row, from `mpirun -np 2 paltrain bench --workload …` (nil, said, without mpirun).
+    private func allreduceAcrossRanks() throws -> Row? {
+        guard let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first(where: FileManager.default.isExecutableFile) else {
+            print("(no mpirun: the allreduce row needs Open MPI, which `make setup` installs)")
+            return nil
+        }
+        return try child(Self.allreduce, launcher: [mpirun, "-np", "2", "--oversubscribe", "--mca", "btl_vader_single_copy_mechanism", "none"])
+    }
+
+    /// Runs `name` in a child `paltrain bench --workload name` (started through `launcher` when
+    /// given) and reads its row.
+    private func child(_ name: String, launcher: [String] = []) throws -> Row {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["bench", "--workload", name] + (repeats.map { ["--repeats", "\($0)"] } ?? [])
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let command = launcher + [me, "bench", "--workload", name] + (repeats.map { ["--repeats", "\($0)"] } ?? [])
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        // mpirun refuses root unless told twice; the bench's ranks only read their own memory.
+        process.environment = ProcessInfo.processInfo.environment.merging(["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"]) { a, _ in a }
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -155,7 +177,16 @@ struct Bench: ParsableCommand {
         let size = name.contains("90M") ? "90m" : "tiny"
         let count = repeats ?? (size == "90m" ? 5 : 50)
         var row: Row
-        if name.hasPrefix("train") {
+        if name == Self.allreduce {
+            let world = try World.join()
+            defer { world.finish() }
+            let (samples, bytes) = try BenchWorkloads.allreduce(world, repeats: repeats ?? 10)
+            guard world.isRoot else { return }
+            let median = samples.sorted()[samples.count / 2]
+            row = Row(name: name, value: median * 1000, unit: "ms", samples: samples,
+                      detail: String(format: "%.0f MB of float32 gradients summed in place by MPI_Allreduce across %d ranks on this machine, "
+                                     + "%.2f GB/s algorithm bandwidth, median of %d", Double(bytes) / 1e6, world.size, Double(bytes) / median / 1e9, samples.count))
+        } else if name.hasPrefix("train") {
             OpProfiler.reset()
             let (samples, flops) = BenchWorkloads.trainingStep(size, repeats: count)
             if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: count + 1) + "\n").utf8)) }

@@ -2,7 +2,8 @@
 // scripts/bench_torch.py runs: a training step (forward + backward + gradient clipping + AdamW) of
 // BlenderbotSmall at the 90M config and at a tiny config on batch 4 × 160 source / 40 target tokens,
 // and greedy decoding of 40 new tokens for one 160-token source, plain and PAL with strategy-based
-// control (one branch, α = 0; two branches, α ≠ 0).
+// control (one branch, α = 0; two branches, α ≠ 0); and the allreduce of the 90M gradient buffer.
+import DataParallel
 import Foundation
 import Models
 import NN
@@ -94,5 +95,25 @@ enum BenchWorkloads {
             let out = Generator.generate(source: source, batchSize: 1, config: generation)
             precondition(out.sequences[0].count == newTokens, "decoded \(out.sequences[0].count) tokens, not \(newTokens)")
         }
+    }
+
+    /// Seconds per in-place sum of the 90M model's flat gradient buffer across `world` (after one
+    /// warmup), and its size in bytes: what data-parallel training adds to every step.
+    static func allreduce(_ world: Communicator, repeats: Int) throws -> (seconds: [Double], bytes: Int) {
+        let parameters = ParameterBuffer(Seq2SeqLM(config("90m"), seed: 1).namedParameters())
+        let g = parameters.gradients.base
+        for i in 0..<parameters.count { g[i] = Float(i % 7) * 1e-3 }
+        var samples: [Double] = []
+        for repetition in 0...repeats {
+            _ = try world.sum([])   // start together
+            let start = Date()
+            try world.sum(g, count: parameters.count)
+            if repetition > 0 { samples.append(Date().timeIntervalSince(start)) }
+        }
+        // Every rank's slowest time is the step's cost.
+        let slowest = try world.gather(samples.flatMap { withUnsafeBytes(of: $0) { Array($0) } }).map { bytes in
+            stride(from: 0, to: bytes.count, by: 8).map { at in bytes[at..<at + 8].withUnsafeBytes { $0.loadUnaligned(as: Double.self) } }
+        }
+        return (samples.indices.map { i in slowest.map { $0[i] }.max()! }, parameters.count * MemoryLayout<Float>.stride)
     }
 }

@@ -1,9 +1,11 @@
 // `paltrain extractor`, `paltrain pal` and `paltrain plot`: the training stages, each from a recipe
 // with flag overrides, and the loss curves of a run.
 import ArgumentParser
+import DataParallel
 import Foundation
 import PAL
 import TextData
+import Training
 
 /// What every training command accepts.
 struct RunOptions: ParsableArguments {
@@ -62,9 +64,20 @@ struct RunOptions: ParsableArguments {
         return recipe
     }
 
+    /// Trains `recipe` in this process, or on every rank `mpirun` started (docs/distributed.md).
     func start(_ recipe: Recipe) throws {
-        try FileAccess.checkOutputFolder(URL(fileURLWithPath: recipe.output))  // before the data and the model are prepared
-        let summary = try TrainingRun.start(recipe, resume: resume != nil, stopAfterSteps: stopAfter)
+        let world = try World.join()
+        let summary: Trainer.Summary
+        do {
+            if world.isRoot { try FileAccess.checkOutputFolder(URL(fileURLWithPath: recipe.output)) }  // before the data and the model are prepared
+            summary = try TrainingRun.start(recipe, resume: resume != nil, stopAfterSteps: stopAfter, world: world)
+            world.finish()
+        } catch where world.size > 1 {
+            // One rank's error stops every rank at once: the others would wait for it in their next collective.
+            let message = Paltrain.message(for: FileAccess.explained(error))
+            FileHandle.standardError.write(Data("Error: \(world.isRoot ? "" : "rank \(world.rank): ")\(message)\n".utf8))
+            world.abort(code: 1)
+        }
         if summary.interrupted { throw ExitCode(130) }
     }
 }

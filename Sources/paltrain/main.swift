@@ -1,5 +1,6 @@
 // paltrain's entry point: choose OpenBLAS's kernel before anything else, take PALTRAIN_THREADS (cores
-// for BLAS and our own kernels; default all), then run the command tree.
+// for BLAS and our own kernels; default all, or this machine's share under mpirun), then run the command tree.
+import DataParallel
 import Foundation
 import TensorCore
 import TextData
@@ -10,6 +11,11 @@ if let value = ProcessInfo.processInfo.environment["PALTRAIN_THREADS"] {
         FileHandle.standardError.write(Data("paltrain: PALTRAIN_THREADS must be a positive integer, got `\(value)`\n".utf8))
         exit(2)
     }
+    Threading.threads = threads
+    BLAS.threads = threads
+} else if World.launchedSize().map({ $0 > 1 }) == true {
+    // Ranks that mpirun put on one machine share its cores.
+    let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / World.localRanks())
     Threading.threads = threads
     BLAS.threads = threads
 }

@@ -72,17 +72,19 @@ public enum Batcher {
         stride(from: 0, to: count, by: batchSize).map { Array($0..<min($0 + batchSize, count)) }
     }
 
-    /// Pads `examples[indices]` into one batch.
+    /// Pads `examples[indices]` into one batch, to the lengths the batch of `paddedLike` (default:
+    /// `indices`) would have. A data-parallel rank pads its slice like the whole batch, because PAL's
+    /// unmasked co-attention (the reference's) reads the padding too.
     public static func collate(_ examples: [EncodedExample], indices: [Int], padId: Int32,
-                               personaPadding: PersonaPadding = .commonLength) -> Batch {
-        let chosen = indices.map { examples[$0] }
-        let hasPersona = chosen.contains { !$0.personaIds.isEmpty }
-        let longestInput = chosen.map(\.inputIds.count).max() ?? 0
-        let longestPersona = hasPersona ? chosen.map(\.personaIds.count).max() ?? 0 : 0
+                               personaPadding: PersonaPadding = .commonLength, paddedLike: [Int]? = nil) -> Batch {
+        let chosen = indices.map { examples[$0] }, sizing = (paddedLike ?? indices).map { examples[$0] }
+        let hasPersona = sizing.contains { !$0.personaIds.isEmpty }
+        let longestInput = sizing.map(\.inputIds.count).max() ?? 0
+        let longestPersona = hasPersona ? sizing.map(\.personaIds.count).max() ?? 0 : 0
         let common = max(longestInput, longestPersona)
         let inputLength = hasPersona && personaPadding == .commonLength ? common : longestInput
         let personaLength = hasPersona ? (personaPadding == .commonLength ? common : longestPersona) : 0
-        let targetLength = chosen.map(\.labels.count).max() ?? 0
+        let targetLength = sizing.map(\.labels.count).max() ?? 0
 
         func padded(_ rows: [[Int32]], to width: Int, with value: Int32) -> [Int32] {
             rows.flatMap { $0 + [Int32](repeating: value, count: width - $0.count) }
