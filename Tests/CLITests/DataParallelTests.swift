@@ -2,7 +2,8 @@
 // data: 2 ranks × half of each batch end where 1 process × the whole batch does (to float summation
 // order), every rank holds the same weights, a 2-rank run stopped and resumed ends bit-identical to an
 // uninterrupted one, another rank count cannot resume it, a rank that dies stops the others within a
-// bounded time leaving last.h5 intact, and the same holds with one rank in each of two network namespaces.
+// bounded time leaving last.h5 intact, one that hangs is given up after PALTRAIN_MPI_TIMEOUT, and the
+// equivalence holds with one rank in each of two network namespaces (TCP over a veth pair).
 import Checkpoint
 import Foundation
 import XCTest
@@ -33,12 +34,13 @@ final class DataParallelTests: XCTestCase {
         return URL(fileURLWithPath: found)
     }
 
-    /// `mpirun -np ranks paltrain arguments` on this machine (shared memory between the ranks).
-    private func launch(ranks: Int, _ arguments: [String]) throws -> Process {
+    /// `mpirun -np ranks paltrain arguments` on this machine (shared memory between the ranks), with
+    /// `exported` (NAME=value) in the ranks' environment.
+    private func launch(ranks: Int, _ arguments: [String], exported: [String] = []) throws -> Process {
         let process = Process()
         process.executableURL = try mpirun()
-        process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", "--mca", "btl_vader_single_copy_mechanism", "none",
-                             "-x", "PALTRAIN_THREADS=1", cli.binary.path] + arguments
+        process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", "--mca", "btl_vader_single_copy_mechanism", "none"]
+            + (["PALTRAIN_THREADS=1"] + exported).flatMap { ["-x", $0] } + [cli.binary.path] + arguments
         process.currentDirectoryURL = CLI.root
         return process
     }
@@ -133,6 +135,7 @@ final class DataParallelTests: XCTestCase {
         let killedAt = Date()
         while process.isRunning && Date().timeIntervalSince(killedAt) < 60 { usleep(50_000) }
         XCTAssertFalse(process.isRunning, "the other rank and mpirun stop within 60 s of a rank's death")
+        print(String(format: "rank 1 killed: mpirun and rank 0 gone after %.1f s", Date().timeIntervalSince(killedAt)))
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         XCTAssertNotEqual(process.terminationStatus, 0)
@@ -141,6 +144,29 @@ final class DataParallelTests: XCTestCase {
         let resumed = try runMPI(ranks: 2, ["pal", "--resume", run, "--max-steps", "\(saved + 2)"])
         XCTAssertEqual(resumed.status, 0, resumed.out)
         XCTAssertEqual(try weights(run).step, saved + 2)
+    }
+
+    func testARankThatHangsIsGivenUpAfterTheTimeout() throws {
+        let run = folder("hung")
+        let process = try launch(ranks: 2, ["pal"] + Self.recipe + ["--max-steps", "400", "--output", run], exported: ["PALTRAIN_MPI_TIMEOUT=3"])
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && ((try? String(contentsOfFile: run + "/log.jsonl", encoding: .utf8)) ?? "").components(separatedBy: "\"loss\"").count < 3 {
+            usleep(50_000)
+        }
+        let rank1 = try XCTUnwrap(ranks(under: process.processIdentifier)[1], "rank 1's process")
+        kill(rank1, SIGSTOP)   // alive but silent, as behind a failed network
+        let text = output.fileHandleForReading.readDataToEndOfFile()   // until mpirun and both ranks are gone
+        process.waitUntilExit()
+        let said = String(decoding: text, as: UTF8.self)
+        XCTAssertNotEqual(process.terminationStatus, 0)
+        XCTAssertTrue(said.contains("rank 0 of 2 waited 3 s in an MPI"), said)
+        XCTAssertTrue(said.contains("continue with --resume and the same number of ranks"), said)
+        let state = (try? String(contentsOfFile: "/proc/\(rank1)/stat", encoding: .utf8))?.split(separator: ")").last?.split(separator: " ").first
+        XCTAssertNotEqual(state, "T", "the stopped rank does not outlive the job")
     }
 
     func testOneRankInEachOfTwoNetworkNamespacesTrainsLikeOneProcess() throws {
