@@ -1,8 +1,10 @@
-// Matrix products on cblas_sgemm (cblas_sgemv for a single row or column): (batched) matmul with transpose flags, and the fused linear layer
+// Matrix products on cblas_sgemm (cblas_sgemv for a single row or column, our own kernel for a few
+// rows against a transposed matrix): (batched) matmul with transpose flags, and the fused linear layer
 // y = x·Wᵀ + b. With C = op(A)·op(B) and upstream gradient dC:
 //   d op(A) = dC·op(B)ᵀ      d op(B) = op(A)ᵀ·dC
 // which, written for the stored A and B, gives the four gemm calls in `matmul`'s backward.
 import COpenBLAS
+import CKernels
 
 /// C (m×n) = α·op(A)·op(B) + β·C for row-major A, B, C, where op transposes when its flag is set.
 @inline(__always)
@@ -20,6 +22,10 @@ func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     if m == 1 {          // c (1×n) = op(A) (1×k) · op(B): the row vector is contiguous either way
         cblas_sgemv(CblasRowMajor, tB ? CblasNoTrans : CblasTrans, Int32(tB ? n : k), Int32(tB ? k : n), alpha,
                     b, Int32(tB ? k : n), a, 1, beta, c, 1)
+    } else if m <= fewRows && tB && !tA {   // a few rows against Bᵀ (decoding a small batch): B streamed once, unpacked
+        parallelChunks(n, grain: fewRowsGrain) { _, columns in
+            ck_gemm_few_rows_bt(a, b, c, m, k, n, columns.lowerBound, columns.upperBound, alpha, beta)
+        }
     } else if n == 1 {   // c (m×1) = op(A) · op(B) (k×1)
         cblas_sgemv(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, Int32(tA ? k : m), Int32(tA ? m : k), alpha,
                     a, Int32(tA ? m : k), b, 1, beta, c, 1)
@@ -29,6 +35,12 @@ func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                     beta, c, Int32(n))
     }
 }
+
+/// Up to this many rows, A·Bᵀ reads B once with `ck_gemm_few_rows_bt` instead of sgemm, which
+/// would pack a copy of B first (the cost that dominates decoding a batch of 2–8 rows).
+let fewRows = 8
+/// Columns (rows of B) per chunk below which the few-row product stays on one thread.
+let fewRowsGrain = 256
 
 /// `batch` independent gemms; a stride of 0 reuses the same matrix (and accumulates into it for C).
 func batchedGemm(_ tA: Bool, _ tB: Bool, batch: Int, m: Int, n: Int, k: Int,

@@ -18,7 +18,9 @@ final class ReferenceValueTests: XCTestCase {
     /// A single row or column goes through sgemv rather than sgemm: the same values as a plain loop.
     func testMatrixVectorProductsMatchLoops() {
         var rng = RandomGenerator(seed: 5)
-        for (m, n, k) in [(1, 7, 5), (6, 1, 5), (1, 1, 5), (1, 9, 1)] {
+        // Single rows and columns (sgemv), and a few rows against Bᵀ (our kernel: k past and below its
+        // 16 lanes, n split across threads), and one row more than it takes (sgemm).
+        for (m, n, k) in [(1, 7, 5), (6, 1, 5), (1, 1, 5), (1, 9, 1), (2, 600, 37), (8, 5, 48), (3, 4, 7), (9, 3, 16)] {
             for tA in [false, true] {
                 for tB in [false, true] {
                     let a = Tensor.uniform(tA ? [k, m] : [m, k], low: -1, high: 1, rng: &rng)
@@ -28,10 +30,23 @@ final class ReferenceValueTests: XCTestCase {
                     for i in 0..<m {
                         for j in 0..<n {
                             let expected = (0..<k).reduce(Float(0)) { sum, p in sum + av[tA ? p * m + i : i * k + p] * bv[tB ? j * k + p : p * n + j] }
-                            XCTAssertEqual(got[i * n + j], expected, accuracy: 1e-5, "m \(m) n \(n) k \(k) tA \(tA) tB \(tB) at (\(i), \(j))")
+                            XCTAssertEqual(got[i * n + j], expected, accuracy: 2e-5, "m \(m) n \(n) k \(k) tA \(tA) tB \(tB) at (\(i), \(j))")
                         }
                     }
                 }
+            }
+        }
+    }
+
+    func testFewRowLinearAddsItsBias() {
+        var rng = RandomGenerator(seed: 6)
+        let x = Tensor.uniform([3, 40], low: -1, high: 1, rng: &rng), w = Tensor.uniform([700, 40], low: -1, high: 1, rng: &rng)
+        let b = Tensor.uniform([700], low: -1, high: 1, rng: &rng)
+        let got = x.linear(weight: w, bias: b).toArray(), xv = x.toArray(), wv = w.toArray(), bv = b.toArray()
+        for i in 0..<3 {
+            for j in 0..<700 {
+                let expected = (0..<40).reduce(bv[j]) { $0 + xv[i * 40 + $1] * wv[j * 40 + $1] }
+                XCTAssertEqual(got[i * 700 + j], expected, accuracy: 2e-5, "(\(i), \(j))")
             }
         }
     }

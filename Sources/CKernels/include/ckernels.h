@@ -12,6 +12,9 @@ float ck_max(const float *x, long n);
 
 /// Σ x[i]², accumulated in float within blocks of 1024 and in double across them.
 double ck_sum_squares(const float *x, long n);
+/// C[i][j] = alpha·(A_i · B_j) + beta·C[i][j] for i < m, j in [j0, j1): A (m×k) rows against B
+/// (n×k) rows, each B row read once for all m rows of A (few-row products, e.g. decoding a batch).
+void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
 
 /// y[i] = gelu(u[i]) = u/2 · (1 + erf(u/√2)) (y may be u).
 void ck_gelu(const float *u, float *y, long n);
