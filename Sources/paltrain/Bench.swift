@@ -3,7 +3,8 @@
 // the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling, greedy decoding
 // tokens/s at both configs plain and with PAL's one- and two-branch strategy control, and the peak
 // resident memory of each, and the allreduce of the 90M gradient buffer across 2 ranks under mpirun
-// (data-parallel training's cost per step). Every model workload runs in a child process of its own,
+// (data-parallel training's cost per step), and the memory-bandwidth floor of decoding (the weights a
+// token streams ÷ the copy bandwidth of this run). Every model workload runs in a child process of its own,
 // so its peak memory is its own. With the PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio.
 import ArgumentParser
 import DataParallel
@@ -96,6 +97,19 @@ struct Bench: ParsableCommand {
             }
         }
         rows += workloads
+        if only.map({ "decode 90M".contains($0) || $0.contains("decode 90M") }) ?? true {
+            // Decoding against the memory-bandwidth floor, measured in this run.
+            let copy = BandwidthProbe.copyGBps(), read = BandwidthProbe.readGBps()
+            let bytes = BandwidthProbe.decoderBytesPerToken(BenchWorkloads.config("90m")), floor = Double(bytes) / (read * 1e9)
+            rows.append(Row(name: "memory copy", value: copy, unit: "GB/s", detail: "1 GiB memcpy on one thread, bytes copied per second, best of 5"))
+            rows.append(Row(name: "memory read", value: read, unit: "GB/s", detail: "1 GiB read on \(Threading.threads) kernel threads, best of 5"))
+            rows.append(Row(name: "decode 90M bandwidth floor", value: floor * 1000, unit: "ms/token",
+                            detail: String(format: "%.0f MB of decoder and vocabulary weights streamed per token ÷ the read bandwidth (%.1f ms at the copy's)",
+                                           Double(bytes) / 1e6, Double(bytes) / (copy * 1e9) * 1000)))
+            for i in rows.indices where rows[i].name.hasPrefix("decode") && rows[i].name.contains("90M") && rows[i].unit == "tokens/s" {
+                rows[i].detail += String(format: "; %.2f ms/token, %.2fx the bandwidth floor", 1000 / rows[i].value, 1 / rows[i].value / floor)
+            }
+        }
         // Two-branch control against one branch: the cost of eq. 6.
         for size in ["90M", "tiny"] {
             if let one = rows.firstIndex(where: { $0.name == "decode PAL \(size) one branch" }),

@@ -1,6 +1,8 @@
 // SgemmProbe: raw cblas_sgemm throughput on a given shape, the ceiling TensorCore is measured against.
+import CKernels
 import COpenBLAS
 import Foundation
+import Models
 import TensorCore
 
 enum SgemmProbe {
@@ -40,5 +42,47 @@ enum Stopwatch {
     static func median(repeats: Int, _ body: () -> Void) -> Double {
         let s = samples(repeats: repeats, body).sorted()
         return s[s.count / 2]
+    }
+}
+
+/// The memory-bandwidth floor of batch-1 decoding: every weight a decoder step multiplies is streamed
+/// from memory once per token, so no step can be faster than those bytes at the machine's read
+/// bandwidth. A copy's bytes per second (the usual quoted figure) count each byte once though it is
+/// read and written, so on its own it understates what reading alone reaches.
+enum BandwidthProbe {
+    /// GB/s of a 1 GiB memcpy (bytes copied per second), best of `repeats` after a warmup.
+    static func copyGBps(repeats: Int = 5) -> Double {
+        let count = 1 << 30
+        let source = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 64), target = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 64)
+        defer { source.deallocate(); target.deallocate() }
+        memset(source, 1, count)
+        memset(target, 0, count)
+        return Double(count) / Stopwatch.best(repeats: repeats) { memcpy(target, source, count) } / 1e9
+    }
+
+    /// GB/s of reading 1 GiB on every kernel thread (a sum of squares per chunk: the way decoding
+    /// reads its weights), best of `repeats` after a warmup.
+    static func readGBps(repeats: Int = 5) -> Double {
+        let count = 1 << 28
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { buffer.deallocate() }
+        buffer.initialize(repeating: 0.5, count: count)
+        var sums = [Double](repeating: 0, count: chunkCount(count, grain: 1 << 20))
+        let seconds = Stopwatch.best(repeats: repeats) {
+            sums.withUnsafeMutableBufferPointer { partial in
+                parallelChunks(count, grain: 1 << 20) { chunk, range in partial[chunk] = ck_sum_squares(buffer + range.lowerBound, range.count) }
+            }
+        }
+        precondition(sums.reduce(0, +) > 0, "the read probe read nothing")
+        return Double(count * MemoryLayout<Float>.stride) / seconds / 1e9
+    }
+
+    /// Bytes of weights one cached decoder step reads at `config`: per layer the self-attention's four
+    /// projections, the cross-attention's query and output (its keys and values are cached), the FFN,
+    /// with biases and layer norms; then the vocabulary projection (embeddings read one row: left out).
+    static func decoderBytesPerToken(_ c: Seq2SeqConfig) -> Int {
+        let d = c.dModel, f = c.decoderFfnDim
+        let layer = 6 * (d * d + d) + (d * f + f) + (f * d + d) + 3 * 2 * d
+        return MemoryLayout<Float>.stride * (c.decoderLayers * layer + c.vocabSize * d)
     }
 }
