@@ -61,13 +61,19 @@ demo: setup data build  ## extractor → annotate → PAL and Joint on the small
 
 PEER := .venv-bench/bin/python
 
-bench: build  ## sgemm ceiling, training steps, decoding, peak memory → bench.json; ratios when the peer is installed
-	@if [ -x $(PEER) ]; then $(PEER) scripts/bench_torch.py --output bench-torch.json; else rm -f bench-torch.json; fi
-	$(PALTRAIN) bench --peer bench-torch.json
+JEMALLOC := /usr/lib/x86_64-linux-gnu/libjemalloc.so.2
 
-bench-peer:  ## PyTorch + transformers from PyPI into .venv-bench, for `make bench`'s comparison (nothing else uses them)
+bench: build  ## sgemm ceiling, training steps, decoding, peak memory → bench.json; ratios against both PyTorch peers when installed
+	@if [ -x $(PEER) ]; then \
+		$(PEER) scripts/bench_torch.py --output bench-torch.json && \
+		LD_PRELOAD=$(JEMALLOC) MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 $(PEER) scripts/bench_torch.py --tuned --output bench-torch-tuned.json; \
+	else rm -f bench-torch.json bench-torch-tuned.json; fi
+	$(PALTRAIN) bench --peer bench-torch.json --tuned-peer bench-torch-tuned.json
+
+bench-peer:  ## PyTorch + transformers from PyPI into .venv-bench, and jemalloc from Debian, for `make bench`'s comparison (nothing else uses them)
+	$(SUDO) apt-get install -y libjemalloc2
 	python3 -m venv --system-site-packages .venv-bench
 	$(PEER) -m pip install --quiet torch transformers
 
 clean:
-	rm -rf .build bench.json bench-torch.json
+	rm -rf .build bench.json bench-torch.json bench-torch-tuned.json

@@ -8,9 +8,13 @@ its own), written as JSON rows with the names `paltrain bench` uses, for the rat
   decode 90M / tiny  HF generate, greedy, batch 1, 160 source tokens, exactly 40 new tokens, KV cache
   sgemm <shape>      torch.matmul on the 90M model's shapes (MKL/oneDNN), for reference
 
+--tuned is the tuned peer: AdamW(fused=True), and (set by `make bench` around it) jemalloc from
+Debian preloaded with MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1, so freed pages are kept for
+reuse instead of being returned and faulted in again every step.
+
 Comparison only: nothing in paltrain needs this. `make bench-peer` makes the virtual environment;
-`make bench` runs this and then `paltrain bench`.
-Usage: bench_torch.py [--output bench-torch.json] [--threads N] [--only SUBSTRING]
+`make bench` runs this (default and tuned) and then `paltrain bench`.
+Usage: bench_torch.py [--output bench-torch.json] [--threads N] [--only SUBSTRING] [--tuned]
 """
 import argparse
 import json
@@ -61,7 +65,7 @@ def samples(repeats, body):
     return out
 
 
-def run_workload(name, repeats):
+def run_workload(name, repeats, tuned):
     import torch
     from transformers import BlenderbotSmallForConditionalGeneration
     size = "90M" if "90M" in name else "tiny"
@@ -71,7 +75,7 @@ def run_workload(name, repeats):
     model = BlenderbotSmallForConditionalGeneration(cfg)
     if name.startswith("train"):
         model.train()
-        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5, weight_decay=0.01)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5, weight_decay=0.01, fused=tuned)
         src = ids(torch, BATCH, SOURCE, cfg.vocab_size, 1)
         dec = ids(torch, BATCH, TARGET, cfg.vocab_size, 2)
         labels = ids(torch, BATCH, TARGET, cfg.vocab_size, 4)
@@ -85,7 +89,7 @@ def run_workload(name, repeats):
             optimizer.step()
         times = samples(repeats, step)
         value, unit = statistics.median(times), "s/step"
-        detail = f"PyTorch {torch.__version__}, median of {repeats}"
+        detail = f"PyTorch {torch.__version__}{', fused AdamW' if tuned else ''}, median of {repeats}"
     else:
         model.eval()
         src = ids(torch, 1, SOURCE, cfg.vocab_size, 1)
@@ -99,6 +103,8 @@ def run_workload(name, repeats):
         times = samples(repeats, generate)
         value, unit = NEW_TOKENS / statistics.median(times), "tokens/s"
         detail = f"HF generate, transformers {__import__('transformers').__version__}, median of {repeats}"
+    if "jemalloc" in os.environ.get("LD_PRELOAD", ""):
+        detail += ", jemalloc keeping freed pages"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"name": name, "value": value, "unit": unit, "samples": times, "peak_rss_mb": peak, "detail": detail}
 
@@ -122,28 +128,29 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--repeats", type=int, default=0)
     parser.add_argument("--only")
+    parser.add_argument("--tuned", action="store_true", help="fused AdamW (run under jemalloc: see the header)")
     parser.add_argument("--workload", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.workload:
         import torch
         torch.set_num_threads(args.threads)
-        print(json.dumps(run_workload(args.workload, args.repeats)))
+        print(json.dumps(run_workload(args.workload, args.repeats, args.tuned)))
         return
     # The workloads first, before this process imports torch: a child's peak resident memory starts
     # from its parent's at the time it is spawned.
-    print(f"bench_torch: {args.threads} threads")
+    print(f"bench_torch: {args.threads} threads{', tuned' if args.tuned else ''}")
     rows = []
     for name in WORKLOADS:
         if args.only and args.only not in name:
             continue
         child = subprocess.run([sys.executable, __file__, "--workload", name, "--threads", str(args.threads),
-                                "--repeats", str(args.repeats)], capture_output=True, text=True)
+                                "--repeats", str(args.repeats)] + (["--tuned"] if args.tuned else []), capture_output=True, text=True)
         if child.returncode != 0:
             sys.exit(f"bench_torch: {name} failed:\n{child.stderr}")
         row = json.loads(child.stdout.strip().splitlines()[-1])
         print(f"  {name}: {row['value']:.4g} {row['unit']}, peak {row['peak_rss_mb']:.0f} MB")
         rows.append(row)
-    if not args.only:
+    if not args.only and not args.tuned:
         import torch
         torch.set_num_threads(args.threads)
         rows = sgemm_rows() + rows

@@ -29,6 +29,9 @@ struct Bench: ParsableCommand {
     @Option(help: "The PyTorch peer's results (scripts/bench_torch.py); ratios are printed when the file exists.")
     var peer = "bench-torch.json"
 
+    @Option(help: "The tuned PyTorch peer's results (bench_torch.py --tuned under jemalloc); ratios are printed when the file exists.")
+    var tunedPeer = "bench-torch-tuned.json"
+
     @Option(help: .hidden)
     var workload: String?
 
@@ -47,11 +50,19 @@ struct Bench: ParsableCommand {
         /// How many times better than the peer (throughput ratio; time and memory inverted).
         var ratio: Double?
         var memoryRatio: Double?
+        /// The same against the tuned peer (jemalloc, fused AdamW).
+        var tunedPeerValue: Double?
+        var tunedPeerPeakMB: Double?
+        var tunedRatio: Double?
 
         enum CodingKeys: String, CodingKey {
             case name, value, unit, samples, detail, ratio
             case peakMB = "peak_rss_mb", modelGFLOPs = "model_gflops", ceilingFraction = "ceiling_fraction", peerValue = "peer_value", peerPeakMB = "peer_peak_rss_mb", memoryRatio = "memory_ratio"
+            case tunedPeerValue = "tuned_peer_value", tunedPeerPeakMB = "tuned_peer_peak_rss_mb", tunedRatio = "tuned_ratio"
         }
+
+        /// How many times better than `peer`'s value (throughput ratio; time inverted).
+        func ratio(to peer: Double) -> Double { unit == "s/step" ? peer / value : value / peer }
     }
 
     /// Matrix shapes of the 90M model at batch 4 × 160 source tokens: (name, m, n, k, batch).
@@ -75,7 +86,7 @@ struct Bench: ParsableCommand {
         if let workload { return try measure(workload) }
         try FileAccess.checkOutputFile(URL(fileURLWithPath: json))
         print("paltrain bench — OpenBLAS core \(BLAS.coreName), \(BLAS.threads) BLAS threads, \(Threading.threads) kernel threads")
-        let peerRows = try loadPeer()
+        let peerRows = try loadPeer(peer), tunedRows = try loadPeer(tunedPeer)
         // The workloads first, while this process is small: a child's peak resident memory starts
         // from its parent's at the time it is spawned.
         var workloads = try Self.workloads.filter { name in only.map { name.contains($0) } ?? true }.map { try child($0) }
@@ -118,13 +129,19 @@ struct Bench: ParsableCommand {
             }
         }
         for i in rows.indices {
-            guard let p = peerRows[rows[i].name] else { continue }
-            rows[i].peerValue = p.value
-            rows[i].peerPeakMB = p.peakMB
-            rows[i].ratio = rows[i].unit == "s/step" ? p.value / rows[i].value : rows[i].value / p.value
-            if let mine = rows[i].peakMB, let theirs = p.peakMB { rows[i].memoryRatio = theirs / mine }
+            if let p = peerRows[rows[i].name] {
+                rows[i].peerValue = p.value
+                rows[i].peerPeakMB = p.peakMB
+                rows[i].ratio = rows[i].ratio(to: p.value)
+                if let mine = rows[i].peakMB, let theirs = p.peakMB { rows[i].memoryRatio = theirs / mine }
+            }
+            if let t = tunedRows[rows[i].name] {
+                rows[i].tunedPeerValue = t.value
+                rows[i].tunedPeerPeakMB = t.peakMB
+                rows[i].tunedRatio = rows[i].ratio(to: t.value)
+            }
         }
-        print(table(rows, withPeer: !peerRows.isEmpty))
+        print(table(rows, withPeer: !peerRows.isEmpty, withTuned: !tunedRows.isEmpty))
         if peerRows.isEmpty { print("(no PyTorch peer: `make bench-peer` installs it, then `make bench` runs it and prints ratios)") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -132,24 +149,25 @@ struct Bench: ParsableCommand {
         print("wrote \(json)")
     }
 
-    private func table(_ rows: [Row], withPeer: Bool) -> String {
-        let header = ["measurement", "paltrain", "unit", "peak MB"] + (withPeer ? ["PyTorch", "peak MB", "speed ×", "memory ×"] : []) + ["detail"]
+    private func table(_ rows: [Row], withPeer: Bool, withTuned: Bool) -> String {
+        let header = ["measurement", "paltrain", "unit", "peak MB"] + (withPeer ? ["PyTorch", "peak MB", "speed ×", "memory ×"] : [])
+            + (withTuned ? ["PyTorch tuned", "peak MB", "speed ×"] : []) + ["detail"]
         return MetricsTable.markdown(header: header, rows: rows.map { r in
-            let peak = r.peakMB.map { String(format: "%.0f", $0) } ?? ""
-            let value = String(format: r.unit == "s/step" ? "%.4f" : "%.1f", r.value)
-            let peer = withPeer ? [r.peerValue.map { String(format: r.unit == "s/step" ? "%.4f" : "%.1f", $0) } ?? "",
-                                   r.peerPeakMB.map { String(format: "%.0f", $0) } ?? "",
-                                   r.ratio.map { String(format: "%.2f", $0) } ?? "", r.memoryRatio.map { String(format: "%.2f", $0) } ?? ""] : []
-            return [r.name, value, r.unit, peak] + peer + [r.detail]
+            func number(_ value: Double?) -> String { value.map { String(format: r.unit == "s/step" ? "%.4f" : "%.1f", $0) } ?? "" }
+            func megabytes(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "" }
+            func times(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "" }
+            let peer = withPeer ? [number(r.peerValue), megabytes(r.peerPeakMB), times(r.ratio), times(r.memoryRatio)] : []
+            let tuned = withTuned ? [number(r.tunedPeerValue), megabytes(r.tunedPeerPeakMB), times(r.tunedRatio)] : []
+            return [r.name, number(r.value), r.unit, megabytes(r.peakMB)] + peer + tuned + [r.detail]
         })
     }
 
-    private func loadPeer() throws -> [String: Row] {
-        guard let data = FileManager.default.contents(atPath: peer) else { return [:] }
+    private func loadPeer(_ file: String) throws -> [String: Row] {
+        guard let data = FileManager.default.contents(atPath: file) else { return [:] }
         do {
             return Dictionary(try JSONDecoder().decode([Row].self, from: data).map { ($0.name, $0) }) { a, _ in a }
         } catch {
-            throw ValidationError("\(peer): not the peer's results (\(error)); run `make bench` again or delete it")
+            throw ValidationError("\(file): not the peer's results (\(error)); run `make bench` again or delete it")
         }
     }
 
