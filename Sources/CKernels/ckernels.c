@@ -91,6 +91,46 @@ CLONES void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m
     }
 }
 
+// The fp16 kernel twice: with F16C (one vcvtph2ps per eight weights), chosen at run time, and a
+// portable body whose conversions the compiler does in software.
+#define FEW_ROWS_F16_BODY                                                                        \
+    const _Float16 *h = (const _Float16 *)b;                                                     \
+    for (long j = j0; j < j1; j++) {                                                             \
+        const _Float16 *bj = h + j * k;                                                          \
+        for (long i = 0; i < m; i++) {                                                           \
+            const float *ai = a + i * k;                                                         \
+            float lanes[16] = {0};                                                               \
+            long p = 0;                                                                          \
+            for (; p + 16 <= k; p += 16)                                                         \
+                for (int l = 0; l < 16; l++) lanes[l] += ai[p + l] * (float)bj[p + l];           \
+            float dot = 0;                                                                       \
+            for (int l = 0; l < 16; l++) dot += lanes[l];                                        \
+            for (; p < k; p++) dot += ai[p] * (float)bj[p];                                      \
+            float *out = c + i * ldc + j;                                                        \
+            *out = beta == 0 ? alpha * dot : alpha * dot + beta * *out;                          \
+        }                                                                                        \
+    }
+
+__attribute__((target("avx2,fma,f16c")))
+static void few_rows_f16_f16c(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
+    FEW_ROWS_F16_BODY
+}
+
+static void few_rows_f16_portable(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
+    FEW_ROWS_F16_BODY
+}
+
+void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
+    static int f16c = -1;
+    if (f16c < 0) f16c = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    (f16c ? few_rows_f16_f16c : few_rows_f16_portable)(a, b, c, m, k, ldc, j0, j1, alpha, beta);
+}
+
+void ck_f32_to_f16(const float *x, uint16_t *y, long n) {
+    _Float16 *h = (_Float16 *)y;
+    for (long i = 0; i < n; i++) h[i] = (_Float16)x[i];
+}
+
 CLONES double ck_sum_squares(const float *x, long n) {
     // Float sums over blocks of 1024 in sixteen lanes (vectorized), blocks added in double.
     double total = 0;

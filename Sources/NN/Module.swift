@@ -112,3 +112,12 @@ public final class ForwardContext {
         training && p > 0 ? x.dropout(p, rng: &rng) : x
     }
 }
+
+extension Module {
+    /// For decoding with half-precision weights: every matrix parameter rounded to fp16 and kept as an
+    /// fp16 copy, which products of a few rows then read (`Tensor.makeHalfPrecision`). Biases and
+    /// layer norms stay fp32. For a model that is no longer trained.
+    public func useHalfPrecisionWeights() {
+        for (_, tensor) in namedParameters() where tensor.rank == 2 { tensor.makeHalfPrecision() }
+    }
+}

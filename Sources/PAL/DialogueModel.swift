@@ -8,6 +8,12 @@ import NN
 import TextData
 import Training
 
+/// The precision of a dialogue model's weights when it replies: as trained (fp32), or fp16, which
+/// halves the bytes batch-1 decoding reads per token (`Tensor.makeHalfPrecision`; docs/performance.md).
+public enum WeightPrecision: String, CaseIterable, Sendable {
+    case f32, f16
+}
+
 public struct DialogueModel {
     public let model: Seq2SeqLM
     public let tokenizer: Tokenizer
@@ -24,10 +30,12 @@ public struct DialogueModel {
         public var strategyDistribution: [Double]
     }
 
-    /// Loads `checkpoint` and its tokenizer (from `tokenizerOverride` when given).
-    public init(checkpoint: String, data: URL, tokenizerOverride: String? = nil) throws {
+    /// Loads `checkpoint` and its tokenizer (from `tokenizerOverride` when given), with its weights
+    /// as stored or (`weights: .f16`) rounded to half precision for faster decoding.
+    public init(checkpoint: String, data: URL, tokenizerOverride: String? = nil, weights: WeightPrecision = .f32) throws {
         let (model, tokenizer, _) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: data,
                                                                           tokenizerOverride: tokenizerOverride)
+        if weights == .f16 { model.useHalfPrecisionWeights() }
         guard InputFormat.dialogue.contains(model.config.format) else {
             throw DataError(file: checkpoint, "a \(model.config.format.rawValue) model, not a dialogue model (PAL, Joint or Hard Prompt)")
         }

@@ -83,11 +83,14 @@ public struct Evaluator {
     public var sentenceEncoder: SentenceEncoder?
     /// A folder for metrics.json, table.md and the generations.
     public var output: URL?
+    /// The precision the checkpoints' weights are evaluated in.
+    public var weights: WeightPrecision
 
     public init(checkpoints: [String], data: URL, pesconv: String?, split: String, splitSeed: UInt64, limit: Int, condition: PersonaCondition,
                 goldStrategy: Bool, seeds: [UInt64], batchSize: Int, generate: Bool, pool: Bool, semantics: EvaluationSemantics,
-                sentenceEncoder: SentenceEncoder?, output: URL?) {
+                sentenceEncoder: SentenceEncoder?, output: URL?, weights: WeightPrecision = .f32) {
         self.checkpoints = checkpoints
+        self.weights = weights
         self.data = data
         self.pesconv = pesconv
         self.split = split
@@ -119,12 +122,13 @@ public struct Evaluator {
         var examples = try DialogueExamples.make(from: conversations, file: split, turns: semantics.turns, persona: .inferred).examples
         if limit > 0 { examples = Array(examples.prefix(limit)) }
         let nltk = try NLTKTokenizer(nltkData: data.appendingPathComponent("nltk_data"))
-        let settings = semantics.lines(encoder: sentenceEncoder) + corpus.notes.map { "data: " + $0 }
+        let settings = semantics.lines(encoder: sentenceEncoder) + (weights == .f16 ? ["  weights: rounded to fp16 (--weights f16)"] : [])
+            + corpus.notes.map { "data: " + $0 }
         print(settings.joined(separator: "\n"))
 
         var rows: [Row] = []
         for checkpoint in checkpoints {
-            let dialogue = try DialogueModel(checkpoint: checkpoint, data: data)
+            let dialogue = try DialogueModel(checkpoint: checkpoint, data: data, weights: weights)
             let encoded = try examples.enumerated().map { try dialogue.encode($1, place: "\(split) example \($0)") }
             print("evaluating \(checkpoint) (\(dialogue.format.rawValue)) on \(encoded.count) \(split) examples")
             let controls = dialogue.format == .pal ? semantics.controls : [.none]

@@ -112,7 +112,14 @@ extension Tensor {
         if let bias {
             for r in 0..<rows { (out.data + r * outF).update(from: bias.data, count: outF) }
         }
-        gemm(false, true, m: rows, n: outF, k: inF, x.data, weight.data, beta: bias == nil ? 0 : 1, out.data)
+        if let half = weight.halfPrecision, rows <= fewRows {   // decoding with half-precision weights
+            let beta: Float = bias == nil ? 0 : 1
+            parallelChunks(outF, grain: fewRowsGrain) { _, columns in
+                ck_gemm_few_rows_bt_f16(x.data, half.bits, out.data, rows, inF, outF, columns.lowerBound, columns.upperBound, 1, beta)
+            }
+        } else {
+            gemm(false, true, m: rows, n: outF, k: inF, x.data, weight.data, beta: bias == nil ? 0 : 1, out.data)
+        }
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return out.recorded("linear", inputs) { g, _ in
             if x.requiresGrad {   // dx (N, I) = g · W

@@ -75,7 +75,7 @@ struct Bench: ParsableCommand {
     ]
 
     /// Workload names, in table order.
-    static let workloads = ["train 90M", "train tiny", "decode 90M", "decode tiny",
+    static let workloads = ["train 90M", "train tiny", "decode 90M", "decode 90M f16 weights", "decode tiny",
                             "decode PAL 90M one branch", "decode PAL 90M two branches", "decode PAL tiny one branch", "decode PAL tiny two branches"]
 
     func validate() throws {
@@ -120,6 +120,9 @@ struct Bench: ParsableCommand {
             for i in rows.indices where rows[i].name.hasPrefix("decode") && rows[i].name.contains("90M") && rows[i].unit == "tokens/s" {
                 rows[i].detail += String(format: "; %.2f ms/token, %.2fx the bandwidth floor", 1000 / rows[i].value, 1 / rows[i].value / floor)
             }
+        }
+        if let plain = rows.first(where: { $0.name == "decode 90M" }), let half = rows.firstIndex(where: { $0.name == "decode 90M f16 weights" }) {
+            rows[half].detail += String(format: "; %.2fx the speed of fp32 weights", rows[half].value / plain.value)
         }
         // Two-branch control against one branch: the cost of eq. 6.
         for size in ["90M", "tiny"] {
@@ -227,7 +230,7 @@ struct Bench: ParsableCommand {
                       detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), median of %d", flops / median / 1e9, flops / 1e9, count))
         } else {
             let mode: BenchWorkloads.Decoding = name.contains("two branches") ? .palTwoBranches : name.contains("PAL") ? .palOneBranch : .plain
-            let samples = BenchWorkloads.decode(size, mode, repeats: count)
+            let samples = BenchWorkloads.decode(size, mode, halfPrecision: name.hasSuffix("f16 weights"), repeats: count)
             let median = samples.sorted()[samples.count / 2]
             row = Row(name: name, value: Double(BenchWorkloads.newTokens) / median, unit: "tokens/s", samples: samples,
                       detail: "greedy, batch 1, \(BenchWorkloads.sourceLength) source tokens, \(BenchWorkloads.newTokens) new tokens, encoder included, median of \(count)")

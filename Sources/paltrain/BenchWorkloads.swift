@@ -78,10 +78,12 @@ enum BenchWorkloads {
     /// How the decoding rows run: the plain model, or PAL with one branch (α = 0) or two (α = 0.5).
     enum Decoding: String { case plain, palOneBranch = "pal-1", palTwoBranches = "pal-2" }
 
-    /// Seconds to encode one 160-token source and greedily decode 40 new tokens (each sample).
-    static func decode(_ size: String, _ mode: Decoding, repeats: Int) -> [Double] {
+    /// Seconds to encode one 160-token source and greedily decode 40 new tokens (each sample), with
+    /// fp32 weights or (`halfPrecision`) fp16 ones.
+    static func decode(_ size: String, _ mode: Decoding, halfPrecision: Bool = false, repeats: Int) -> [Double] {
         let config = config(size, pal: mode != .plain)
         let model = Seq2SeqLM(config, seed: 1)
+        if halfPrecision { model.useHalfPrecisionWeights() }
         let inputs = inputs(config, rows: 1, labels: false)
         let generation = ResolvedGenerationConfig(GenerationConfig(maxLength: newTokens + 1, minLength: newTokens + 1), model: config)
         let strategies = (10..<18).map { Int32($0) }

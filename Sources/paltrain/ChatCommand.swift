@@ -31,7 +31,7 @@ struct Chat: ParsableCommand {
 
     func run() throws {
         let dataURL = URL(fileURLWithPath: data)
-        let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL)
+        let dialogue = try DialogueModel(checkpoint: checkpoint, data: dataURL, weights: replyOptions.weights)
         let annotator = try extractor.flatMap { dialogue.format == .joint ? nil : try Annotator.load(extractor: $0, data: dataURL, beams: 1, maxLength: 64) }
         let (guardrail, layers) = try crisis.load()
         var session = ChatSession(dialogue: dialogue, annotator: annotator, guardrail: guardrail,

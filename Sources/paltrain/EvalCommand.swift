@@ -59,6 +59,9 @@ struct Eval: ParsableCommand {
     @Option(help: "Sampling seeds, comma-separated; several give the mean ± standard deviation.")
     var seeds = "13"
 
+    @Option(help: "Weights as trained (f32), or rounded to half precision (f16), as `generate --weights f16` decodes.")
+    var weights: WeightPrecision = .f32
+
     @Option(help: "Examples per batch.")
     var batchSize = 32
 
@@ -116,6 +119,6 @@ struct Eval: ParsableCommand {
     func run() throws {
         try Evaluator(checkpoints: checkpoints, data: URL(fileURLWithPath: data), pesconv: pesconv, split: split, splitSeed: splitSeed, limit: limit,
                       condition: persona, goldStrategy: goldStrategy, seeds: seedList(), batchSize: batchSize, generate: generate, pool: pool,
-                      semantics: semantics(), sentenceEncoder: encoder.load(), output: output.map { URL(fileURLWithPath: $0) }).run()
+                      semantics: semantics(), sentenceEncoder: encoder.load(), output: output.map { URL(fileURLWithPath: $0) }, weights: weights).run()
     }
 }

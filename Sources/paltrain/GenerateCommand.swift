@@ -31,7 +31,7 @@ struct Generate: ParsableCommand {
     var data = "data"
 
     func run() throws {
-        let loaded = try DialogueModel(checkpoint: checkpoint, data: URL(fileURLWithPath: data), tokenizerOverride: tokenizer)
+        let loaded = try DialogueModel(checkpoint: checkpoint, data: URL(fileURLWithPath: data), tokenizerOverride: tokenizer, weights: reply.weights)
         let (control, config) = (try reply.control(), reply.config(for: loaded))
         let (guardrail, layers) = try crisis.load()
         FileHandle.standardError.write(Data("generate: \(layers)\n".utf8))

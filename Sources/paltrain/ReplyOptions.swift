@@ -12,7 +12,9 @@ extension StrategyControl {
     }
 }
 
-/// How `generate` and `chat` decode a reply: strategy control, sampling or greedy, and the seed.
+extension WeightPrecision: ExpressibleByArgument {}
+
+/// How `generate` and `chat` decode a reply: strategy control, sampling or greedy, the seed, and the weights' precision.
 struct ReplyOptions: ParsableArguments {
     @Option(help: "Strategy-based control: \(StrategyControl.accepted).")
     var alpha = "paper"
@@ -22,6 +24,9 @@ struct ReplyOptions: ParsableArguments {
 
     @Option(help: "Sampling seed (chat: reply n uses seed + n).")
     var seed: UInt64 = 13
+
+    @Option(help: "Weights as trained (f32), or rounded to half precision (f16: faster decoding, replies may differ slightly).")
+    var weights: WeightPrecision = .f32
 
     /// The strategy control of `--alpha`.
     func control() throws -> StrategyControl { try StrategyControl.parsed(alpha) }

@@ -89,6 +89,29 @@ final class GenerationTests: XCTestCase {
         print("generation: \(matched)/\(total) greedy and beam-search cases id-for-id equal to HF generate")
     }
 
+    func testHalfPrecisionWeightsKeepTheRepliesOfNearlyEveryFixture() throws {
+        var same = 0, total = 0
+        for name in Self.models {
+            let (model, inputs, fixture) = try load(name)
+            let before = model.model.shared.weight.toArray()
+            model.useHalfPrecisionWeights()
+            XCTAssertNotEqual(model.model.shared.weight.toArray(), before, "\(name): the weights are rounded to fp16")
+            XCTAssertNotNil(model.model.shared.weight.halfPrecision)
+            let original = model.finalLogitsBias.data[model.config.eosTokenId]
+            for c in fixture.cases {
+                setEosBias(model, original: original, c.eos_bias)
+                let out = Generator.generateWithDetails(model: model, inputs: inputs, config: c.generation_config,
+                                                        options: GenerationOptions(prefix: c.prefix.map { .forced($0) } ?? .none))
+                for (mine, expected) in zip(out.sequences, c.expected) {
+                    total += 1
+                    if mine == expected { same += 1 }
+                }
+            }
+        }
+        print("fp16 weights: \(same)/\(total) greedy and beam-search replies id-for-id equal to fp32 HF generate")
+        XCTAssertGreaterThanOrEqual(Double(same), 0.95 * Double(total), "fp16 weights keep at least 95% of the fixtures' replies")
+    }
+
     func testProcessedSamplingScoresMatchHuggingFace() throws {
         var worst: Float = 0, compared = 0
         for name in Self.models {

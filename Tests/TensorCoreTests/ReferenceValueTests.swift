@@ -51,6 +51,25 @@ final class ReferenceValueTests: XCTestCase {
         }
     }
 
+    func testHalfPrecisionLinearComputesWithItsRoundedWeights() {
+        var rng = RandomGenerator(seed: 7)
+        for rows in [1, 2, 8] {
+            let x = Tensor.uniform([rows, 40], low: -1, high: 1, rng: &rng), w = Tensor.uniform([600, 40], low: -1, high: 1, rng: &rng)
+            let b = Tensor.uniform([600], low: -1, high: 1, rng: &rng)
+            let original = w.toArray()
+            w.makeHalfPrecision()
+            let rounded = w.toArray()
+            XCTAssertEqual(rounded, original.map { Float(Float16($0)) }, "the values become their nearest fp16")
+            let got = x.linear(weight: w, bias: b).toArray(), xv = x.toArray(), bv = b.toArray()
+            for i in 0..<rows {
+                for j in 0..<600 {
+                    let expected = (0..<40).reduce(bv[j]) { $0 + xv[i * 40 + $1] * rounded[j * 40 + $1] }
+                    XCTAssertEqual(got[i * 600 + j], expected, accuracy: 2e-5, "\(rows) rows at (\(i), \(j))")
+                }
+            }
+        }
+    }
+
     func testSoftmaxAndLogSoftmaxValues() {
         let x = Tensor(shape: [1, 3], values: [1, 2, 3])
         XCTAssertLessThan(difference(x.softmax(), Tensor(shape: [1, 3], values: [0.09003057, 0.24472847, 0.66524096])).maxAbsolute, 1e-7)

@@ -3,6 +3,8 @@
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
+#include <stdint.h>
+
 /// y[i] = exp(x[i] - shift) for i < n (y may be x; with y NULL nothing is stored); returns the sum.
 /// Exactly 0 for x[i] - shift below -87.3 (masked scores of -inf).
 float ck_exp_shifted(const float *x, float shift, float *y, long n);
@@ -15,6 +17,11 @@ double ck_sum_squares(const float *x, long n);
 /// C[i][j] = alpha·(A_i · B_j) + beta·C[i][j] for i < m, j in [j0, j1): A (m×k) rows against B
 /// (n×k) rows, each B row read once for all m rows of A (few-row products, e.g. decoding a batch).
 void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
+/// The same with B stored as IEEE half precision (fp16 bit patterns), converted with F16C where the
+/// CPU has it (a portable conversion otherwise): decoding reads half the bytes.
+void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
+/// y[i] = x[i] rounded to the nearest fp16 (bit patterns), for i < n.
+void ck_f32_to_f16(const float *x, uint16_t *y, long n);
 
 /// y[i] = gelu(u[i]) = u/2 · (1 + erf(u/√2)) (y may be u).
 void ck_gelu(const float *u, float *y, long n);
