@@ -13,7 +13,7 @@ extension StudyAssets {
         function el(tag, attributes, ...children) {
           const node = document.createElement(tag);
           for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value);
-          for (const child of children.flat()) node.append(typeof child === "string" ? document.createTextNode(child) : child);
+          for (const child of children.flat(Infinity)) node.append(typeof child === "string" ? document.createTextNode(child) : child);
           return node;
         }
 

@@ -18,7 +18,7 @@ extension StudyAssets {
             if (value === false || value === null || value === undefined) continue;
             node.setAttribute(key, value === true ? "" : value);
           }
-          for (const child of children.flat()) {
+          for (const child of children.flat(Infinity)) {
             if (child !== null && child !== undefined) node.append(typeof child === "string" ? document.createTextNode(child) : child);
           }
           return node;

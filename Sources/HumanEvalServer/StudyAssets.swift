@@ -1,5 +1,5 @@
 // StudyAssets: every file the study's pages load, embedded in the binary (nothing from a CDN): the
-// participant page and its script, the admin page and its script, one style sheet.
+// participant page and its script, the admin page and its script, one style sheet, the icon.
 
 enum StudyAssets {
     struct Asset: Sendable {
@@ -14,6 +14,8 @@ enum StudyAssets {
         Asset(path: "/admin", contentType: "text/html; charset=utf-8", text: adminPage),
         Asset(path: "/admin.js", contentType: "text/javascript; charset=utf-8", text: adminScript),
         Asset(path: "/app.css", contentType: "text/css; charset=utf-8", text: style),
+        Asset(path: "/favicon.ico", contentType: "image/svg+xml",
+              text: ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#2b5fad"/></svg>"##),
     ]
 
     /// A page: the shared head, `body`, then `script`.
