@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "TextDataTests", dependencies: ["TextData", "PythonSemantics", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CLITests", dependencies: ["paltrain"]),
-        .testTarget(name: "HumanEvalTests", dependencies: ["HumanEval"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HumanEvalTests", dependencies: ["HumanEval", "TextData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TensorCore", "TensorTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Evaluation", "PythonSemantics"],
                     resources: [.copy("Fixtures")]),
