@@ -56,6 +56,7 @@ def main():
             os.makedirs(args.screenshots, exist_ok=True)
             height = driver.execute_script("return document.documentElement.scrollHeight")
             driver.set_window_size(1280, max(700, min(height + 120, 2400)))
+            driver.execute_script("window.scrollTo(0, 0)")
             driver.save_screenshot(os.path.join(args.screenshots, name + ".png"))
             driver.set_window_size(1280, 1000)
 
@@ -115,7 +116,9 @@ def main():
                 label = "Contradictory" if "never worked at a school" in persona else "Reasonable"
                 driver.find_element(By.CSS_SELECTOR, f"input[name=label][value={label}]").click()
                 driver.find_element(By.ID, "submit-rating").click()
-                wait.until(lambda d: not d.find_elements(By.ID, "review-status") or d.find_element(By.ID, "review-status").text != status)
+                # Read in one script, so a page that re-renders in between cannot leave a stale element.
+                wait.until(lambda d: d.execute_script(
+                    "const s = document.getElementById('review-status'); return !s || s.textContent !== arguments[0]", status))
                 reviewed += 1
 
         driver.get(args.admin)
