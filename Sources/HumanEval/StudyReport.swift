@@ -61,8 +61,10 @@ public struct StudyReport: Codable, Sendable {
         let pairs = StudyTally.tally(judgements: firstJudgements, sessions: sessions.records.filter { kept.contains($0.session) },
                                      turns: turns.records.filter { kept.contains($0.session) }, pairs: manifest?.pairwise?.pairs ?? [])
         let sampled = ratings.records.filter { $0.attention == nil && !dropped.contains($0.participant) }
+        // Without study.json, the items seen and the most ratings any item has stand in for the settings.
         let review = manifest?.personaReview.map { summary(sampled, items: $0.sample, raters: $0.raters) }
-            ?? (sampled.isEmpty ? nil : summary(sampled, items: Set(sampled.map(\.item)).count, raters: 3))
+            ?? (sampled.isEmpty ? nil : summary(sampled, items: Set(sampled.map(\.item)).count,
+                                                raters: Dictionary(grouping: sampled, by: \.item).values.map(\.count).max()!))
         return StudyReport(study: folder.path, pairs: pairs, personaReview: review, flagged: flagged, excludedFlagged: excludeFlagged,
                            unreadableLines: sessions.unreadable + turns.unreadable + judgements.unreadable + ratings.unreadable)
     }
