@@ -1,6 +1,6 @@
 # paltrain — the README's two commands are `make demo` and `make test`; both install what they need.
 SHELL := /bin/bash
-APT_PACKAGES := libopenblas-dev liblapacke-dev libhdf5-dev pkg-config openmpi-bin libopenmpi-dev iproute2
+APT_PACKAGES := libopenblas-dev liblapacke-dev libhdf5-dev pkg-config openmpi-bin libopenmpi-dev iproute2 chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12's OpenBLAS does not recognise recent AVX-512 CPUs and falls back to a generic kernel;
@@ -14,7 +14,7 @@ endif
 RELEASE := -c release
 PALTRAIN := .build/release/paltrain
 
-.PHONY: setup build test fuzz data models demo bench bench-peer clean
+.PHONY: setup build test fuzz data models demo bench bench-peer browser clean
 
 setup:  ## install the system libraries (apt-get update only when one is missing)
 	@command -v swift >/dev/null || { echo "setup: Swift 6 is required (https://swift.org/install) and was not found on PATH"; exit 1; }
@@ -27,7 +27,7 @@ setup:  ## install the system libraries (apt-get update only when one is missing
 build: setup
 	swift build $(RELEASE) --product paltrain
 
-test: setup data  ## release build: the tests train models, which is 10-50x slower in debug
+test: setup data browser  ## release build: the tests train models, which is 10-50x slower in debug
 	swift test $(RELEASE) -Xswiftc -enable-testing --disable-swift-testing
 
 # libFuzzer (coverage-guided) with AddressSanitizer on each reader of outside files, in its own build
@@ -74,6 +74,14 @@ bench-peer:  ## PyTorch + transformers from PyPI into .venv-bench, and jemalloc 
 	$(SUDO) apt-get install -y libjemalloc2
 	python3 -m venv --system-site-packages .venv-bench
 	$(PEER) -m pip install --quiet torch transformers
+
+BROWSER_PY := .venv-browser/bin/python
+
+browser: $(BROWSER_PY)  ## Selenium from PyPI into .venv-browser, for the human-eval browser test (chromium comes from make setup)
+
+$(BROWSER_PY):
+	python3 -m venv .venv-browser
+	$(BROWSER_PY) -m pip install --quiet selenium
 
 clean:
 	rm -rf .build bench.json bench-torch.json bench-torch-tuned.json

@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
@@ -30,6 +33,15 @@ let package = Package(
         .target(name: "PAL", dependencies: ["TensorCore", "NN", "Models", "Checkpoint", "TextData", "Evaluation", "Training", "PythonSemantics", "JSON",
                                             .product(name: "Yams", package: "Yams")]),
         .target(name: "Models", dependencies: ["NN", "TensorCore", "TextData"]),
+        // Human evaluation (paper §4.5, §4.1): study records and their durable log, the pairwise chat and
+        // persona-review studies, the sign test and Fleiss' κ, the report. Kept out of PAL so that the
+        // web server's target and the statistics tests build without recompiling the application layer.
+        .target(name: "HumanEval", dependencies: ["PAL", "Models", "TextData", "Checkpoint"]),
+        // The study's web server (Hummingbird) and its pages, every asset embedded.
+        .target(name: "HumanEvalServer", dependencies: ["HumanEval", "PAL", "TextData",
+                                                        .product(name: "Hummingbird", package: "hummingbird"),
+                                                        .product(name: "Logging", package: "swift-log"),
+                                                        .product(name: "HTTPTypes", package: "swift-http-types")]),
         // JSON text ↔ values, order-keeping and byte-exact, with line and column in every error.
         .target(name: "JSON"),
         // CPython's string and random semantics that nltk, the tokenizers and the data split rely on.
@@ -46,6 +58,7 @@ let package = Package(
                                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "paltrain", dependencies: [
             "COpenBLAS", "TensorCore", "NN", "Models", "Training", "PAL", "Checkpoint", "TextData", "Evaluation", "DataParallel",
+            "HumanEval", "HumanEvalServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),
@@ -56,6 +69,7 @@ let package = Package(
         .testTarget(name: "TextDataTests", dependencies: ["TextData", "PythonSemantics", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CLITests", dependencies: ["paltrain"]),
+        .testTarget(name: "HumanEvalTests", dependencies: ["HumanEval", "TextData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TensorCore", "TensorTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Evaluation", "PythonSemantics"],
                     resources: [.copy("Fixtures")]),

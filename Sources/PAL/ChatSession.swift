@@ -46,6 +46,12 @@ public struct ChatSession {
         (turns, persona) = ([], [])
     }
 
+    /// Continues a conversation kept elsewhere (a study resumed after a restart): its `turns`, the
+    /// `persona` inferred so far, and the number of generated `replies` (the next one samples from that offset).
+    public mutating func resume(turns: [Turn], persona: [String], replies: Int) {
+        (self.turns, self.persona, self.replies) = (turns, persona, UInt64(replies))
+    }
+
     /// The answer to the seeker's `message` (whitespace-normalised, not empty).
     public mutating func answer(_ message: String) throws -> Answer {
         turns.append(Turn(speaker: .seeker, text: message))

@@ -11,8 +11,16 @@ struct Paltrain: ParsableCommand {
         abstract: "Train, run and evaluate PAL (persona-augmented emotional support conversation) on the CPU.",
         version: "paltrain \(version) (OpenBLAS core \(BLAS.coreName), \(BLAS.threads) BLAS threads, \(Threading.threads) kernel threads)",
         subcommands: [ExtractorCommand.self, Annotate.self, PALCommand.self, Eval.self, Plot.self, DataCommand.self, Tokenize.self, TokenizerCommand.self,
-                      Import.self, Export.self, Score.self, Generate.self, Chat.self, Guard.self, Metrics.self, Doctor.self, Bench.self]
+                      Import.self, Export.self, Score.self, Generate.self, Chat.self, Guard.self, HumanEvalCommand.self, Metrics.self, Doctor.self, Bench.self]
     )
 }
 
 extension InputFormat: ExpressibleByArgument {}
+
+extension AsyncParsableCommand {
+    /// Runs an async command (`human-eval serve`) from the synchronous entry point's parse.
+    func runServing() async throws {
+        var command = self
+        try await command.run()
+    }
+}

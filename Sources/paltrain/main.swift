@@ -1,5 +1,6 @@
 // paltrain's entry point: choose OpenBLAS's kernel before anything else, take PALTRAIN_THREADS (cores
 // for BLAS and our own kernels; default all, or this machine's share under mpirun), then run the command tree.
+import ArgumentParser
 import DataParallel
 import Foundation
 import TensorCore
@@ -23,7 +24,7 @@ setvbuf(stdout, nil, _IOLBF, 0)   // progress lines appear as they happen in log
 // Paltrain.main(), with any Foundation file error that escaped a command explained in words.
 do {
     var command = try Paltrain.parseAsRoot()
-    try command.run()
+    if let server = command as? AsyncParsableCommand { try await server.runServing() } else { try command.run() }
 } catch {
     Paltrain.exit(withError: FileAccess.explained(error))
 }
