@@ -145,6 +145,10 @@ struct Bench: ParsableCommand {
             }
         }
         print(table(rows, withPeer: !peerRows.isEmpty, withTuned: !tunedRows.isEmpty))
+        if only.map({ "decode 90M".contains($0) || $0.contains("decode") }) ?? true {
+            print("Max |logit difference| of each faster decoding path against the plain one (90M, random weights, 8 steps):")
+            for (path, difference) in BenchWorkloads.exactness() { print(String(format: "  %@: %.3g", path, difference)) }
+        }
         if peerRows.isEmpty { print("(no PyTorch peer: `make bench-peer` installs it, then `make bench` runs it and prints ratios)") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

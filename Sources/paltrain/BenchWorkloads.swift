@@ -99,6 +99,33 @@ enum BenchWorkloads {
         }
     }
 
+    /// The largest |logit difference| of each faster decoding path against the plain computation,
+    /// over `steps` decoder steps of the 90M model on 2 rows fed the same ids: the KV cache with the
+    /// few-row kernel (and sgemv for a single row) against recomputing every position with sgemm, and
+    /// fp16 weights against fp32.
+    static func exactness(steps: Int = 8) -> [(path: String, difference: Double)] {
+        let config = config("90m")
+        let model = Seq2SeqLM(config, seed: 1)
+        let pair = inputs(config, rows: 2, labels: false), single = inputs(config, rows: 1, labels: false)
+        let fed = (0..<steps).map { step in (0..<2).map { row in Int32(step == 0 ? config.decoderStartTokenId : 3 + (step * 131 + row * 17) % 5000) } }
+        /// Logits of each step for the first `rows` rows of `fed`.
+        func logits(_ source: NextTokenSource, rows: Int) -> [[Float]] {
+            fed.map { ids in source.next(IndexTensor(shape: [rows, 1], values: Array(ids.prefix(rows)))).toArray() }
+        }
+        func largest(_ a: [[Float]], _ b: [[Float]]) -> Double {
+            Double(zip(a, b).map { zip($0, $1).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0)
+        }
+        let plainPair = logits(Seq2SeqStepSource(model: model, inputs: pair, cached: false), rows: 2)
+        let plainSingle = logits(Seq2SeqStepSource(model: model, inputs: single, cached: false), rows: 1)
+        let cachedPair = logits(Seq2SeqStepSource(model: model, inputs: pair), rows: 2)
+        let cachedSingle = logits(Seq2SeqStepSource(model: model, inputs: single), rows: 1)
+        model.useHalfPrecisionWeights()
+        let halfPair = logits(Seq2SeqStepSource(model: model, inputs: pair), rows: 2)
+        return [("KV cache, 2 rows (few-row kernel) against recomputation (sgemm)", largest(cachedPair, plainPair)),
+                ("KV cache, 1 row (sgemv) against recomputation (sgemm)", largest(cachedSingle, plainSingle)),
+                ("fp16 weights against fp32, KV cache, 2 rows", largest(halfPair, cachedPair))]
+    }
+
     /// Seconds per in-place sum of the 90M model's flat gradient buffer across `world` (after one
     /// warmup), and its size in bytes: what data-parallel training adds to every step.
     static func allreduce(_ world: Communicator, repeats: Int) throws -> (seconds: [Double], bytes: Int) {
