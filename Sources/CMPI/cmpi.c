@@ -24,7 +24,6 @@ static struct {
     int (*allreduce)(const void *, void *, int, handle, handle, handle);
     int (*allgather)(const void *, int, handle, void *, int, handle, handle);
     int (*bcast)(void *, int, handle, int, handle);
-    int (*barrier)(handle);
     handle world, type_float, type_double, type_byte, op_sum, errors_return;
 } mpi;
 
@@ -48,7 +47,6 @@ int cmpi_load(char *error, size_t capacity) {
         {"MPI_Comm_size", (void **)&mpi.comm_size}, {"MPI_Comm_set_errhandler", (void **)&mpi.comm_set_errhandler},
         {"MPI_Error_string", (void **)&mpi.error_string}, {"MPI_Allreduce", (void **)&mpi.allreduce},
         {"MPI_Allgather", (void **)&mpi.allgather}, {"MPI_Bcast", (void **)&mpi.bcast},
-        {"MPI_Barrier", (void **)&mpi.barrier},
         {"ompi_mpi_comm_world", &mpi.world}, {"ompi_mpi_float", &mpi.type_float},
         {"ompi_mpi_double", &mpi.type_double}, {"ompi_mpi_byte", &mpi.type_byte},
         {"ompi_mpi_op_sum", &mpi.op_sum}, {"ompi_mpi_errors_return", &mpi.errors_return},
@@ -91,5 +89,3 @@ int cmpi_allgather_bytes(const void *send, int bytes, void *receive) {
 }
 
 int cmpi_bcast_bytes(void *buffer, int bytes, int root) { return mpi.bcast(buffer, bytes, mpi.type_byte, root, mpi.world); }
-
-int cmpi_barrier(void) { return mpi.barrier(mpi.world); }

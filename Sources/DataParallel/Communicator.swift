@@ -24,6 +24,10 @@ public protocol Communicator: AnyObject {
 extension Communicator {
     public var isRoot: Bool { rank == 0 }
 
+    /// Returns once every rank has called it: an allreduce of one number (MPI may return at once
+    /// from an allreduce of none).
+    public func barrier() throws { _ = try sum([0]) }
+
     /// Rank `root`'s `bytes` (of any length) on every rank.
     public func broadcast(_ bytes: [UInt8], root: Int = 0) throws -> [UInt8] {
         var length = [Double(bytes.count)]

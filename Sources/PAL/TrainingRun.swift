@@ -46,7 +46,7 @@ public enum TrainingRun {
         if world.size > 1 {
             // A vocabulary learned on first use is written once, by rank 0, before the others read it.
             if world.isRoot { _ = try tokenizer(recipe) }
-            _ = try world.sum([])
+            try world.barrier()
         }
         let prepared = try prepare(recipe)
         let examples = prepared.examples, model = prepared.model

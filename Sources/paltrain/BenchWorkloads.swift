@@ -134,7 +134,7 @@ enum BenchWorkloads {
         for i in 0..<parameters.count { g[i] = Float(i % 7) * 1e-3 }
         var samples: [Double] = []
         for repetition in 0...repeats {
-            _ = try world.sum([])   // start together
+            try world.barrier()   // start together
             let start = Date()
             try world.sum(g, count: parameters.count)
             if repetition > 0 { samples.append(Date().timeIntervalSince(start)) }

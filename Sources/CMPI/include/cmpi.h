@@ -21,6 +21,5 @@ int cmpi_allreduce_sum_float(float *buffer, int count);
 int cmpi_allreduce_sum_double(double *buffer, int count);
 int cmpi_allgather_bytes(const void *send, int bytes, void *receive);
 int cmpi_bcast_bytes(void *buffer, int bytes, int root);
-int cmpi_barrier(void);
 
 #endif
