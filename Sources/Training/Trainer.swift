@@ -225,9 +225,8 @@ public final class Trainer {
         guard world.size > 1 else { return Share(indices: global, inputTokensBefore: 0, normalizers: nil) }
         let lower = world.rank * global.count / world.size, upper = (world.rank + 1) * global.count / world.size
         let inputTokens = global.map { train[$0].inputIds.count }
-        let strategies = Set(strategyTokenIds), weight = settings.strategyLossWeight != 1 && !strategyTokenIds.isEmpty ? Float(settings.strategyLossWeight) : 1
-        let labelWeight = global.reduce(0.0) { total, i in
-            train[i].labels.reduce(total) { $0 + ($1 == Batch.ignoreIndex ? 0 : Double(strategies.contains($1) ? weight : 1)) }
+        let totalLabelWeight = global.reduce(0.0) { total, i in
+            train[i].labels.reduce(total) { $0 + ($1 == Batch.ignoreIndex ? 0 : Double(labelWeight($1))) }
         }
         var masked = 0
         if settings.encoderDenoisingWeight > 0 {
@@ -235,7 +234,7 @@ public final class Trainer {
             for _ in 0..<inputTokens.reduce(0, +) where draws.nextFloat() < Float(settings.encoderMaskRate) { masked += 1 }
         }
         return Share(indices: Array(global[lower..<upper]), inputTokensBefore: inputTokens[..<lower].reduce(0, +),
-                     normalizers: LossNormalizers(response: labelWeight, denoising: Double(masked)))
+                     normalizers: LossNormalizers(response: totalLabelWeight, denoising: Double(masked)))
     }
 
     // MARK: - Validation and checkpoints
@@ -338,8 +337,12 @@ public final class Trainer {
     /// elsewhere; nil when no weighting is asked for.
     private func labelWeights(_ batch: Batch) -> [Float]? {
         guard settings.strategyLossWeight != 1, !strategyTokenIds.isEmpty else { return nil }
-        let strategies = Set(strategyTokenIds), weight = Float(settings.strategyLossWeight)
-        return batch.labels.map { strategies.contains($0) ? weight : 1 }
+        return batch.labels.map(labelWeight)
+    }
+
+    /// The loss weight of one label: `strategy_loss_weight` for a strategy token, 1 otherwise.
+    private func labelWeight(_ label: Int32) -> Float {
+        strategyTokenIds.contains(label) ? Float(settings.strategyLossWeight) : 1
     }
 
     private func validateAndKeepBest(_ state: inout TrainingState, _ summary: inout Summary) throws {

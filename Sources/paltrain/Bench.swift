@@ -89,8 +89,8 @@ struct Bench: ParsableCommand {
         let peerRows = try loadPeer(peer), tunedRows = try loadPeer(tunedPeer)
         // The workloads first, while this process is small: a child's peak resident memory starts
         // from its parent's at the time it is spawned.
-        var workloads = try Self.workloads.filter { name in only.map { name.contains($0) } ?? true }.map { try child($0) }
-        if only.map(Self.allreduce.contains) ?? true {
+        var workloads = try Self.workloads.filter(selected).map { try child($0) }
+        if selected(Self.allreduce) {
             if let row = try allreduceAcrossRanks() { workloads.append(row) }
         }
         var rows: [Row] = []
@@ -108,7 +108,7 @@ struct Bench: ParsableCommand {
             }
         }
         rows += workloads
-        if only.map({ "decode 90M".contains($0) || $0.contains("decode 90M") }) ?? true {
+        if selected("decode 90M") {
             // Decoding against the memory-bandwidth floor, measured in this run.
             let copy = BandwidthProbe.copyGBps(), read = BandwidthProbe.readGBps()
             let bytes = BandwidthProbe.decoderBytesPerToken(BenchWorkloads.config("90m")), floor = Double(bytes) / (read * 1e9)
@@ -145,7 +145,7 @@ struct Bench: ParsableCommand {
             }
         }
         print(table(rows, withPeer: !peerRows.isEmpty, withTuned: !tunedRows.isEmpty))
-        if only.map({ "decode 90M".contains($0) || $0.contains("decode") }) ?? true {
+        if selected("decode 90M") {
             print("Max |logit difference| of each faster decoding path against the plain one (90M, random weights, 8 steps):")
             for (path, difference) in BenchWorkloads.exactness() { print(String(format: "  %@: %.3g", path, difference)) }
         }
@@ -155,6 +155,9 @@ struct Bench: ParsableCommand {
         try FileAccess.write(encoder.encode(rows), to: URL(fileURLWithPath: json))
         print("wrote \(json)")
     }
+
+    /// Whether `--only` (a substring of the row's name) selects the row `name`.
+    private func selected(_ name: String) -> Bool { only.map { name.contains($0) } ?? true }
 
     private func table(_ rows: [Row], withPeer: Bool, withTuned: Bool) -> String {
         let header = ["measurement", "paltrain", "unit", "peak MB"] + (withPeer ? ["PyTorch", "peak MB", "speed ×", "memory ×"] : [])
