@@ -94,7 +94,7 @@ struct ExtractorCommand: ParsableCommand {
 
 struct PALCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pal", abstract: "Train PAL or a baseline (Blenderbot-Joint, Hard Prompt) on PESConv with the paper's split.")
+        commandName: "pal", abstract: "Train PAL or a baseline (Blenderbot-Joint, Hard Prompt) on PESConv with the paper's split; under `mpirun -np N`, data-parallel on N ranks (docs/distributed.md).")
 
     @OptionGroup var options: RunOptions
 
