@@ -122,6 +122,8 @@ public struct Evaluator {
         var examples = try DialogueExamples.make(from: conversations, file: split, turns: semantics.turns, persona: .inferred).examples
         if limit > 0 { examples = Array(examples.prefix(limit)) }
         let nltk = try NLTKTokenizer(nltkData: data.appendingPathComponent("nltk_data"))
+        // Per-word perplexity's denominator: each reply's words as BLEU counts them, plus its strategy and end tokens.
+        let targetWords = semantics.pplTokens == 0 ? examples.map { nltk.lowercasedWords($0.response).count + 2 }.reduce(0, +) : nil
         let settings = semantics.lines(encoder: sentenceEncoder) + (weights == .f16 ? ["  weights: rounded to fp16 (--weights f16)"] : [])
             + corpus.notes.map { "data: " + $0 }
         print(settings.joined(separator: "\n"))
@@ -132,7 +134,7 @@ public struct Evaluator {
             let encoded = try examples.enumerated().map { try dialogue.encode($1, place: "\(split) example \($0)") }
             print("evaluating \(checkpoint) (\(dialogue.format.rawValue)) on \(encoded.count) \(split) examples")
             let controls = dialogue.format == .pal ? semantics.controls : [.none]
-            let forced = teacherForced(dialogue, encoded, checkpoint: checkpoint, pplTokens: semantics.pplTokens,
+            let forced = teacherForced(dialogue, encoded, checkpoint: checkpoint, pplTokens: semantics.pplTokens, targetWords: targetWords,
                                        contrasted: controls.contains { $0.strategyStepAlpha != 0 })
             for control in controls {
                 let label = Self.label(dialogue.format, control: control) + (condition == .true || dialogue.format == .joint ? "" : " [\(condition == .none ? "no" : condition.rawValue) persona]")
@@ -151,6 +153,7 @@ public struct Evaluator {
         }
         var report = settings + ["", table(rows), ""] + rows.map { row in
             "\(row.model): top-n ACC (n = 1…8) " + (0..<8).map { n in String(format: "%.2f", mean(row.accuracies.map { $0[n] })) }.joined(separator: " ")
+                + (targetWords == nil ? "" : String(format: "; PPL per word %.2f", mean(row.forced.compactMap(\.wordPerplexity))))
                 + (row.runs.isEmpty ? "" : String(format: "; ACC of the generated strategies %.2f; distinct replies %.0f of %d",
                                                   mean(row.runs.map(\.generationAccuracy)), mean(row.runs.map { Double($0.distinctResponses) }), examples.count))
                 + "; " + row.forced.map(\.checkpoint).joined(separator: ", ")
@@ -180,6 +183,9 @@ public struct Evaluator {
     struct TeacherForced {
         var checkpoint: String
         var perplexity: Double
+        /// exp(summed target NLL / words of the targets, each reply's strategy and end counted as two
+        /// more): unlike `perplexity`, comparable across vocabularies. Nil when targets are cut.
+        var wordPerplexity: Double?
         /// Per example: the gold strategy's index.
         var gold: [Int]
         /// Per example: the 8 strategy logits at the first decoder step.
@@ -227,7 +233,8 @@ public struct Evaluator {
 
     /// Perplexity (over targets cut to `pplTokens` when positive) and the strategy logits of the
     /// first decoder step, teacher-forced; `contrasted` also runs PAL's persona-free branch there.
-    private func teacherForced(_ dialogue: DialogueModel, _ encoded: [EncodedExample], checkpoint: String, pplTokens: Int, contrasted: Bool) -> TeacherForced {
+    private func teacherForced(_ dialogue: DialogueModel, _ encoded: [EncodedExample], checkpoint: String, pplTokens: Int, targetWords: Int?,
+                               contrasted: Bool) -> TeacherForced {
         let context = ForwardContext(training: false)
         let strategyIds = dialogue.strategyIds, v = dialogue.model.config.vocabSize
         // The first decoder step does not see later targets, so cutting them leaves the strategy logits as they are.
@@ -248,7 +255,8 @@ public struct Evaluator {
             let plain = withNoGrad { step.next(start) }                                 // (B, V)
             for row in indices.indices { withoutPersona.append(strategyIds.map { plain.data[row * v + Int($0)] }) }
         }
-        return TeacherForced(checkpoint: checkpoint, perplexity: scores.perplexity, gold: encoded.map { $0.strategy!.index },
+        return TeacherForced(checkpoint: checkpoint, perplexity: scores.perplexity,
+                             wordPerplexity: targetWords.map { Perplexity.perplexity(totalNLL: scores.nll, tokenCount: max($0, 1)) }, gold: encoded.map { $0.strategy!.index },
                              strategyLogits: scores.strategyLogits, strategyLogitsWithoutPersona: contrasted ? withoutPersona : nil)
     }
 
@@ -317,13 +325,18 @@ public struct Evaluator {
                                          "ACC": mean(accuracies.map { $0[0] }),
                                          "top_n_ACC": (0..<8).map { n in mean(accuracies.map { $0[n] }) },
                                          "PPL": mean(row.forced.map(\.perplexity)),
-                                         "per_checkpoint": zip(row.forced, accuracies).map { ["checkpoint": $0.checkpoint, "top_n_ACC": $1, "PPL": $0.perplexity] }]
+                                         "per_checkpoint": zip(row.forced, accuracies).map { forced, accuracy -> [String: Any] in
+                                             ["checkpoint": forced.checkpoint, "top_n_ACC": accuracy, "PPL": forced.perplexity]
+                                                 .merging(forced.wordPerplexity.map { ["PPL_per_word": $0] } ?? [:]) { $1 } }]
+            let wordPerplexities = row.forced.compactMap(\.wordPerplexity)
+            if !wordPerplexities.isEmpty { object["PPL_per_word"] = mean(wordPerplexities) }
             if !row.runs.isEmpty {
                 object["generation_ACC"] = mean(row.runs.map(\.generationAccuracy))
                 object["distinct_responses"] = mean(row.runs.map { Double($0.distinctResponses) })
             }
             var spread: [String: Double] = ["ACC": standardDeviation(accuracies.map { $0[0] }),
                                             "PPL": standardDeviation(row.forced.map(\.perplexity))]
+            if !wordPerplexities.isEmpty { spread["PPL_per_word"] = standardDeviation(wordPerplexities) }
             for column in Set(row.runs.flatMap(\.columns.keys)) {
                 let values = row.runs.compactMap { $0.columns[column] }
                 object[column] = mean(values)

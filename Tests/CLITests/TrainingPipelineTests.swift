@@ -113,6 +113,11 @@ final class TrainingPipelineTests: XCTestCase {
             XCTAssertEqual((row["per_seed"] as? [[String: Any]])?.count, 2)
         }
         XCTAssertEqual(rows[0]["PPL"] as? Double, rows[1]["PPL"] as? Double, "α changes generation, not teacher-forced scores")
+        // Per-word perplexity divides the same summed NLL by the targets' words instead of their tokens: with one
+        // tokenizer and one set of targets, log PPL per word / log PPL (= tokens / words) is the same for every model.
+        let tokensPerWord = try rows.map { log(try XCTUnwrap($0["PPL_per_word"] as? Double)) / log(try XCTUnwrap($0["PPL"] as? Double)) }
+        XCTAssertEqual(tokensPerWord[0], tokensPerWord[2], accuracy: 1e-9)
+        XCTAssertNotEqual(tokensPerWord[0], 1, accuracy: 1e-3, "byte-level BPE tokens are not nltk words")
         let generations = try String(contentsOfFile: folder("test") + "/generations-1-pal-seed1.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(generations.count, 24)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder("test") + "/generations-2-pal-alpha-0-seed2.jsonl"))
@@ -141,6 +146,7 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertEqual(referenceRows.map { $0["model"] as? String }, ["PAL (α as released)", "PAL (α = 0)"])
         XCTAssertEqual(referenceRows[0]["PPL"] as? Double, referenceRows[1]["PPL"] as? Double, "PAL and PAL (α = 0) share PPL, not necessarily ACC")
         XCTAssertNotEqual(referenceRows[0]["PPL"] as? Double, rows[0]["PPL"] as? Double, "other examples and a cut target: another PPL")
+        XCTAssertNil(referenceRows[0]["PPL_per_word"], "a target cut to 20 tokens has no word count")
 
         // Export to a HuggingFace folder and import it back: the same scores.
         let exported = try cli.run(["export", folder("pal") + "/best.h5", "-o", folder("hf")])
