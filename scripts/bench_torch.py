@@ -5,6 +5,11 @@ its own), written as JSON rows with the names `paltrain bench` uses, for the rat
 
   train 90M / tiny   BlenderbotSmallForConditionalGeneration, random weights, fp32, batch 4,
                      160 source and 40 target tokens: forward + backward + clip_grad_norm_ + AdamW
+  train PAL 90M paper lengths
+                     the reference's PAL forward on the same model: dialogue (512 tokens) and persona
+                     (64 real tokens padded to 512, with its mask) through the shared encoder, the
+                     unscaled, unmasked co-attention and its mix (PAL-SPEC §4), the decoder on 50 target
+                     tokens; then backward + clip_grad_norm_ + AdamW
   decode 90M / tiny  HF generate, greedy, batch 1, 160 source tokens, exactly 40 new tokens, KV cache
   sgemm <shape>      torch.matmul on the 90M model's shapes (MKL/oneDNN), for reference
 
@@ -26,7 +31,9 @@ import sys
 import time
 
 BATCH, SOURCE, TARGET, NEW_TOKENS = 4, 160, 40, 40
-WORKLOADS = ["train 90M", "train tiny", "decode 90M", "decode tiny"]
+PAPER_SOURCE, PAPER_PERSONA, PAPER_TARGET = 512, 64, 50  # as BenchWorkloads.paper
+PAPER_STEP = "train PAL 90M paper lengths"
+WORKLOADS = ["train 90M", "train tiny", PAPER_STEP, "decode 90M", "decode tiny"]
 SHAPES = [  # name, m, n, k, batch — as Bench.shapes in Sources/paltrain/Bench.swift
     ("q/k/v/out projection 640×512·512ᵀ", 640, 512, 512, 1),
     ("fc1 640×512·2048ᵀ", 640, 2048, 512, 1),
@@ -65,15 +72,56 @@ def samples(repeats, body):
     return out
 
 
+def co_attention(torch):
+    """The reference's persona co-attention: Z_D = softmax(H_D H_Pᵀ) H_P, Z_P = softmax(H_P H_Dᵀ) H_D,
+    no scaling, no mask; H = λ₀ H_D + λ₁ LN(H_P + Z_P) + λ₂ LN(H_D + Z_D), λ = softmax(w)."""
+    class CoAttention(torch.nn.Module):
+        def __init__(self, width):
+            super().__init__()
+            self.context_norm = torch.nn.LayerNorm(width)
+            self.persona_norm = torch.nn.LayerNorm(width)
+            self.persona_context_w = torch.nn.Parameter(torch.full((3,), 1 / 3))
+
+        def forward(self, hd, hp):
+            zd = torch.softmax(hd @ hp.transpose(1, 2), dim=-1) @ hp
+            zp = torch.softmax(hp @ hd.transpose(1, 2), dim=-1) @ hd
+            w = torch.softmax(self.persona_context_w, dim=0)
+            return w[0] * hd + w[1] * self.persona_norm(hp + zp) + w[2] * self.context_norm(hd + zd)
+    return CoAttention
+
+
 def run_workload(name, repeats, tuned):
     import torch
     from transformers import BlenderbotSmallForConditionalGeneration
     size = "90M" if "90M" in name else "tiny"
-    repeats = repeats or (5 if size == "90M" else 50)
+    repeats = repeats or (3 if name == PAPER_STEP else 5 if size == "90M" else 50)
     torch.manual_seed(1)
     cfg = config(size)
     model = BlenderbotSmallForConditionalGeneration(cfg)
-    if name.startswith("train"):
+    if name == PAPER_STEP:
+        model.train()
+        mix = co_attention(torch)(cfg.d_model)
+        optimizer = torch.optim.AdamW(list(model.parameters()) + list(mix.parameters()), lr=1e-5, weight_decay=0.01, fused=tuned)
+        src = ids(torch, BATCH, PAPER_SOURCE, cfg.vocab_size, 1)
+        mask = torch.ones_like(src)
+        persona_mask = (torch.arange(PAPER_SOURCE) < PAPER_PERSONA).long().expand(BATCH, PAPER_SOURCE)
+        persona = ids(torch, BATCH, PAPER_SOURCE, cfg.vocab_size, 3) * persona_mask  # pad id 0 past the persona
+        dec = ids(torch, BATCH, PAPER_TARGET, cfg.vocab_size, 2)
+        labels = ids(torch, BATCH, PAPER_TARGET, cfg.vocab_size, 4)
+        encoder = model.get_encoder()
+
+        def step():
+            optimizer.zero_grad(set_to_none=False)
+            hd = encoder(input_ids=src, attention_mask=mask).last_hidden_state
+            hp = encoder(input_ids=persona, attention_mask=persona_mask).last_hidden_state
+            out = model(encoder_outputs=(mix(hd, hp),), attention_mask=mask, decoder_input_ids=dec, labels=labels)
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(list(model.parameters()) + list(mix.parameters()), 1.0)
+            optimizer.step()
+        times = samples(repeats, step)
+        value, unit = statistics.median(times), "s/step"
+        detail = f"PyTorch {torch.__version__}, the reference's PAL forward{', fused AdamW' if tuned else ''}, median of {repeats}"
+    elif name.startswith("train"):
         model.train()
         optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5, weight_decay=0.01, fused=tuned)
         src = ids(torch, BATCH, SOURCE, cfg.vocab_size, 1)

@@ -59,9 +59,20 @@ public final class Seq2SeqEncoder: Module {
         // Both families add positions before `layernorm_embedding` in the encoder.
         var h = layerNormEmbedding(embedded + positions(positionIds(count: s, start: 0)))    // (B, S, C)
         h = context.dropout(h, config.dropout)
-        let padding = MultiHeadAttention.paddingMask(mask)                                   // (B, 1, 1, S)
-        for layer in layers { h = layer(h, mask: padding, context: context) }
+        // Keys end after the last column any row attends to: a persona padded to the dialogue's length
+        // (PAL-SPEC §4) projects keys and values, and scores them, for its real tokens only. Every
+        // position is still a query; the trimmed keys had probability exactly 0.
+        let keys = Self.attendedLength(mask)
+        let padding = MultiHeadAttention.paddingMask(keys == s ? mask : mask.prefixColumns(keys))  // (B, 1, 1, S')
+        for layer in layers { h = layer(h, keys: keys, mask: padding, context: context) }
         return h
+    }
+
+    /// One past the last column of `mask` (B, S) that some row attends to; S when none does.
+    static func attendedLength(_ mask: IndexTensor) -> Int {
+        let s = mask.shape[1]
+        let last = (0..<s).last { column in (0..<mask.shape[0]).contains { mask.values[$0 * s + column] != 0 } }
+        return last.map { $0 + 1 } ?? s
     }
 
     func positionIds(count: Int, start: Int) -> IndexTensor {

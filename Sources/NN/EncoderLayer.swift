@@ -46,9 +46,11 @@ public final class TransformerEncoderLayer: Module {
          ("fc1", fc1), ("fc2", fc2), ("final_layer_norm", finalLayerNorm)]
     }
 
-    /// x (B, T, C) → (B, T, C); `mask` as for `MultiHeadAttention`.
-    public func callAsFunction(_ x: Tensor, mask: Tensor?, context: ForwardContext) -> Tensor {
-        let attended = context.dropout(selfAttention(x, mask: mask, context: context), config.dropout)
+    /// x (B, T, C) → (B, T, C); every position attends to the first `keys` positions (all when nil),
+    /// under `mask` as for `MultiHeadAttention`, whose last axis is `keys` long.
+    public func callAsFunction(_ x: Tensor, keys: Int? = nil, mask: Tensor?, context: ForwardContext) -> Tensor {
+        let memory = keys.flatMap { $0 < x.shape[1] ? x.slice(axis: 1, 0..<$0) : nil }
+        let attended = context.dropout(selfAttention(x, memory: memory, mask: mask, context: context), config.dropout)
         let h = selfAttentionLayerNorm(x + attended)                                        // (B, T, C)
         let hidden = context.dropout(fc1.gelu(h), config.activationDropout)                 // (B, T, F)
         return finalLayerNorm(h + context.dropout(fc2(hidden), config.dropout))             // (B, T, C)

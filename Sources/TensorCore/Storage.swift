@@ -22,13 +22,13 @@ public final class Storage {
     deinit { BufferPool.shared.give(base, count: count) }
 }
 
-/// Free buffers keyed by capacity class, bounded in total bytes (`limitBytes`). A request is rounded
-/// up to its class (steps of 1/8 of a power of two), so batches of varying lengths still reuse
-/// buffers, at most 12.5% larger than asked.
+/// Free buffers keyed by capacity class, bounded in total bytes (the larger of `limitBytes` and the
+/// most bytes tensors have held at once). A request is rounded up to its class (steps of 1/8 of a
+/// power of two), so batches of varying lengths still reuse buffers, at most 12.5% larger than asked.
 public final class BufferPool: @unchecked Sendable {
     public static let shared = BufferPool()
 
-    /// Upper bound of the bytes kept for reuse; buffers beyond it are freed.
+    /// Bytes kept for reuse even when tensors never held that many at once; buffers beyond the bound are freed.
     public var limitBytes = 2 << 30
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var pooledBytes = 0
@@ -38,6 +38,10 @@ public final class BufferPool: @unchecked Sendable {
     public private(set) var freshAllocations = 0
     /// Bytes (by capacity) in buffers currently held by tensors.
     public private(set) var liveBytes = 0
+    /// The most bytes tensors have held at once. The pool keeps up to this much, so a step that needs
+    /// more than `limitBytes` (PAL at 512 tokens needs 6 GB) takes back what the last one freed instead of
+    /// faulting fresh pages in, and the process holds no more than its peak.
+    public private(set) var peakLiveBytes = 0
 
     /// The capacity class of a request: `count` rounded up to a multiple of 1/8 of its power of two.
     static func capacity(_ count: Int) -> Int {
@@ -51,6 +55,7 @@ public final class BufferPool: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         liveBytes += capacity * 4
+        peakLiveBytes = max(peakLiveBytes, liveBytes)
         if var list = free[capacity], let p = list.popLast() {
             free[capacity] = list
             pooledBytes -= capacity * 4
@@ -64,7 +69,7 @@ public final class BufferPool: @unchecked Sendable {
         let capacity = Self.capacity(count)
         lock.lock()
         liveBytes -= capacity * 4
-        if pooledBytes + capacity * 4 <= limitBytes {
+        if pooledBytes + capacity * 4 <= max(limitBytes, peakLiveBytes) {
             free[capacity, default: []].append(p)
             pooledBytes += capacity * 4
             lock.unlock()

@@ -150,4 +150,10 @@ public struct IndexTensor: Equatable {
     }
 
     public var count: Int { values.count }
+
+    /// The first `n` columns of a (rows, columns) index tensor.
+    public func prefixColumns(_ n: Int) -> IndexTensor {
+        precondition(shape.count == 2 && n <= shape[1], "prefixColumns(\(n)) of shape \(shape)")
+        return IndexTensor(shape: [shape[0], n], values: (0..<shape[0]).flatMap { values[($0 * shape[1])..<($0 * shape[1] + n)] })
+    }
 }

@@ -1,6 +1,7 @@
 // `paltrain bench` (`make bench`): in one run on this machine's threads — raw cblas_sgemm GFLOP/s on
 // the 90M model's shapes (the ceiling of this run), a training step (forward + backward + AdamW) at
-// the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling, greedy decoding
+// the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling, PAL's training step
+// at the paper recipe's lengths with the hours 10 epochs would take, greedy decoding
 // tokens/s at both configs plain and with PAL's one- and two-branch strategy control, and the peak
 // resident memory of each, and the allreduce of the 90M gradient buffer across 2 ranks under mpirun
 // (data-parallel training's cost per step), and the memory-bandwidth floor of decoding (the weights a
@@ -15,7 +16,7 @@ import TextData
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure sgemm, training steps and decoding (fp32 and fp16 weights, against the memory-bandwidth floor) at the 90M and a tiny config, with peak memory, and the 2-rank allreduce under mpirun; compare with both PyTorch peers when their results are given.")
+        abstract: "Measure sgemm, training steps (PAL's at the paper recipe's lengths too) and decoding (fp32 and fp16 weights, against the memory-bandwidth floor) at the 90M and a tiny config, with peak memory, and the 2-rank allreduce under mpirun; compare with both PyTorch peers when their results are given.")
 
     @Option(help: "Timed repetitions per workload (after one warmup); default 5 at 90M, 50 for the tiny config.")
     var repeats: Int?
@@ -75,7 +76,7 @@ struct Bench: ParsableCommand {
     ]
 
     /// Workload names, in table order.
-    static let workloads = ["train 90M", "train tiny", "decode 90M", "decode 90M f16 weights", "decode tiny",
+    static let workloads = ["train 90M", "train tiny", paperStep, "decode 90M", "decode 90M f16 weights", "decode tiny",
                             "decode PAL 90M one branch", "decode PAL 90M two branches", "decode PAL tiny one branch", "decode PAL tiny two branches"]
 
     func validate() throws {
@@ -181,6 +182,9 @@ struct Bench: ParsableCommand {
         }
     }
 
+    /// PAL's training step at `recipes/pal-paper.yaml`'s lengths.
+    static let paperStep = "train PAL 90M paper lengths"
+
     /// The allreduce row's name; it runs under `mpirun -np 2`, not as a plain child.
     static let allreduce = "allreduce 90M gradients, 2 ranks"
 
@@ -230,17 +234,23 @@ struct Bench: ParsableCommand {
                                      + "%.2f GB/s algorithm bandwidth, median of %d", Double(bytes) / 1e6, world.size, Double(bytes) / median / 1e9, samples.count))
         } else if name.hasPrefix("train") {
             OpProfiler.reset()
-            let (samples, flops) = BenchWorkloads.trainingStep(size, repeats: count)
-            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: count + 1) + "\n").utf8)) }
+            let paper = name == Self.paperStep, shape = paper ? BenchWorkloads.paper : BenchWorkloads.standard
+            let (samples, flops) = BenchWorkloads.trainingStep(size, pal: paper, shape: shape, repeats: paper ? (repeats ?? 3) : count)
+            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: samples.count + 1) + "\n").utf8)) }
             let median = samples.sorted()[samples.count / 2]
             row = Row(name: name, value: median, unit: "s/step", samples: samples, modelGFLOPs: flops / median / 1e9,
-                      detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), median of %d", flops / median / 1e9, flops / 1e9, count))
+                      detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), median of %d", flops / median / 1e9, flops / 1e9, samples.count))
+            if paper {
+                let steps = 10 * ((BenchWorkloads.paperTrainingExamples + shape.batch - 1) / shape.batch)
+                row.detail += String(format: "; batch %d × %d input (persona %d, padded to it) / %d target tokens; 10 epochs (%d steps) at this length: %.1f h",
+                                     shape.batch, shape.source, shape.persona, shape.target, steps, Double(steps) * median / 3600)
+            }
         } else {
             let mode: BenchWorkloads.Decoding = name.contains("two branches") ? .palTwoBranches : name.contains("PAL") ? .palOneBranch : .plain
             let samples = BenchWorkloads.decode(size, mode, halfPrecision: name.hasSuffix("f16 weights"), repeats: count)
             let median = samples.sorted()[samples.count / 2]
             row = Row(name: name, value: Double(BenchWorkloads.newTokens) / median, unit: "tokens/s", samples: samples,
-                      detail: "greedy, batch 1, \(BenchWorkloads.sourceLength) source tokens, \(BenchWorkloads.newTokens) new tokens, encoder included, median of \(count)")
+                      detail: "greedy, batch 1, \(BenchWorkloads.standard.source) source tokens, \(BenchWorkloads.newTokens) new tokens, encoder included, median of \(count)")
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

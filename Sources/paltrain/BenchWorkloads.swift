@@ -2,7 +2,8 @@
 // scripts/bench_torch.py runs: a training step (forward + backward + gradient clipping + AdamW) of
 // BlenderbotSmall at the 90M config and at a tiny config on batch 4 × 160 source / 40 target tokens,
 // and greedy decoding of 40 new tokens for one 160-token source, plain and PAL with strategy-based
-// control (one branch, α = 0; two branches, α ≠ 0); and the allreduce of the 90M gradient buffer.
+// control (one branch, α = 0; two branches, α ≠ 0); PAL's training step at the paper recipe's
+// lengths (dialogue and persona padded to 512, targets of 50); and the allreduce of the 90M gradient buffer.
 import DataParallel
 import Foundation
 import Models
@@ -11,7 +12,19 @@ import TensorCore
 import Training
 
 enum BenchWorkloads {
-    static let batch = 4, sourceLength = 160, targetLength = 40, personaLength = 40, newTokens = 40
+    /// The lengths of a workload's batch: the persona's real tokens are padded to the source length.
+    struct Shape {
+        var batch: Int, source: Int, persona: Int, target: Int
+    }
+    /// Every row but the paper-length one: batch 4 × 160 source (40 of them persona) / 40 target tokens.
+    static let standard = Shape(batch: 4, source: 160, persona: 40, target: 40)
+    /// `recipes/pal-paper.yaml`'s longest batch: 512 input tokens, 50 target tokens, batch 4, with a
+    /// persona of 64 real tokens padded to the common length as the reference pads it (PAL-SPEC §4).
+    static let paper = Shape(batch: 4, source: 512, persona: 64, target: 50)
+    /// Training examples of the paper recipe's split (every supporter turn after the first utterance of
+    /// the 910 training conversations): the bench's projection of 10 epochs counts its steps.
+    static let paperTrainingExamples = 12_271
+    static let newTokens = 40
 
     /// The 90M BlenderbotSmall config (PAL's backbone) and the tiny one of the issue: d 128, 2+2
     /// layers, 4 heads, FFN 512, vocabulary 8,192. Dropout as BlenderbotSmall's 0.1.
@@ -26,12 +39,15 @@ enum BenchWorkloads {
     /// Multiply-add FLOPs of one forward pass (matrix products only, ×2 per multiply-add), the
     /// usual model-FLOP count: projections, attention scores and mixing, FFN, and the vocabulary
     /// projection; backward is twice this.
-    static func forwardFlops(_ c: Seq2SeqConfig, batch b: Int, source s: Int, target t: Int) -> Double {
-        let d = Double(c.dModel), f = Double(c.encoderFfnDim), bs = Double(b * s), bt = Double(b * t)
-        let encoderLayer = 2 * bs * (4 * d * d + 2 * d * f) + 2 * 2 * Double(b) * Double(s * s) * d
-        let decoderLayer = 2 * bt * (4 * d * d + 2 * d * f) + 2 * 2 * Double(b) * Double(t * t) * d    // self-attention and FFN
-            + 2 * (bt * 2 * d * d + bs * 2 * d * d) + 2 * 2 * Double(b) * Double(t * s) * d            // cross-attention
-        return Double(c.encoderLayers) * encoderLayer + Double(c.decoderLayers) * decoderLayer + 2 * bt * d * Double(c.vocabSize)
+    /// For PAL, a second encoder pass (the persona, at the common length) and the co-attention's four products.
+    static func forwardFlops(_ c: Seq2SeqConfig, _ shape: Shape) -> Double {
+        let (b, s, t) = (Double(shape.batch), Double(shape.source), Double(shape.target))
+        let d = Double(c.dModel), f = Double(c.encoderFfnDim), bs = b * s, bt = b * t
+        let encoderLayer = 2 * bs * (4 * d * d + 2 * d * f) + 2 * 2 * b * s * s * d
+        let decoderLayer = 2 * bt * (4 * d * d + 2 * d * f) + 2 * 2 * b * t * t * d    // self-attention and FFN
+            + 2 * (bt * 2 * d * d + bs * 2 * d * d) + 2 * 2 * b * t * s * d            // cross-attention
+        let encoders = c.personaCoAttention ? 2.0 : 1.0, coAttention = c.personaCoAttention ? 4 * 2 * b * s * s * d : 0
+        return encoders * Double(c.encoderLayers) * encoderLayer + coAttention + Double(c.decoderLayers) * decoderLayer + 2 * bt * d * Double(c.vocabSize)
     }
 
     /// Deterministic ids in 3..<vocab (no pad, bos or eos), as the peer script draws them.
@@ -39,26 +55,28 @@ enum BenchWorkloads {
         IndexTensor(shape: [rows, length], values: (0..<(rows * length)).map { Int32(3 + (($0 * 7919 + seed * 104_729) % (vocab - 3))) })
     }
 
-    static func inputs(_ c: Seq2SeqConfig, rows: Int, labels: Bool) -> Seq2SeqInputs {
+    static func inputs(_ c: Seq2SeqConfig, rows: Int, shape: Shape = standard, labels: Bool) -> Seq2SeqInputs {
+        let (source, target) = (shape.source, shape.target)
         let ones = { (n: Int) in IndexTensor(shape: [rows, n], values: [Int32](repeating: 1, count: rows * n)) }
         // The persona is padded to the dialogue's length, as `Batcher.collate` pads a PAL batch.
-        let inPersona = (0..<(rows * sourceLength)).map { $0 % sourceLength < personaLength }
-        let personaIds = zip(ids(rows, sourceLength, vocab: c.vocabSize, seed: 3).values, inPersona).map { $1 ? $0 : Int32(c.padTokenId) }
-        return Seq2SeqInputs(inputIds: ids(rows, sourceLength, vocab: c.vocabSize, seed: 1), attentionMask: ones(sourceLength),
-                             personaIds: c.personaCoAttention ? IndexTensor(shape: [rows, sourceLength], values: personaIds) : nil,
-                             personaMask: c.personaCoAttention ? IndexTensor(shape: [rows, sourceLength], values: inPersona.map { $0 ? 1 : 0 }) : nil,
-                             decoderInputIds: labels ? ids(rows, targetLength, vocab: c.vocabSize, seed: 2)
+        let inPersona = (0..<(rows * source)).map { $0 % source < shape.persona }
+        let personaIds = zip(ids(rows, source, vocab: c.vocabSize, seed: 3).values, inPersona).map { $1 ? $0 : Int32(c.padTokenId) }
+        return Seq2SeqInputs(inputIds: ids(rows, source, vocab: c.vocabSize, seed: 1), attentionMask: ones(source),
+                             personaIds: c.personaCoAttention ? IndexTensor(shape: [rows, source], values: personaIds) : nil,
+                             personaMask: c.personaCoAttention ? IndexTensor(shape: [rows, source], values: inPersona.map { $0 ? 1 : 0 }) : nil,
+                             decoderInputIds: labels ? ids(rows, target, vocab: c.vocabSize, seed: 2)
                                  : IndexTensor(shape: [rows, 1], values: [Int32](repeating: Int32(c.decoderStartTokenId), count: rows)),
-                             labels: labels ? ids(rows, targetLength, vocab: c.vocabSize, seed: 4) : nil)
+                             labels: labels ? ids(rows, target, vocab: c.vocabSize, seed: 4) : nil)
     }
 
-    /// Seconds per training step (each sample), after one warmup step.
-    static func trainingStep(_ size: String, repeats: Int) -> (seconds: [Double], flops: Double) {
-        let config = config(size)
+    /// Seconds per training step (each sample), after one warmup step, of the plain model or (`pal`)
+    /// PAL with persona co-attention, on a batch of `shape`.
+    static func trainingStep(_ size: String, pal: Bool = false, shape: Shape = standard, repeats: Int) -> (seconds: [Double], flops: Double) {
+        let config = config(size, pal: pal)
         let model = Seq2SeqLM(config, seed: 1)
         let parameters = ParameterBuffer(model.namedParameters())
         let optimizer = AdamW(parameters, config: AdamWConfig(weightDecay: 0.01))
-        let inputs = inputs(config, rows: batch, labels: true)
+        let inputs = inputs(config, rows: shape.batch, shape: shape, labels: true)
         var step: UInt64 = 0
         let seconds = Stopwatch.samples(repeats: repeats) {
             if OpProfiler.isEnabled { OpProfiler.mark("(between steps)") }
@@ -72,7 +90,7 @@ enum BenchWorkloads {
             optimizer.step(lr: 1e-5)
             if OpProfiler.isEnabled { OpProfiler.mark("AdamW") }
         }
-        return (seconds, 3 * forwardFlops(config, batch: batch, source: sourceLength, target: targetLength))
+        return (seconds, 3 * forwardFlops(config, shape))
     }
 
     /// How the decoding rows run: the plain model, or PAL with one branch (α = 0) or two (α = 0.5).

@@ -1,5 +1,6 @@
 // Model behaviour that needs no reference numbers: HF names, the KV cache against full
-// recomputation, dropout in training mode only, and gradient checks of PAL's co-attention.
+// recomputation, dropout in training mode only, keys trimmed to the attended columns, and gradient
+// checks of PAL's co-attention.
 import Models
 import NN
 import TensorCore
@@ -33,6 +34,31 @@ final class ModelBehaviourTests: XCTestCase {
         XCTAssertEqual(Set(names).count, names.count)
         let bart = Seq2SeqLM(Self.tinyConfig(.bart))
         XCTAssertEqual(bart.model.encoder.positions.weight.shape, [42, 16], "BART's position table has 2 extra rows")
+    }
+
+    /// The encoder scores keys only up to the last column some row attends to (a persona padded to
+    /// the common length). Trimming changes nothing: two padded rows give the same hidden states at
+    /// every position, padding included, and the same gradients as in a batch with a full-length row,
+    /// which is not trimmed.
+    func testTrimmedKeysGiveWhatAllKeysGive() {
+        let model = Seq2SeqLM(Self.tinyConfig(.blenderbotSmall, dropout: 0), seed: 5)
+        let width = 10, pad = Int32(model.config.padTokenId)
+        let rows: [[Int32]] = [[5, 9, 13, 21], [8, 30, 11, 4, 17, 6, 22], Array(20..<30)]
+        let weights = Tensor(shape: [2, width, 16], values: (0..<(2 * width * 16)).map { Float(($0 * 37) % 11) / 11 - 0.5 })
+        /// Hidden states of the first two rows and every parameter's gradient of Σ weights ⊙ hidden.
+        func encode(_ count: Int) -> (hidden: [Float], gradients: [[Float]]) {
+            let batch = Array(rows.prefix(count))
+            let ids = IndexTensor(shape: [count, width], values: batch.flatMap { $0 + Array(repeating: pad, count: width - $0.count) })
+            let mask = IndexTensor(shape: [count, width], values: batch.flatMap { Array(repeating: 1, count: $0.count) + Array(repeating: 0, count: width - $0.count) })
+            for p in model.parameters() { p.zeroGrad() }
+            let hidden = model.model.encoder(ids, mask: mask, context: ForwardContext(training: true)).slice(axis: 0, 0..<2)
+            (hidden * weights).sum().backward()
+            return (hidden.toArray(), model.model.encoder.parameters().map { $0.grad?.toArray() ?? [] })
+        }
+        let trimmed = encode(2), full = encode(3)
+        XCTAssertLessThan(difference(trimmed.hidden, full.hidden).maxAbsolute, 1e-5)
+        XCTAssertFalse(trimmed.gradients.allSatisfy(\.isEmpty))
+        for (a, b) in zip(trimmed.gradients, full.gradients) { XCTAssertLessThan(difference(a, b).maxAbsolute, 1e-5) }
     }
 
     func testCachedDecodingEqualsFullRecomputation() {
