@@ -11,6 +11,8 @@
 #   SEEDS="1" VARIANTS="pal joint" scripts/experiment.sh   # a subset
 #   PESCONV=runs/x/pesconv.json scripts/experiment.sh      # reuse an annotation, skip the extractor
 #   EVALUATE=0 VARIANTS=pal scripts/experiment.sh          # train only (e.g. two of these side by side)
+#   TRAIN_FLAGS="--set tokenizer=bpe-2000 --set training.epochs=14" CHECKPOINT=last scripts/experiment.sh
+#                                               # recipe overrides for every model; evaluate last.h5, not best.h5
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,6 +23,9 @@ VARIANTS=${VARIANTS:-pal joint hard-prompt}
 PAL_RECIPE=${PAL_RECIPE:-recipes/pal-medium.yaml}
 ANNOTATE_FLAGS=${ANNOTATE_FLAGS:---beams 1}
 EVAL_SEEDS=${EVAL_SEEDS:-13}
+TRAIN_FLAGS=${TRAIN_FLAGS:-}
+CHECKPOINT=${CHECKPOINT:-best}
+case "$CHECKPOINT" in best|last) ;; *) echo "CHECKPOINT is best or last, got $CHECKPOINT" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 
 # Trains into $1 with the remaining arguments, unless $1 holds a finished run; resumes an interrupted one.
@@ -50,15 +55,16 @@ fi
 checkpoints=()
 for variant in $VARIANTS; do
   for seed in $SEEDS; do
-    train "$OUT/$variant-seed$seed" pal --recipe "$PAL_RECIPE" --variant "$variant" --set "training.seed=$seed" --set "data.pesconv=$PESCONV"
-    checkpoints+=("$OUT/$variant-seed$seed/best.h5")
+    # shellcheck disable=SC2086  # TRAIN_FLAGS is a list of flags
+    train "$OUT/$variant-seed$seed" pal --recipe "$PAL_RECIPE" --variant "$variant" --set "training.seed=$seed" --set "data.pesconv=$PESCONV" $TRAIN_FLAGS
+    checkpoints+=("$OUT/$variant-seed$seed/$CHECKPOINT.h5")
   done
 done
 [ "${EVALUATE:-1}" = 0 ] && exit 0
 
 "$PALTRAIN" eval "${checkpoints[@]}" --pool --alpha paper --alpha none --seeds "$EVAL_SEEDS" --pesconv "$PESCONV" --output "$OUT/test"
 pal=()
-for seed in $SEEDS; do [ -f "$OUT/pal-seed$seed/best.h5" ] && pal+=("$OUT/pal-seed$seed/best.h5"); done
+for seed in $SEEDS; do [ -f "$OUT/pal-seed$seed/$CHECKPOINT.h5" ] && pal+=("$OUT/pal-seed$seed/$CHECKPOINT.h5"); done
 if [ ${#pal[@]} -gt 0 ]; then
   for persona in true shuffled none; do
     "$PALTRAIN" eval "${pal[@]}" --pool --no-generate --persona "$persona" --pesconv "$PESCONV" --output "$OUT/test-persona-$persona"
@@ -66,7 +72,7 @@ if [ ${#pal[@]} -gt 0 ]; then
 fi
 
 {
-  printf '# Experiment: %s (seeds %s, %s)\n\n' "$OUT" "$SEEDS" "$PAL_RECIPE"
+  printf '# Experiment: %s (seeds %s, %s %s, %s.h5)\n\n' "$OUT" "$SEEDS" "$PAL_RECIPE" "$TRAIN_FLAGS" "$CHECKPOINT"
   printf '## Test set, pooled over training seeds\n\n'; cat "$OUT/test/table.md"
   if [ ${#pal[@]} -gt 0 ]; then
     printf '\n## PAL with its true, a shuffled and no persona (teacher-forced)\n\n'
