@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure sgemm, training steps (PAL's at the paper recipe's lengths too) and decoding (fp32 and fp16 weights, against the memory-bandwidth floor) at the 90M and a tiny config, with peak memory, and the 2-rank allreduce under mpirun; compare with both PyTorch peers when their results are given.")
 
-    @Option(help: "Timed repetitions per workload (after one warmup); default 5 at 90M, 50 for the tiny config.")
+    @Option(help: "Timed repetitions per workload (after one warmup); default 5 at 90M (3 for the paper-length PAL step), 50 for the tiny config.")
     var repeats: Int?
 
     @Option(help: "Run only the workloads whose name contains this (e.g. tiny, decode).")
@@ -221,7 +221,7 @@ struct Bench: ParsableCommand {
     /// One workload in this process; prints its row as JSON.
     private func measure(_ name: String) throws {
         let size = name.contains("90M") ? "90m" : "tiny"
-        let count = repeats ?? (size == "90m" ? 5 : 50)
+        let count = repeats ?? (name == Self.paperStep ? 3 : size == "90m" ? 5 : 50)
         var row: Row
         if name == Self.allreduce {
             let world = try World.join()
@@ -235,11 +235,11 @@ struct Bench: ParsableCommand {
         } else if name.hasPrefix("train") {
             OpProfiler.reset()
             let paper = name == Self.paperStep, shape = paper ? BenchWorkloads.paper : BenchWorkloads.standard
-            let (samples, flops) = BenchWorkloads.trainingStep(size, pal: paper, shape: shape, repeats: paper ? (repeats ?? 3) : count)
-            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: samples.count + 1) + "\n").utf8)) }
+            let (samples, flops) = BenchWorkloads.trainingStep(size, pal: paper, shape: shape, repeats: count)
+            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: count + 1) + "\n").utf8)) }
             let median = samples.sorted()[samples.count / 2]
             row = Row(name: name, value: median, unit: "s/step", samples: samples, modelGFLOPs: flops / median / 1e9,
-                      detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), median of %d", flops / median / 1e9, flops / 1e9, samples.count))
+                      detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), median of %d", flops / median / 1e9, flops / 1e9, count))
             if paper {
                 let steps = 10 * ((BenchWorkloads.paperTrainingExamples + shape.batch - 1) / shape.batch)
                 row.detail += String(format: "; batch %d × %d input (persona %d, padded to it) / %d target tokens; 10 epochs (%d steps) at this length: %.1f h",
