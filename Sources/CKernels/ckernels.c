@@ -5,8 +5,11 @@
 #include "ckernels.h"
 #include <stdint.h>
 #include <string.h>
+#include <immintrin.h>
 
 #define CLONES __attribute__((target_clones("avx2", "default")))
+// The arguments of one pass of the few-row products (below): rows of A, B as T, C, sizes, columns, α, β.
+#define FEW_ROWS_ARGS(T) const float *a, const T *b, float *c, long k, long ldc, long j0, long j1, float alpha, float beta
 // Every loop is elementwise, so in-place calls (y == x) are safe: tell the vectorizer not to fall
 // back to scalar code when the buffers overlap.
 #define ELEMENTWISE _Pragma("clang loop vectorize(assume_safety)")
@@ -70,60 +73,108 @@ CLONES float ck_max(const float *x, long n) {
     return m;
 }
 
-// Each B row is loaded once and stays in L1 while every row of A meets it; sixteen float lanes per
-// dot product vectorize without reassociating the sum.
-CLONES void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1,
-                                float alpha, float beta) {
+// A few rows of A against the rows j0..<j1 of B (C = α·A·Bᵀ + β·C), for decoding a small batch.
+// Every row of A meets one B row in the same pass, so B is read from memory once, and each row's
+// 16 float lanes are its own dependency chain (the rows keep the FMA units busy between them).
+// Each dot product sums its lanes, then the tail, in a fixed order that does not depend on how
+// many rows share the pass, so a row's result is the same bits in a batch of any size.
+// At most FEW_ROWS_PASS rows share a pass; more take several.
+#define FEW_ROWS_PASS 4
+
+// The lanes of one dot product, then the tail, then α and β, in that fixed order.
+#define FEW_ROWS_FINISH(LANES, AI, BJ, P, K, OUT, CONVERT)                                       \
+    do {                                                                                          \
+        float dot = 0;                                                                            \
+        for (int l = 0; l < 16; l++) dot += (LANES)[l];                                           \
+        for (long q = (P); q < (K); q++) dot += (AI)[q] * CONVERT((BJ)[q]);                       \
+        *(OUT) = beta == 0 ? alpha * dot : alpha * dot + beta * *(OUT);                           \
+    } while (0)
+
+#define AS_FLOAT(x) ((float)(x))
+
+#define FEW_ROWS_F32_PASS(M)                                                                      \
+    for (long j = j0; j < j1; j++) {                                                              \
+        const float *bj = b + j * k;                                                              \
+        float lanes[M][16] = {{0}};                                                               \
+        long p = 0;                                                                               \
+        for (; p + 16 <= k; p += 16)                                                              \
+            for (int i = 0; i < M; i++)                                                           \
+                for (int l = 0; l < 16; l++) lanes[i][l] += a[i * k + p + l] * bj[p + l];         \
+        for (int i = 0; i < M; i++) FEW_ROWS_FINISH(lanes[i], a + i * k, bj, p, k, c + i * ldc + j, AS_FLOAT); \
+    }
+
+CLONES static void few_rows_f32_1(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(1) }
+CLONES static void few_rows_f32_2(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(2) }
+CLONES static void few_rows_f32_3(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(3) }
+CLONES static void few_rows_f32_4(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(4) }
+
+void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1,
+                         float alpha, float beta) {
+    static void (*const pass[])(FEW_ROWS_ARGS(float)) = {few_rows_f32_1, few_rows_f32_2, few_rows_f32_3, few_rows_f32_4};
+    for (long i = 0; i < m; i += FEW_ROWS_PASS) {
+        long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;
+        pass[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, j1, alpha, beta);
+    }
+}
+
+// The fp16 kernel: with F16C, one vcvtph2ps per eight weights, shared by every row of the pass (the
+// sum is the same as the portable body's, lane by lane), chosen at run time; and a portable body
+// whose conversions the compiler does in software.
+#define FEW_ROWS_F16C_PASS(M)                                                                     \
+    for (long j = j0; j < j1; j++) {                                                              \
+        const _Float16 *bj = (const _Float16 *)b + j * k;                                         \
+        __m256 acc[M][2];                                                                         \
+        for (int i = 0; i < M; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();                  \
+        long p = 0;                                                                               \
+        for (; p + 16 <= k; p += 16) {                                                            \
+            __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(bj + p)));             \
+            __m256 w1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(bj + p + 8)));         \
+            for (int i = 0; i < M; i++) {                                                         \
+                acc[i][0] = _mm256_fmadd_ps(_mm256_loadu_ps(a + i * k + p), w0, acc[i][0]);      \
+                acc[i][1] = _mm256_fmadd_ps(_mm256_loadu_ps(a + i * k + p + 8), w1, acc[i][1]);  \
+            }                                                                                     \
+        }                                                                                         \
+        for (int i = 0; i < M; i++) {                                                             \
+            float lanes[16];                                                                      \
+            _mm256_storeu_ps(lanes, acc[i][0]);                                                   \
+            _mm256_storeu_ps(lanes + 8, acc[i][1]);                                               \
+            FEW_ROWS_FINISH(lanes, a + i * k, bj, p, k, c + i * ldc + j, AS_FLOAT);               \
+        }                                                                                         \
+    }
+
+#define F16C __attribute__((target("avx2,fma,f16c")))
+F16C static void few_rows_f16c_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_F16C_PASS(1) }
+F16C static void few_rows_f16c_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_F16C_PASS(2) }
+F16C static void few_rows_f16c_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_F16C_PASS(3) }
+F16C static void few_rows_f16c_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_F16C_PASS(4) }
+
+static void few_rows_f16_portable(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
+    const _Float16 *h = (const _Float16 *)b;
     for (long j = j0; j < j1; j++) {
-        const float *bj = b + j * k;
+        const _Float16 *bj = h + j * k;
         for (long i = 0; i < m; i++) {
             const float *ai = a + i * k;
             float lanes[16] = {0};
             long p = 0;
             for (; p + 16 <= k; p += 16)
-                for (int l = 0; l < 16; l++) lanes[l] += ai[p + l] * bj[p + l];
-            float dot = 0;
-            for (int l = 0; l < 16; l++) dot += lanes[l];
-            for (; p < k; p++) dot += ai[p] * bj[p];
-            float *out = c + i * ldc + j;
-            *out = beta == 0 ? alpha * dot : alpha * dot + beta * *out;
+                for (int l = 0; l < 16; l++) lanes[l] += ai[p + l] * (float)bj[p + l];
+            FEW_ROWS_FINISH(lanes, ai, bj, p, k, c + i * ldc + j, AS_FLOAT);
         }
     }
-}
-
-// The fp16 kernel twice: with F16C (one vcvtph2ps per eight weights), chosen at run time, and a
-// portable body whose conversions the compiler does in software.
-#define FEW_ROWS_F16_BODY                                                                        \
-    const _Float16 *h = (const _Float16 *)b;                                                     \
-    for (long j = j0; j < j1; j++) {                                                             \
-        const _Float16 *bj = h + j * k;                                                          \
-        for (long i = 0; i < m; i++) {                                                           \
-            const float *ai = a + i * k;                                                         \
-            float lanes[16] = {0};                                                               \
-            long p = 0;                                                                          \
-            for (; p + 16 <= k; p += 16)                                                         \
-                for (int l = 0; l < 16; l++) lanes[l] += ai[p + l] * (float)bj[p + l];           \
-            float dot = 0;                                                                       \
-            for (int l = 0; l < 16; l++) dot += lanes[l];                                        \
-            for (; p < k; p++) dot += ai[p] * (float)bj[p];                                      \
-            float *out = c + i * ldc + j;                                                        \
-            *out = beta == 0 ? alpha * dot : alpha * dot + beta * *out;                          \
-        }                                                                                        \
-    }
-
-__attribute__((target("avx2,fma,f16c")))
-static void few_rows_f16_f16c(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
-    FEW_ROWS_F16_BODY
-}
-
-static void few_rows_f16_portable(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
-    FEW_ROWS_F16_BODY
 }
 
 void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
     static int f16c = -1;
     if (f16c < 0) f16c = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    (f16c ? few_rows_f16_f16c : few_rows_f16_portable)(a, b, c, m, k, ldc, j0, j1, alpha, beta);
+    if (!f16c) {
+        few_rows_f16_portable(a, b, c, m, k, ldc, j0, j1, alpha, beta);
+        return;
+    }
+    static void (*const pass[])(FEW_ROWS_ARGS(uint16_t)) = {few_rows_f16c_1, few_rows_f16c_2, few_rows_f16c_3, few_rows_f16c_4};
+    for (long i = 0; i < m; i += FEW_ROWS_PASS) {
+        long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;
+        pass[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, j1, alpha, beta);
+    }
 }
 
 void ck_f32_to_f16(const float *x, uint16_t *y, long n) {

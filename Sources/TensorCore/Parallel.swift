@@ -1,12 +1,20 @@
-// Parallel: splits a loop over rows or elements into one contiguous chunk per core. Chunking
-// depends only on the thread count, so results are deterministic for a given count.
-import Dispatch
+// Parallel: splits a loop over rows or elements into one contiguous chunk per core, run on a
+// persistent pool of worker threads (CKernels' workerpool.c). Chunking depends only on the thread
+// count, so results are deterministic for a given count.
+import CKernels
 import Foundation
 
 /// Threading settings for TensorCore's own kernels (BLAS has its own, see `BLAS.threads`).
 public enum Threading {
     /// Number of chunks a large kernel is split into; defaults to the active core count.
     nonisolated(unsafe) public static var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+}
+
+/// A loop body and its split, reached from the pool's C task through its context pointer.
+private struct ChunkedLoop {
+    let body: (_ chunk: Int, _ range: Range<Int>) -> Void
+    let count: Int
+    let chunks: Int
 }
 
 /// Calls `body` on disjoint sub-ranges covering `0..<count`, in parallel when each chunk would get at
@@ -18,8 +26,15 @@ public func parallelChunks(_ count: Int, grain: Int, _ body: (_ chunk: Int, _ ra
         body(0, 0..<count)
         return
     }
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        body(c, (c * count / chunks)..<((c + 1) * count / chunks))
+    withoutActuallyEscaping(body) { body in
+        var loop = ChunkedLoop(body: body, count: count, chunks: chunks)
+        withUnsafeMutablePointer(to: &loop) { pointer in
+            ck_pool_run(chunks, Threading.threads, { context, chunk in
+                let loop = context!.assumingMemoryBound(to: ChunkedLoop.self).pointee
+                let c = Int(chunk)
+                loop.body(c, (c * loop.count / loop.chunks)..<((c + 1) * loop.count / loop.chunks))
+            }, pointer)
+        }
     }
 }
 

@@ -55,11 +55,14 @@ struct Bench: ParsableCommand {
         var tunedPeerValue: Double?
         var tunedPeerPeakMB: Double?
         var tunedRatio: Double?
+        /// Decoding rows: milliseconds per token of the decoder steps alone (median), the encoder excluded.
+        var stepMilliseconds: Double?
 
         enum CodingKeys: String, CodingKey {
             case name, value, unit, samples, detail, ratio
             case peakMB = "peak_rss_mb", modelGFLOPs = "model_gflops", ceilingFraction = "ceiling_fraction", peerValue = "peer_value", peerPeakMB = "peer_peak_rss_mb", memoryRatio = "memory_ratio"
             case tunedPeerValue = "tuned_peer_value", tunedPeerPeakMB = "tuned_peer_peak_rss_mb", tunedRatio = "tuned_ratio"
+            case stepMilliseconds = "step_ms_per_token"
         }
 
         /// How many times better than `peer`'s value (throughput ratio; time inverted).
@@ -120,16 +123,25 @@ struct Bench: ParsableCommand {
                                            Double(bytes) / 1e6, Double(bytes) / (copy * 1e9) * 1000)))
             for i in rows.indices where rows[i].name.hasPrefix("decode") && rows[i].name.contains("90M") && rows[i].unit == "tokens/s" {
                 rows[i].detail += String(format: "; %.2f ms/token, %.2fx the bandwidth floor", 1000 / rows[i].value, 1 / rows[i].value / floor)
+                if let step = rows[i].stepMilliseconds {
+                    rows[i].detail += String(format: "; decoder steps alone %.2f ms/token, %.2fx the floor", step, step / 1000 / floor)
+                }
             }
         }
         if let plain = rows.first(where: { $0.name == "decode 90M" }), let half = rows.firstIndex(where: { $0.name == "decode 90M f16 weights" }) {
             rows[half].detail += String(format: "; %.2fx the speed of fp32 weights", rows[half].value / plain.value)
+            if let plainStep = plain.stepMilliseconds, let halfStep = rows[half].stepMilliseconds {
+                rows[half].detail += String(format: " (decoder steps alone %.2fx)", plainStep / halfStep)
+            }
         }
         // Two-branch control against one branch: the cost of eq. 6.
         for size in ["90M", "tiny"] {
             if let one = rows.firstIndex(where: { $0.name == "decode PAL \(size) one branch" }),
                let two = rows.firstIndex(where: { $0.name == "decode PAL \(size) two branches" }) {
                 rows[two].detail += String(format: "; %.2fx the time of one branch", rows[one].value / rows[two].value)
+                if let oneStep = rows[one].stepMilliseconds, let twoStep = rows[two].stepMilliseconds {
+                    rows[two].detail += String(format: " (decoder steps alone %.2fx)", twoStep / oneStep)
+                }
             }
         }
         for i in rows.indices {
@@ -247,10 +259,11 @@ struct Bench: ParsableCommand {
             }
         } else {
             let mode: BenchWorkloads.Decoding = name.contains("two branches") ? .palTwoBranches : name.contains("PAL") ? .palOneBranch : .plain
-            let samples = BenchWorkloads.decode(size, mode, halfPrecision: name.hasSuffix("f16 weights"), repeats: count)
-            let median = samples.sorted()[samples.count / 2]
+            let (samples, steps) = BenchWorkloads.decode(size, mode, halfPrecision: name.hasSuffix("f16 weights"), repeats: count)
+            let median = samples.sorted()[samples.count / 2], stepMedian = steps.sorted()[steps.count / 2]
             row = Row(name: name, value: Double(BenchWorkloads.newTokens) / median, unit: "tokens/s", samples: samples,
                       detail: "greedy, batch 1, \(BenchWorkloads.standard.source) source tokens, \(BenchWorkloads.newTokens) new tokens, encoder included, median of \(count)")
+            row.stepMilliseconds = stepMedian * 1000 / Double(BenchWorkloads.newTokens)
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

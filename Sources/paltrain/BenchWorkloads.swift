@@ -97,24 +97,29 @@ enum BenchWorkloads {
     enum Decoding: String { case plain, palOneBranch = "pal-1", palTwoBranches = "pal-2" }
 
     /// Seconds to encode one 160-token source and greedily decode 40 new tokens (each sample), with
-    /// fp32 weights or (`halfPrecision`) fp16 ones.
-    static func decode(_ size: String, _ mode: Decoding, halfPrecision: Bool = false, repeats: Int) -> [Double] {
+    /// fp32 weights or (`halfPrecision`) fp16 ones; and of each sample, the seconds of the decoder steps
+    /// alone (the encoder excluded; the first step's cross-attention keys and values included).
+    static func decode(_ size: String, _ mode: Decoding, halfPrecision: Bool = false, repeats: Int) -> (total: [Double], steps: [Double]) {
         let config = config(size, pal: mode != .plain)
         let model = Seq2SeqLM(config, seed: 1)
         if halfPrecision { model.useHalfPrecisionWeights() }
         let inputs = inputs(config, rows: 1, labels: false)
         let generation = ResolvedGenerationConfig(GenerationConfig(maxLength: newTokens + 1, minLength: newTokens + 1), model: config)
         let strategies = (10..<18).map { Int32($0) }
-        return Stopwatch.samples(repeats: repeats) {
+        var steps: [Double] = []
+        let total = Stopwatch.samples(repeats: repeats) {
             let source: NextTokenSource
             switch mode {
             case .plain: source = Seq2SeqStepSource(model: model, inputs: inputs)
             case .palOneBranch: source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, control: .none)
             case .palTwoBranches: source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, control: .reference)
             }
+            let start = Stopwatch.now()
             let out = Generator.generate(source: source, batchSize: 1, config: generation)
+            steps.append(Stopwatch.now() - start)
             precondition(out.sequences[0].count == newTokens, "decoded \(out.sequences[0].count) tokens, not \(newTokens)")
         }
+        return (total, Array(steps.dropFirst()))   // the first is the warmup's
     }
 
     /// The largest |logit difference| of each faster decoding path against the plain computation,

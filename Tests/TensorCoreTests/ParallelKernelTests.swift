@@ -1,5 +1,7 @@
 // Kernels split across cores give the same results as on one core (inputs large enough to split),
-// and the same results again on a second run (determinism for a fixed thread count).
+// and the same results again on a second run (determinism for a fixed thread count); the worker pool
+// under them runs every chunk once, nested and from several threads at a time.
+import Foundation
 import TensorCore
 import TensorTesting
 import XCTest
@@ -41,5 +43,79 @@ final class ParallelKernelTests: XCTestCase {
         let targets = IndexTensor(shape: [256], values: (0..<256).map { $0 % 7 == 0 ? -100 : Int32($0 * 13 % 4096) })
         assertSameAcrossThreads("cross-entropy", [logits]) { $0[0].crossEntropy(targets: targets) }
         assertSameAcrossThreads("sum", [x]) { $0[0].sum() }
+    }
+
+    /// Every chunk runs exactly once and covers its range, for chunk counts up to and past the pool's
+    /// workers, including loops started back to back (a late worker must not run a finished loop).
+    func testPoolRunsEveryChunkOnce() {
+        let saved = Threading.threads
+        defer { Threading.threads = saved }
+        for threads in [2, 3, 7] {
+            Threading.threads = threads
+            for count in [2, 3, 10, 1000] {
+                for _ in 0..<200 {
+                    var hits = [Int](repeating: 0, count: count)
+                    hits.withUnsafeMutableBufferPointer { hits in
+                        parallelChunks(count, grain: 1) { _, range in
+                            for i in range { hits[i] += 1 }
+                        }
+                    }
+                    XCTAssertEqual(hits, [Int](repeating: 1, count: count), "\(threads) threads, \(count) items")
+                }
+            }
+        }
+    }
+
+    /// A loop inside a loop, and loops from several threads at once, run their chunks on the calling
+    /// thread instead of waiting for the pool: no deadlock, and the same sums.
+    func testNestedAndConcurrentLoopsComplete() {
+        let saved = Threading.threads
+        defer { Threading.threads = saved }
+        Threading.threads = 2
+        let outer = 64, inner = 512
+        var nested = [Int](repeating: 0, count: outer)
+        nested.withUnsafeMutableBufferPointer { nested in
+            parallelChunks(outer, grain: 1) { _, rows in
+                for r in rows {
+                    var partial = [Int](repeating: 0, count: 2)
+                    partial.withUnsafeMutableBufferPointer { partial in
+                        parallelChunks(inner, grain: 1) { chunk, columns in partial[chunk] += columns.count }
+                    }
+                    nested[r] = partial.reduce(0, +)
+                }
+            }
+        }
+        XCTAssertEqual(nested, [Int](repeating: inner, count: outer))
+
+        let callers = 4, loops = 300
+        var totals = [Int](repeating: 0, count: callers)
+        totals.withUnsafeMutableBufferPointer { totals in
+            DispatchQueue.concurrentPerform(iterations: callers) { caller in
+                for _ in 0..<loops {
+                    var partial = [Int](repeating: 0, count: 2)
+                    partial.withUnsafeMutableBufferPointer { partial in
+                        parallelChunks(100, grain: 1) { chunk, range in partial[chunk] = range.reduce(0, +) }
+                    }
+                    totals[caller] += partial.reduce(0, +)
+                }
+            }
+        }
+        XCTAssertEqual(totals, [Int](repeating: loops * 4950, count: callers))
+    }
+
+    /// A row's few-row product (fp32 and fp16 weights) is the same bits whichever rows share its pass,
+    /// so a batch of 2–8 rows decodes each row as it would with any other batch size in that range.
+    func testFewRowProductsDoNotDependOnTheBatch() {
+        var rng = RandomGenerator(seed: 9)
+        let x = Tensor.uniform([8, 37], low: -1, high: 1, rng: &rng)
+        for half in [false, true] {
+            let w = Tensor.uniform([600, 37], low: -1, high: 1, rng: &rng)
+            if half { w.makeHalfPrecision() }
+            let all = x.linear(weight: w, bias: nil).toArray()
+            for rows in 2...7 {
+                let some = x.slice(axis: 0, 0..<rows).linear(weight: w, bias: nil).toArray()
+                XCTAssertEqual(some, Array(all.prefix(rows * 600)), "fp16 \(half): \(rows) rows against 8")
+            }
+        }
     }
 }
