@@ -1,7 +1,8 @@
 // ckernels.c — exp and erf as straight-line float code that clang vectorizes (and AdamW's update): exp is Cephes' expf
 // (round-to-nearest range reduction by ln 2 in two parts, degree-5 polynomial, 2^n from the exponent
 // bits; relative error about 1e-7), erf is Abramowitz & Stegun 7.1.26 on it (absolute error below
-// 1.5e-7). Each loop is cloned for AVX2 and chosen at load time, so the build stays portable.
+// 1.5e-7). Also the few-row products of decoding (fp32 and fp16 weights). Each loop is cloned for
+// AVX2 and chosen at load time, so the build stays portable.
 #include "ckernels.h"
 #include <stdint.h>
 #include <string.h>
