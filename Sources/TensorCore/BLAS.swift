@@ -14,10 +14,21 @@ public enum BLAS {
         String(cString: openblas_get_config()).trimmingCharacters(in: .whitespaces)
     }
 
-    /// Threads OpenBLAS uses for one gemm.
-    public static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(newValue)) }
+    /// Threads OpenBLAS uses for one call: 1 once TensorCore has multiplied anything, since TensorCore
+    /// splits every product across its own worker pool (`Threading.threads`) and calls OpenBLAS on each
+    /// pool thread; one set of threads then runs everything, with no OpenBLAS threads spinning against it.
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// Set before TensorCore's first product (see `threads`).
+    static let runsOnCallingThread: Void = { openblas_set_num_threads(1) }()
+
+    /// `body` with OpenBLAS splitting each call over `threads` threads of its own (the bench's raw
+    /// sgemm ceiling), then back on the calling thread.
+    public static func withOwnThreads<T>(_ threads: Int, _ body: () -> T) -> T {
+        _ = runsOnCallingThread
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
+        return body()
     }
 
     /// OpenBLAS kernel families that use AVX-512.

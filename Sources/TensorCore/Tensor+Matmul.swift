@@ -1,6 +1,6 @@
 // Matrix products on cblas_sgemm (cblas_sgemv for a single row or column, our own kernel for a few
-// rows against a transposed matrix): (batched) matmul with transpose flags, and the fused linear layer
-// y = x·Wᵀ + b. With C = op(A)·op(B) and upstream gradient dC:
+// rows against a transposed matrix), each split across the worker pool with OpenBLAS running on every
+// pool thread: (batched) matmul with transpose flags, and the fused linear layer y = x·Wᵀ + b. With C = op(A)·op(B) and upstream gradient dC:
 //   d op(A) = dC·op(B)ᵀ      d op(B) = op(A)ᵀ·dC
 // which, written for the stored A and B, gives the four gemm calls in `matmul`'s backward.
 import COpenBLAS
@@ -18,23 +18,47 @@ func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     // A single row or column is a matrix-vector product: sgemv streams the matrix once, where sgemm
     // would first pack a copy of it (the whole cost of batch-1 decoding). C is cleared first when
     // β = 0, since sgemv scales it by β (and 0·NaN from a reused buffer is NaN).
+    _ = BLAS.runsOnCallingThread
     if (m == 1 || n == 1) && beta == 0 { c.update(repeating: 0, count: m * n) }
     if m == 1 {          // c (1×n) = op(A) (1×k) · op(B): the row vector is contiguous either way
-        cblas_sgemv(CblasRowMajor, tB ? CblasNoTrans : CblasTrans, Int32(tB ? n : k), Int32(tB ? k : n), alpha,
-                    b, Int32(tB ? k : n), a, 1, beta, c, 1)
+        parallelChunks(n, grain: sgemvGrain(k)) { _, columns in
+            cblas_sgemv(CblasRowMajor, tB ? CblasNoTrans : CblasTrans, Int32(tB ? columns.count : k), Int32(tB ? k : columns.count), alpha,
+                        b + (tB ? columns.lowerBound * k : columns.lowerBound), Int32(tB ? k : n), a, 1, beta, c + columns.lowerBound, 1)
+        }
     } else if m <= fewRows && tB && !tA {   // a few rows against Bᵀ (decoding a small batch): B streamed once, unpacked
         parallelChunks(n, grain: fewRowsGrain) { _, columns in
             ck_gemm_few_rows_bt(a, b, c, m, k, n, columns.lowerBound, columns.upperBound, alpha, beta)
         }
     } else if n == 1 {   // c (m×1) = op(A) · op(B) (k×1)
-        cblas_sgemv(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, Int32(tA ? k : m), Int32(tA ? m : k), alpha,
-                    a, Int32(tA ? m : k), b, 1, beta, c, 1)
-    } else {
-        cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(tA ? m : k), b, Int32(tB ? k : n),
-                    beta, c, Int32(n))
+        parallelChunks(m, grain: sgemvGrain(k)) { _, rows in
+            cblas_sgemv(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, Int32(tA ? k : rows.count), Int32(tA ? rows.count : k), alpha,
+                        a + (tA ? rows.lowerBound : rows.lowerBound * k), Int32(tA ? m : k), b, 1, beta, c + rows.lowerBound, 1)
+        }
+    } else if m >= n {   // rows of C split across the pool, each block one single-threaded sgemm
+        parallelChunks(m, grain: gemmGrain(n: n, k: k)) { _, rows in
+            cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
+                        Int32(rows.count), Int32(n), Int32(k), alpha, a + (tA ? rows.lowerBound : rows.lowerBound * k), Int32(tA ? m : k),
+                        b, Int32(tB ? k : n), beta, c + rows.lowerBound * n, Int32(n))
+        }
+    } else {             // columns of C split across the pool
+        parallelChunks(n, grain: gemmGrain(n: m, k: k)) { _, columns in
+            cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(columns.count), Int32(k), alpha, a, Int32(tA ? m : k),
+                        b + (tB ? columns.lowerBound * k : columns.lowerBound), Int32(tB ? k : n), beta, c + columns.lowerBound, Int32(n))
+        }
     }
 }
+
+/// Rows (of the dimension being split) per chunk so that each chunk holds at least about 2^20
+/// multiply-adds, the size below which handing half of a product to another thread costs more
+/// than it saves.
+@inline(__always)
+func gemmGrain(n: Int, k: Int) -> Int { max(1, (1 << 20) / max(1, n * k)) }
+
+/// Outputs per chunk of a matrix-vector product: at least 2^16 matrix elements each (a product that
+/// streams its matrix from memory is worth splitting at a much smaller size than one that computes).
+@inline(__always)
+func sgemvGrain(_ k: Int) -> Int { max(1, (1 << 16) / max(1, k)) }
 
 /// Up to this many rows, A·Bᵀ reads B once with `ck_gemm_few_rows_bt` instead of sgemm, which
 /// would pack a copy of B first (the cost that dominates decoding a batch of 2–8 rows).
@@ -46,9 +70,19 @@ let fewRowsGrain = 256
 func batchedGemm(_ tA: Bool, _ tB: Bool, batch: Int, m: Int, n: Int, k: Int,
                  _ a: UnsafePointer<Float>, strideA: Int, _ b: UnsafePointer<Float>, strideB: Int,
                  beta: Float, _ c: UnsafeMutablePointer<Float>, strideC: Int) {
-    for i in 0..<batch {
-        gemm(tA, tB, m: m, n: n, k: k, a + i * strideA, b + i * strideB,
-             beta: strideC == 0 && i > 0 ? 1 : beta, c + i * strideC)
+    if strideC == 0 || batch < 2 {   // one C accumulates every product: in order
+        for i in 0..<batch {
+            gemm(tA, tB, m: m, n: n, k: k, a + i * strideA, b + i * strideB,
+                 beta: strideC == 0 && i > 0 ? 1 : beta, c + i * strideC)
+        }
+        return
+    }
+    // Independent products (attention's heads): whole products to each thread of the pool; a product
+    // run inside a chunk stays on its thread.
+    parallelChunks(batch, grain: max(1, (1 << 20) / max(1, m * n * k))) { _, entries in
+        for i in entries {
+            gemm(tA, tB, m: m, n: n, k: k, a + i * strideA, b + i * strideB, beta: beta, c + i * strideC)
+        }
     }
 }
 

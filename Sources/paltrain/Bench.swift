@@ -89,7 +89,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         if let workload { return try measure(workload) }
         try FileAccess.checkOutputFile(URL(fileURLWithPath: json))
-        print("paltrain bench — OpenBLAS core \(BLAS.coreName), \(BLAS.threads) BLAS threads, \(Threading.threads) kernel threads")
+        print("paltrain bench — OpenBLAS core \(BLAS.coreName), \(Threading.threads) threads")
         let peerRows = try loadPeer(peer), tunedRows = try loadPeer(tunedPeer)
         // The workloads first, while this process is small: a child's peak resident memory starts
         // from its parent's at the time it is spawned.

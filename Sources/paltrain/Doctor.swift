@@ -21,8 +21,7 @@ struct Doctor: ParsableCommand {
                   + " selects the AVX-512 kernel (or unset the variable and paltrain chooses it)")
         }
         print("OpenBLAS config:    \(BLAS.configuration)")
-        print("BLAS threads:       \(BLAS.threads)")
-        print("kernel threads:     \(Threading.threads)")
+        print("threads:            \(Threading.threads) (TensorCore's pool; OpenBLAS runs on each of them)")
         print("HDF5:               \(CheckpointFile.hdf5Version)")
         let gflops = SgemmProbe.gflops(m: 1024, n: 1024, k: 1024, repeats: 5)
         print(String(format: "sgemm 1024³:        %.1f GFLOP/s", gflops))

@@ -1,4 +1,5 @@
-// SgemmProbe: raw cblas_sgemm throughput on a given shape, the ceiling TensorCore is measured against.
+// SgemmProbe: raw cblas_sgemm throughput on a given shape (OpenBLAS's own threading, on the kernel
+// threads' count), the ceiling TensorCore is measured against.
 import CKernels
 import COpenBLAS
 import Foundation
@@ -10,7 +11,7 @@ enum SgemmProbe {
     static func gflops(m: Int, n: Int, k: Int, batch: Int = 1, repeats: Int) -> Double {
         let a = [Float](repeating: 0.5, count: batch * m * k), b = [Float](repeating: 0.25, count: batch * n * k)
         var c = [Float](repeating: 0, count: batch * m * n)
-        let seconds = Stopwatch.best(repeats: repeats) {
+        let seconds = BLAS.withOwnThreads(Threading.threads) { Stopwatch.best(repeats: repeats) {
             a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
                 for i in 0..<batch {
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1,
@@ -18,7 +19,7 @@ enum SgemmProbe {
                                 pc.baseAddress! + i * m * n, Int32(n))
                 }
             } } }
-        }
+        } }
         return 2 * Double(batch * m * n * k) / seconds / 1e9
     }
 }

@@ -1,5 +1,5 @@
 // paltrain's entry point: choose OpenBLAS's kernel before anything else, take PALTRAIN_THREADS (cores
-// for BLAS and our own kernels; default all, or this machine's share under mpirun), then run the command tree.
+// for every kernel, BLAS included; default all, or this machine's share under mpirun), then run the command tree.
 import ArgumentParser
 import DataParallel
 import Foundation
@@ -13,12 +13,10 @@ if let value = ProcessInfo.processInfo.environment["PALTRAIN_THREADS"] {
         exit(2)
     }
     Threading.threads = threads
-    BLAS.threads = threads
 } else if World.launchedSize().map({ $0 > 1 }) == true {
     // Ranks that mpirun put on one machine share its cores.
     let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / World.localRanks())
     Threading.threads = threads
-    BLAS.threads = threads
 }
 setvbuf(stdout, nil, _IOLBF, 0)   // progress lines appear as they happen in logs and pipes too
 // Paltrain.main(), with any Foundation file error that escaped a command explained in words.

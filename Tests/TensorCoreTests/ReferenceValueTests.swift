@@ -38,6 +38,40 @@ final class ReferenceValueTests: XCTestCase {
         }
     }
 
+    /// Products large enough to be split across the worker pool (sgemm by rows or by columns, sgemv by
+    /// outputs, batched products by whole products) on 2 threads: the same values as a plain loop, and
+    /// OpenBLAS left on the calling thread.
+    func testProductsSplitAcrossThePoolMatchLoops() {
+        let saved = Threading.threads
+        Threading.threads = 2
+        defer { Threading.threads = saved }
+        var rng = RandomGenerator(seed: 10)
+        // (batch, m, n, k): sgemm split by rows, by columns, sgemv by outputs (both ways), 8 heads.
+        for (batch, m, n, k) in [(1, 300, 90, 80), (1, 90, 300, 80), (1, 1, 5000, 40), (1, 5000, 1, 40), (8, 40, 50, 700)] {
+            for tA in [false, true] {
+                for tB in [false, true] {
+                    let a = Tensor.uniform([batch] + (tA ? [k, m] : [m, k]), low: -1, high: 1, rng: &rng)
+                    let b = Tensor.uniform([batch] + (tB ? [n, k] : [k, n]), low: -1, high: 1, rng: &rng)
+                    let got = a.matmul(b, transposeSelf: tA, transposeOther: tB).toArray()
+                    let av = a.toArray(), bv = b.toArray()
+                    for h in 0..<batch {
+                        let ah = h * m * k, bh = h * n * k
+                        for i in 0..<m {
+                            for j in 0..<n {
+                                let expected = (0..<k).reduce(Double(0)) { sum, p in
+                                    sum + Double(av[ah + (tA ? p * m + i : i * k + p)]) * Double(bv[bh + (tB ? j * k + p : p * n + j)])
+                                }
+                                XCTAssertEqual(Double(got[(h * m + i) * n + j]), expected, accuracy: 1e-4,
+                                               "batch \(batch) m \(m) n \(n) k \(k) tA \(tA) tB \(tB) at (\(h), \(i), \(j))")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(BLAS.threads, 1, "OpenBLAS runs on the pool's threads, not its own")
+    }
+
     func testFewRowLinearAddsItsBias() {
         var rng = RandomGenerator(seed: 6)
         let x = Tensor.uniform([3, 40], low: -1, high: 1, rng: &rng), w = Tensor.uniform([700, 40], low: -1, high: 1, rng: &rng)
