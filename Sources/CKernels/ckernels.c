@@ -109,13 +109,17 @@ CLONES static void few_rows_f32_2(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(2) }
 CLONES static void few_rows_f32_3(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(3) }
 CLONES static void few_rows_f32_4(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(4) }
 
+// The m rows of A in passes of at most FEW_ROWS_PASS, each through PASSES[rows − 1].
+#define FEW_ROWS_IN_PASSES(PASSES)                                                                \
+    for (long i = 0; i < m; i += FEW_ROWS_PASS) {                                                 \
+        long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;                                \
+        (PASSES)[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, j1, alpha, beta);               \
+    }
+
 void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1,
                          float alpha, float beta) {
-    static void (*const pass[])(FEW_ROWS_ARGS(float)) = {few_rows_f32_1, few_rows_f32_2, few_rows_f32_3, few_rows_f32_4};
-    for (long i = 0; i < m; i += FEW_ROWS_PASS) {
-        long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;
-        pass[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, j1, alpha, beta);
-    }
+    static void (*const passes[])(FEW_ROWS_ARGS(float)) = {few_rows_f32_1, few_rows_f32_2, few_rows_f32_3, few_rows_f32_4};
+    FEW_ROWS_IN_PASSES(passes)
 }
 
 // The fp16 kernel: with F16C, one vcvtph2ps per eight weights, shared by every row of the pass (the
@@ -171,11 +175,8 @@ void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m
         few_rows_f16_portable(a, b, c, m, k, ldc, j0, j1, alpha, beta);
         return;
     }
-    static void (*const pass[])(FEW_ROWS_ARGS(uint16_t)) = {few_rows_f16c_1, few_rows_f16c_2, few_rows_f16c_3, few_rows_f16c_4};
-    for (long i = 0; i < m; i += FEW_ROWS_PASS) {
-        long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;
-        pass[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, j1, alpha, beta);
-    }
+    static void (*const passes[])(FEW_ROWS_ARGS(uint16_t)) = {few_rows_f16c_1, few_rows_f16c_2, few_rows_f16c_3, few_rows_f16c_4};
+    FEW_ROWS_IN_PASSES(passes)
 }
 
 void ck_f32_to_f16(const float *x, uint16_t *y, long n) {

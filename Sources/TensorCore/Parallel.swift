@@ -4,7 +4,7 @@
 import CKernels
 import Foundation
 
-/// Threading settings for TensorCore's own kernels (BLAS has its own, see `BLAS.threads`).
+/// Threading settings for every TensorCore kernel, BLAS calls included (they run on the pool's threads).
 public enum Threading {
     /// Number of chunks a large kernel is split into; defaults to the active core count.
     nonisolated(unsafe) public static var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)

@@ -1,6 +1,7 @@
 // Matrix products on cblas_sgemm (cblas_sgemv for a single row or column, our own kernel for a few
 // rows against a transposed matrix), each split across the worker pool with OpenBLAS running on every
-// pool thread: (batched) matmul with transpose flags, and the fused linear layer y = x·Wᵀ + b. With C = op(A)·op(B) and upstream gradient dC:
+// pool thread: (batched) matmul with transpose flags, and the fused linear layer y = x·Wᵀ + b.
+// With C = op(A)·op(B) and upstream gradient dC:
 //   d op(A) = dC·op(B)ᵀ      d op(B) = op(A)ᵀ·dC
 // which, written for the stored A and B, gives the four gemm calls in `matmul`'s backward.
 import COpenBLAS
@@ -15,10 +16,10 @@ func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         if beta == 0 { c.update(repeating: 0, count: m * n) }
         return
     }
+    _ = BLAS.runsOnCallingThread
     // A single row or column is a matrix-vector product: sgemv streams the matrix once, where sgemm
     // would first pack a copy of it (the whole cost of batch-1 decoding). C is cleared first when
     // β = 0, since sgemv scales it by β (and 0·NaN from a reused buffer is NaN).
-    _ = BLAS.runsOnCallingThread
     if (m == 1 || n == 1) && beta == 0 { c.update(repeating: 0, count: m * n) }
     if m == 1 {          // c (1×n) = op(A) (1×k) · op(B): the row vector is contiguous either way
         parallelChunks(n, grain: sgemvGrain(k)) { _, columns in
@@ -34,26 +35,27 @@ func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
             cblas_sgemv(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, Int32(tA ? k : rows.count), Int32(tA ? rows.count : k), alpha,
                         a + (tA ? rows.lowerBound : rows.lowerBound * k), Int32(tA ? m : k), b, 1, beta, c + rows.lowerBound, 1)
         }
-    } else if m >= n {   // rows of C split across the pool, each block one single-threaded sgemm
-        parallelChunks(m, grain: gemmGrain(n: n, k: k)) { _, rows in
+    } else {
+        // The block rows × columns of C as one single-threaded sgemm; the longer side of C is split.
+        func block(_ rows: Range<Int>, _ columns: Range<Int>) {
             cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
-                        Int32(rows.count), Int32(n), Int32(k), alpha, a + (tA ? rows.lowerBound : rows.lowerBound * k), Int32(tA ? m : k),
-                        b, Int32(tB ? k : n), beta, c + rows.lowerBound * n, Int32(n))
+                        Int32(rows.count), Int32(columns.count), Int32(k), alpha,
+                        a + (tA ? rows.lowerBound : rows.lowerBound * k), Int32(tA ? m : k),
+                        b + (tB ? columns.lowerBound * k : columns.lowerBound), Int32(tB ? k : n),
+                        beta, c + rows.lowerBound * n + columns.lowerBound, Int32(n))
         }
-    } else {             // columns of C split across the pool
-        parallelChunks(n, grain: gemmGrain(n: m, k: k)) { _, columns in
-            cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(columns.count), Int32(k), alpha, a, Int32(tA ? m : k),
-                        b + (tB ? columns.lowerBound * k : columns.lowerBound), Int32(tB ? k : n), beta, c + columns.lowerBound, Int32(n))
+        if m >= n {
+            parallelChunks(m, grain: gemmGrain(n * k)) { _, rows in block(rows, 0..<n) }
+        } else {
+            parallelChunks(n, grain: gemmGrain(m * k)) { _, columns in block(0..<m, columns) }
         }
     }
 }
 
-/// Rows (of the dimension being split) per chunk so that each chunk holds at least about 2^20
-/// multiply-adds, the size below which handing half of a product to another thread costs more
-/// than it saves.
+/// Items per chunk, each `work` multiply-adds, so that a chunk holds at least about 2^20 of them:
+/// below that, handing part of a product to another thread costs more than it saves.
 @inline(__always)
-func gemmGrain(n: Int, k: Int) -> Int { max(1, (1 << 20) / max(1, n * k)) }
+func gemmGrain(_ work: Int) -> Int { max(1, (1 << 20) / max(1, work)) }
 
 /// Outputs per chunk of a matrix-vector product: at least 2^16 matrix elements each (a product that
 /// streams its matrix from memory is worth splitting at a much smaller size than one that computes).
@@ -79,7 +81,7 @@ func batchedGemm(_ tA: Bool, _ tB: Bool, batch: Int, m: Int, n: Int, k: Int,
     }
     // Independent products (attention's heads): whole products to each thread of the pool; a product
     // run inside a chunk stays on its thread.
-    parallelChunks(batch, grain: max(1, (1 << 20) / max(1, m * n * k))) { _, entries in
+    parallelChunks(batch, grain: gemmGrain(m * n * k)) { _, entries in
         for i in entries {
             gemm(tA, tB, m: m, n: n, k: k, a + i * strideA, b + i * strideB, beta: beta, c + i * strideC)
         }
