@@ -126,7 +126,23 @@ public struct Recipe: Codable, Equatable {
         }
         let problems = recipe.problems
         guard problems.isEmpty else { throw DataError(file: file, "values out of range: " + problems.joined(separator: "; ")) }
+        try recipe.checkSavedFormReadsBack(file: file)
         return recipe
+    }
+
+    /// Refuses a recipe whose saved form (config.yaml, which a resume reads) would pass YAMLDocument's
+    /// nesting bound when the file given did not: the bound counts every '[' and '{', even inside a
+    /// value, and the saved form adds the indentation steps of every section, so a value holding many
+    /// brackets can fit in a short recipe and not in the saved one.
+    private func checkSavedFormReadsBack(file: String) throws {
+        let saved = try yaml()
+        guard YAMLDocument.nestingBound(saved).depth > YAMLDocument.maximumDepth else { return }
+        let bracketed = saved.split(whereSeparator: \.isNewline).max { line, other in
+            line.count { "[{".contains($0) } < other.count { "[{".contains($0) }
+        } ?? ""
+        throw DataError(file: file, "saved as config.yaml, the line '\(bracketed.trimmingCharacters(in: .whitespaces).shortened(to: 60))' would make "
+                        + "the recipe nest more than \(YAMLDocument.maximumDepth) levels (every '[' and '{' counts, even inside a value), and a "
+                        + "resumed run could not read it back: use fewer brackets in that value")
     }
 
     /// Every out-of-range value of the recipe, as `<key> <value> (must be …)`.

@@ -43,6 +43,21 @@ final class YAMLDocumentTests: XCTestCase {
         }
     }
 
+    /// Found by the fuzzer (seed 14, iteration 1,499): 30 '[' inside a value fit the bound in a
+    /// four-line recipe but not in its saved form, which adds every section's indentation, so the run's
+    /// config.yaml could not be read back by a resume. Such a recipe is refused when it is read.
+    func testARecipeWhoseSavedFormCannotBeReadBackIsRefused() throws {
+        let brackets = String(repeating: "[", count: 30)
+        XCTAssertEqual(try loadError("stage: extractor\nvariant: pal\nmodel:\n  init: s\(brackets)\n"),
+                       "r.yaml: saved as config.yaml, the line 'init: s\(brackets)' would make the recipe nest more than 64 levels "
+                       + "(every '[' and '{' counts, even inside a value), and a resumed run could not read it back: use fewer brackets in that value")
+        let file = directory.appendingPathComponent("few.yaml")
+        try "stage: extractor\nmodel:\n  init: s[[[\n".write(to: file, atomically: true, encoding: .utf8)
+        let recipe = try Recipe.load(file)
+        try recipe.yaml().write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Recipe.load(file), recipe, "a few brackets in a value still read back")
+    }
+
     /// Aliases of aliases expand exponentially; Yams would build all 10⁹ values of this document.
     func testAliasExpansionIsBounded() throws {
         var lines = ["stage: pal", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
