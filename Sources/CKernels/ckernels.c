@@ -209,6 +209,31 @@ CLONES void ck_gelu_backward(const float *u, const float *g, float *d, long n) {
     }
 }
 
+/// SplitMix64's output for state `z` (its mixing function).
+static inline uint64_t splitmix64_mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+CLONES void ck_dropout(const float *x, float *y, float *mask, long n, long j0, long j1, uint64_t seed, float p, float keep) {
+    long pairs = n / 2 < j1 ? n / 2 : j1;   // whole pairs; an odd last element is done after the loop
+    ELEMENTWISE for (long j = j0; j < pairs; j++) {
+        uint64_t z = splitmix64_mix(seed + (uint64_t)(j + 1) * 0x9E3779B97F4A7C15ull);
+        float m0 = (float)(z >> 40) * 0x1p-24f < p ? 0.0f : keep;
+        float m1 = (float)((z >> 16) & 0xFFFFFF) * 0x1p-24f < p ? 0.0f : keep;
+        mask[2 * j] = m0;
+        mask[2 * j + 1] = m1;
+        y[2 * j] = x[2 * j] * m0;
+        y[2 * j + 1] = x[2 * j + 1] * m1;
+    }
+    if (pairs < j1) {   // pair n/2 holds only element n − 1
+        uint64_t z = splitmix64_mix(seed + (uint64_t)(pairs + 1) * 0x9E3779B97F4A7C15ull);
+        mask[n - 1] = (float)(z >> 40) * 0x1p-24f < p ? 0.0f : keep;
+        y[n - 1] = x[n - 1] * mask[n - 1];
+    }
+}
+
 CLONES void ck_adamw(float *p, float *g, float *m, float *v, long n,
                      float decay, float w1, float b2, float w2, float step, float correction2, float eps) {
     // The operations in PyTorch's order (nothing is reassociated), so a trajectory matches torch's.

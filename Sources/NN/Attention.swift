@@ -1,6 +1,7 @@
 // Multi-head attention as in HuggingFace's BartAttention (q_proj, k_proj, v_proj, out_proj), with the
 // 1/√D scaling, the additive mask and the softmax fused into one kernel. Keys and values can be
-// projected once and reused (cross-attention memory, the decoder's self-attention cache).
+// projected once and reused (cross-attention memory, the decoder's self-attention cache); each head
+// reads its own columns of them in place.
 // Shapes: the legend of docs/tensorcore.md (T positions attend to S positions).
 import Foundation
 import TensorCore
@@ -24,14 +25,8 @@ public final class MultiHeadAttention: Module {
         [("k_proj", kProj), ("v_proj", vProj), ("q_proj", qProj), ("out_proj", outProj)]
     }
 
-    /// (B, T, C) → (B, H, T, D) through `projection`.
-    private func split(_ x: Tensor, _ projection: Linear) -> Tensor {
-        let b = x.shape[0], t = x.shape[1]
-        return projection(x).reshaped(b, t, heads, x.shape[2] / heads).permuted(0, 2, 1, 3)
-    }
-
-    /// Keys and values of `memory` (B, S, C), each (B, H, S, D).
-    public func keysValues(_ memory: Tensor) -> (keys: Tensor, values: Tensor) { (split(memory, kProj), split(memory, vProj)) }
+    /// Keys and values of `memory` (B, S, C), each (B, S, C), heads side by side in C.
+    public func keysValues(_ memory: Tensor) -> (keys: Tensor, values: Tensor) { (kProj(memory), vProj(memory)) }
 
     /// Attends from `x` (B, T, C) to `memory` (B, S, C; `x` itself when nil). `mask` is additive and
     /// broadcasts to (B, H, T, S): 0 where attention is allowed, −∞ where it is not.
@@ -40,13 +35,13 @@ public final class MultiHeadAttention: Module {
         return attend(x, keys: k, values: v, mask: mask, context: context)
     }
 
-    /// Attends from `x` (B, T, C) to projected `keys` and `values` (B, H, S, D).
+    /// Attends from `x` (B, T, C) to projected `keys` and `values` (B, S, C); each head reads its own
+    /// columns in place (`Tensor.headScores`, `headMix`).
     public func attend(_ x: Tensor, keys: Tensor, values: Tensor, mask: Tensor?, context: ForwardContext) -> Tensor {
-        let b = x.shape[0], t = x.shape[1], c = x.shape[2], d = c / heads
-        let q = split(x, qProj)                                                 // (B, H, T, D)
-        let scores = q.matmul(keys, transposeOther: true)                       // (B, H, T, S)
+        let d = x.shape[2] / heads
+        let scores = qProj(x).headScores(keys: keys, heads: heads)                 // (B, H, T, S)
         let probs = context.dropout(scores.softmax(scale: 1 / Float(d).squareRoot(), mask: mask), dropout)
-        return outProj(probs.matmul(values).permuted(0, 2, 1, 3).reshaped(b, t, c))   // (B, T, C)
+        return outProj(probs.headMix(values: values, heads: heads))                // (B, T, C)
     }
 
     /// An additive key-padding mask (B, 1, 1, S) from a 0/1 attention mask (1 = real token).

@@ -6,10 +6,10 @@ import TensorCore
 
 /// One decoder layer's cached attention state during incremental decoding.
 public struct DecoderLayerCache {
-    /// Self-attention keys and values of the positions decoded so far, (B, H, t, D).
+    /// Self-attention keys and values of the positions decoded so far, (B, t, C).
     public var selfKeys: Tensor?
     public var selfValues: Tensor?
-    /// Cross-attention keys and values of the encoder memory, computed once, (B, H, S, D).
+    /// Cross-attention keys and values of the encoder memory, computed once, (B, S, C).
     public var crossKeys: Tensor
     public var crossValues: Tensor
 }
@@ -64,15 +64,15 @@ public final class TransformerDecoderLayer: Module {
 
     private func forward(_ x: Tensor, cache: inout DecoderLayerCache, appendToCache: Bool, selfMask: Tensor?,
                          memoryMask: Tensor?, context: ForwardContext) -> Tensor {
-        var (k, v) = selfAttention.keysValues(x)                                  // (B, H, T, D)
+        var (k, v) = selfAttention.keysValues(x)                                  // (B, T, C)
         var mask = selfMask
         if appendToCache {
             if let pastK = cache.selfKeys, let pastV = cache.selfValues {
-                k = Tensor.concatenate([pastK, k], axis: 2)
-                v = Tensor.concatenate([pastV, v], axis: 2)
+                k = Tensor.concatenate([pastK, k], axis: 1)
+                v = Tensor.concatenate([pastV, v], axis: 1)
                 // New positions see every cached one and the causal part among themselves.
                 if let m = selfMask {
-                    let t = x.shape[1], past = pastK.shape[2]
+                    let t = x.shape[1], past = pastK.shape[1]
                     mask = Tensor.concatenate([Tensor(zeros: [t, past]), m], axis: 1)
                 }
             }

@@ -8,41 +8,48 @@ import COpenBLAS
 import CKernels
 
 /// C (m×n) = α·op(A)·op(B) + β·C for row-major A, B, C, where op transposes when its flag is set.
+/// `lda`, `ldb`, `ldc` are the elements between consecutive stored rows (0: the matrix is packed),
+/// so a product can read and write one head's columns of a wider matrix in place.
 @inline(__always)
 func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-          _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, beta: Float, _ c: UnsafeMutablePointer<Float>) {
+          _ a: UnsafePointer<Float>, lda: Int = 0, _ b: UnsafePointer<Float>, ldb: Int = 0, beta: Float,
+          _ c: UnsafeMutablePointer<Float>, ldc: Int = 0) {
     guard m > 0, n > 0 else { return }
+    let packed = lda == 0 && ldb == 0 && ldc == 0
+    let lda = lda > 0 ? lda : (tA ? m : k), ldb = ldb > 0 ? ldb : (tB ? k : n), ldc = ldc > 0 ? ldc : n
     guard k > 0 else {
-        if beta == 0 { c.update(repeating: 0, count: m * n) }
+        if beta == 0 { for row in 0..<m { (c + row * ldc).update(repeating: 0, count: n) } }
         return
     }
     _ = BLAS.runsOnCallingThread
     // A single row or column is a matrix-vector product: sgemv streams the matrix once, where sgemm
     // would first pack a copy of it (the whole cost of batch-1 decoding). C is cleared first when
     // β = 0, since sgemv scales it by β (and 0·NaN from a reused buffer is NaN).
-    if (m == 1 || n == 1) && beta == 0 { c.update(repeating: 0, count: m * n) }
-    if m == 1 {          // c (1×n) = op(A) (1×k) · op(B): the row vector is contiguous either way
+    if m == 1 {          // c (1×n) = op(A) (1×k) · op(B)
+        if beta == 0 { c.update(repeating: 0, count: n) }
         parallelChunks(n, grain: sgemvGrain(k)) { _, columns in
             cblas_sgemv(CblasRowMajor, tB ? CblasNoTrans : CblasTrans, Int32(tB ? columns.count : k), Int32(tB ? k : columns.count), alpha,
-                        b + (tB ? columns.lowerBound * k : columns.lowerBound), Int32(tB ? k : n), a, 1, beta, c + columns.lowerBound, 1)
+                        b + (tB ? columns.lowerBound * ldb : columns.lowerBound), Int32(ldb), a, Int32(tA ? lda : 1), beta, c + columns.lowerBound, 1)
         }
-    } else if m <= fewRows && tB && !tA {   // a few rows against Bᵀ (decoding a small batch): B streamed once, unpacked
+    } else if packed && m <= fewRows && tB && !tA {   // a few rows against Bᵀ (decoding a small batch): B streamed once, unpacked
         parallelChunks(n, grain: fewRowsGrain) { _, columns in
             ck_gemm_few_rows_bt(a, b, c, m, k, n, columns.lowerBound, columns.upperBound, alpha, beta)
         }
     } else if n == 1 {   // c (m×1) = op(A) · op(B) (k×1)
+        if beta == 0 { for row in 0..<m { c[row * ldc] = 0 } }
         parallelChunks(m, grain: sgemvGrain(k)) { _, rows in
             cblas_sgemv(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, Int32(tA ? k : rows.count), Int32(tA ? rows.count : k), alpha,
-                        a + (tA ? rows.lowerBound : rows.lowerBound * k), Int32(tA ? m : k), b, 1, beta, c + rows.lowerBound, 1)
+                        a + (tA ? rows.lowerBound : rows.lowerBound * lda), Int32(lda), b, Int32(tB ? 1 : ldb), beta,
+                        c + rows.lowerBound * ldc, Int32(ldc))
         }
     } else {
         // The block rows × columns of C as one single-threaded sgemm; the longer side of C is split.
         func block(_ rows: Range<Int>, _ columns: Range<Int>) {
             cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
                         Int32(rows.count), Int32(columns.count), Int32(k), alpha,
-                        a + (tA ? rows.lowerBound : rows.lowerBound * k), Int32(tA ? m : k),
-                        b + (tB ? columns.lowerBound * k : columns.lowerBound), Int32(tB ? k : n),
-                        beta, c + rows.lowerBound * n + columns.lowerBound, Int32(n))
+                        a + (tA ? rows.lowerBound : rows.lowerBound * lda), Int32(lda),
+                        b + (tB ? columns.lowerBound * ldb : columns.lowerBound), Int32(ldb),
+                        beta, c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
         }
         if m >= n {
             parallelChunks(m, grain: gemmGrain(n * k)) { _, rows in block(rows, 0..<n) }
@@ -146,7 +153,9 @@ extension Tensor {
         let rows = x.count / inF
         let out = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outF])   // (N, O)
         if let bias {
-            for r in 0..<rows { (out.data + r * outF).update(from: bias.data, count: outF) }
+            parallelChunks(rows, grain: max(1, elementwiseGrain / outF)) { _, rowRange in
+                for r in rowRange { (out.data + r * outF).update(from: bias.data, count: outF) }
+            }
         }
         if let half = weight.halfPrecision, rows <= fewRows {   // decoding with half-precision weights
             let beta: Float = bias == nil ? 0 : 1
@@ -166,9 +175,13 @@ extension Tensor {
             if weight.requiresGrad {   // dW (O, I) += gᵀ · x
                 gemm(true, false, m: outF, n: inF, k: rows, g.data, x.data, beta: 1, weight.ownedGrad().data)
             }
-            if let bias, bias.requiresGrad {   // db (O) += Σ_rows g
+            if let bias, bias.requiresGrad {   // db (O) += Σ_rows g, row by row for each block of outputs
                 let db = bias.ownedGrad().data
-                for r in 0..<rows { addInPlace(db, g.data + r * outF, outF) }
+                parallelChunks(outF, grain: max(1, elementwiseGrain / rows)) { _, columns in
+                    for r in 0..<rows {
+                        for j in columns { db[j] += g.data[r * outF + j] }
+                    }
+                }
             }
         }
     }

@@ -182,6 +182,28 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    /// The same block with the heads read in place (`headScores`, `headMix`), on both the sgemm path
+    /// (T = 3) and the one-row sgemv path (T = 1, as in decoding): gradients by finite differences,
+    /// values those of the permute-and-matmul form above.
+    func testHeadAttentionInPlace() {
+        for t in [3, 1] {
+            let mask = Tensor(shape: [2, 1, 1, 3], values: [0, 0, -.infinity, 0, 0, 0])
+            let inputs = [param([2, t, 8]), param([2, 3, 8]), param([2, 3, 8])]
+            check(inputs, "head attention, \(t) queries") { p in
+                p[0].headScores(keys: p[1], heads: 2).softmax(scale: 0.5, mask: mask).headMix(values: p[2], heads: 2)
+            }
+            let inPlace = withNoGrad { inputs[0].headScores(keys: inputs[1], heads: 2).softmax(scale: 0.5, mask: mask).headMix(values: inputs[2], heads: 2) }
+            let copied = withNoGrad {
+                let (q, k, v) = (inputs[0].reshaped(2, t, 2, 4).permuted(0, 2, 1, 3), inputs[1].reshaped(2, 3, 2, 4).permuted(0, 2, 1, 3),
+                                 inputs[2].reshaped(2, 3, 2, 4).permuted(0, 2, 1, 3))
+                return q.matmul(k, transposeOther: true).softmax(scale: 0.5, mask: mask).matmul(v).permuted(0, 2, 1, 3).reshaped(2, t, 8)
+            }
+            XCTAssertEqual(inPlace.shape, [2, t, 8])
+            // The packed form sends 2–8 query rows to the few-row kernel, the in-place one to sgemm.
+            XCTAssertLessThan(difference(inPlace, copied).maxAbsolute, 1e-6, "\(t) queries: the same products")
+        }
+    }
+
     override class func tearDown() {
         print("largest gradient-check error in this run: \(GradientCheckLog.largestError)")
         super.tearDown()

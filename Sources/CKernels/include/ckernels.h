@@ -1,5 +1,5 @@
 // ckernels.h — loops in C, where clang vectorizes them (and clones them for AVX2 at load time): exp
-// with a shift and sum for softmax and cross-entropy, exact-erf GELU, and AdamW's update.
+// with a shift and sum for softmax and cross-entropy, exact-erf GELU, dropout, and AdamW's update.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
@@ -28,6 +28,12 @@ void ck_gelu(const float *u, float *y, long n);
 
 /// d[i] = g[i] · gelu'(u[i]) (d may be u or g).
 void ck_gelu_backward(const float *u, const float *g, float *d, long n);
+
+/// Inverted dropout of the element pairs j0..<j1 of x (n elements): pair j draws one SplitMix64 value,
+/// mix(seed + (j + 1)·0x9E3779B97F4A7C15), whose top 24 bits decide element 2j and the next 24 bits
+/// element 2j + 1 (dropped when u·2⁻²⁴ < p). mask[i] = 0 or keep, y[i] = x[i]·mask[i]. Each element's
+/// draw depends on its index alone, so any split of the pairs gives the same mask.
+void ck_dropout(const float *x, float *y, float *mask, long n, long j0, long j1, uint64_t seed, float p, float keep);
 
 /// AdamW on n elements, as torch.optim.AdamW's single-tensor path: p *= decay (1 when the parameter
 /// has no weight decay), m += w1·(g − m), v = v·b2 + w2·g·g, p += −step · m / (√v / correction2 + eps);
