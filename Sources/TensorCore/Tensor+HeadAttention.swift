@@ -17,16 +17,8 @@ extension Tensor {
         let scoreBlocks = HeadLayout(blockRows: t, columns: s, heads: heads)
         headGemm(false, true, batch: b, heads: heads, m: t, n: s, k: d, q.data, queryHeads, keys.data, keyHeads, out.data, scoreBlocks)
         return out.recorded("head_scores", [q, keys]) { g, _ in
-            if q.requiresGrad {
-                let dq = Tensor(uninitializedShape: q.shape)
-                headGemm(false, false, batch: b, heads: heads, m: t, n: d, k: s, g.data, scoreBlocks, keys.data, keyHeads, dq.data, queryHeads)
-                q.accumulateGrad(dq)
-            }
-            if keys.requiresGrad {
-                let dk = Tensor(uninitializedShape: keys.shape)
-                headGemm(true, false, batch: b, heads: heads, m: s, n: d, k: t, g.data, scoreBlocks, q.data, queryHeads, dk.data, keyHeads)
-                keys.accumulateGrad(dk)
-            }
+            Self.accumulateGradient(q) { headGemm(false, false, batch: b, heads: heads, m: t, n: d, k: s, g.data, scoreBlocks, keys.data, keyHeads, $0, queryHeads) }
+            Self.accumulateGradient(keys) { headGemm(true, false, batch: b, heads: heads, m: s, n: d, k: t, g.data, scoreBlocks, q.data, queryHeads, $0, keyHeads) }
         }
     }
 
@@ -42,17 +34,17 @@ extension Tensor {
         let valueHeads = HeadLayout(rows: s, width: c, heads: heads), outHeads = HeadLayout(rows: t, width: c, heads: heads)
         headGemm(false, false, batch: b, heads: heads, m: t, n: d, k: s, p.data, weightBlocks, values.data, valueHeads, out.data, outHeads)
         return out.recorded("head_mix", [p, values]) { g, _ in
-            if p.requiresGrad {
-                let dp = Tensor(uninitializedShape: p.shape)
-                headGemm(false, true, batch: b, heads: heads, m: t, n: s, k: d, g.data, outHeads, values.data, valueHeads, dp.data, weightBlocks)
-                p.accumulateGrad(dp)
-            }
-            if values.requiresGrad {
-                let dv = Tensor(uninitializedShape: values.shape)
-                headGemm(true, false, batch: b, heads: heads, m: s, n: d, k: t, p.data, weightBlocks, g.data, outHeads, dv.data, valueHeads)
-                values.accumulateGrad(dv)
-            }
+            Self.accumulateGradient(p) { headGemm(false, true, batch: b, heads: heads, m: t, n: s, k: d, g.data, outHeads, values.data, valueHeads, $0, weightBlocks) }
+            Self.accumulateGradient(values) { headGemm(true, false, batch: b, heads: heads, m: s, n: d, k: t, p.data, weightBlocks, g.data, outHeads, $0, valueHeads) }
         }
+    }
+
+    /// When `x` needs a gradient: `write` fills a fresh buffer of its shape, which is accumulated into it.
+    private static func accumulateGradient(_ x: Tensor, _ write: (UnsafeMutablePointer<Float>) -> Void) {
+        guard x.requiresGrad else { return }
+        let dx = Tensor(uninitializedShape: x.shape)
+        write(dx.data)
+        x.accumulateGrad(dx)
     }
 
     /// (B, T, C) of a tensor whose C splits into `heads` equal heads.
