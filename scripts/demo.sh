@@ -9,9 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PALTRAIN=${PALTRAIN:-.build/release/paltrain}
 OUT=${DEMO_OUTPUT:-runs/demo-$(date +%Y%m%d-%H%M%S)}
-# Greedy: beam 10 (the reference's) over 17k inputs does not fit the demo. Batches of 16 inputs
-# annotate the first 300 conversations in 34 s against 43 s for the default 64 (same output).
-ANNOTATE_FLAGS=${ANNOTATE_FLAGS:---beams 1 --batch-size 16}
+ANNOTATE_FLAGS=${ANNOTATE_FLAGS:---beams 1}   # greedy: beam 10 (the reference's) over 17k inputs does not fit the demo
 mkdir -p "$OUT"
 declare -a names=() seconds=()
 
@@ -28,7 +26,7 @@ stage "extractor" "$PALTRAIN" extractor --recipe recipes/extractor-small.yaml --
 # Two stages beyond the paper (docs/training.md, "Extractor stages"). Copying: the first 6,000 of
 # the 12,069 pairs of PAL's train conversations, seeker utterances → their own first-person
 # sentences, so the extractor reads its input instead of writing a few generic personas for every
-# seeker (a whole epoch writes more distinct personas but does not fit the demo). In-domain: the
+# seeker (a whole epoch writes more distinct personas and costs the demo 2 more minutes). In-domain: the
 # published PESConv of PAL's validation conversations, never its test ones, with inputs up to 512
 # tokens (at 256 the later entries of a conversation see the same cut input and get the same persona).
 stage "extractor, copying" "$PALTRAIN" extractor --recipe recipes/extractor-copy.yaml --initialize "$OUT/extractor/best.h5" \
@@ -40,27 +38,9 @@ annotate() { # shellcheck disable=SC2086  # ANNOTATE_FLAGS is a list of flags
   "$PALTRAIN" annotate --extractor "$OUT/extractor-pesconv/best.h5" -o "$OUT/pesconv.json" $ANNOTATE_FLAGS | tee "$OUT/annotate.txt"
 }
 stage "annotate" annotate
-# PAL, Blenderbot-Joint and Hard Prompt do not depend on one another: they train side by side, the
-# cores shared among them (models this small use one core better than they use two).
-train_models() {
-  local threads=$(( ($(nproc) + 2) / 3 )) variant failed=0
-  local -A pids=()
-  for variant in pal joint hard-prompt; do
-    PALTRAIN_THREADS=$threads "$PALTRAIN" pal --recipe recipes/pal-small.yaml --variant "$variant" --output "$OUT/$variant" \
-      --set "data.pesconv=$OUT/pesconv.json" > "$OUT/$variant.log" 2>&1 &
-    pids[$variant]=$!
-  done
-  printf 'PAL, Joint and Hard Prompt side by side, %d thread(s) each; their logs: %s/{pal,joint,hard-prompt}.log\n' "$threads" "$OUT"
-  for variant in pal joint hard-prompt; do
-    if wait "${pids[$variant]}"; then
-      printf '%s: %s\n' "$variant" "$(grep 'validation loss' "$OUT/$variant.log" | tail -n 1)"
-    else
-      printf '%s failed; the end of its log:\n' "$variant"; tail -n 20 "$OUT/$variant.log"; failed=1
-    fi
-  done
-  return $failed
-}
-stage "pal, joint, hard prompt" train_models
+stage "pal" "$PALTRAIN" pal --recipe recipes/pal-small.yaml --output "$OUT/pal" --set "data.pesconv=$OUT/pesconv.json"
+stage "joint" "$PALTRAIN" pal --recipe recipes/pal-small.yaml --variant joint --output "$OUT/joint" --set "data.pesconv=$OUT/pesconv.json"
+stage "hard prompt" "$PALTRAIN" pal --recipe recipes/pal-small.yaml --variant hard-prompt --output "$OUT/hard-prompt" --set "data.pesconv=$OUT/pesconv.json"
 scripts/fetch-models.sh || printf 'no sentence encoder installed: Cos-Sim will be n/a\n'
 stage "eval" "$PALTRAIN" eval "$OUT/pal/best.h5" "$OUT/joint/best.h5" "$OUT/hard-prompt/best.h5" --alpha paper --alpha none \
   --pesconv "$OUT/pesconv.json" --output "$OUT/test"
