@@ -26,9 +26,10 @@ stage "extractor" "$PALTRAIN" extractor --recipe recipes/extractor-small.yaml --
 # Two stages beyond the paper (docs/training.md, "Extractor stages"). Copying: the first 6,000 of
 # the 12,069 pairs of PAL's train conversations, seeker utterances → their own first-person
 # sentences, so the extractor reads its input instead of writing a few generic personas for every
-# seeker (a whole epoch writes more distinct personas and costs the demo 2 more minutes). In-domain: the
-# published PESConv of PAL's validation conversations, never its test ones, with inputs up to 512
-# tokens (at 256 the later entries of a conversation see the same cut input and get the same persona).
+# seeker (a whole epoch writes more distinct personas and costs the demo 2 more minutes).
+# In-domain: the published PESConv of PAL's validation conversations, never its test ones, with
+# inputs up to 512 tokens (at 256 the later entries of a conversation see the same cut input and
+# get the same persona).
 stage "extractor, copying" "$PALTRAIN" extractor --recipe recipes/extractor-copy.yaml --initialize "$OUT/extractor/best.h5" \
   --output "$OUT/extractor-copy" --epochs 1 --set data.train_limit=6000
 stage "extractor, in-domain" "$PALTRAIN" extractor --recipe recipes/extractor-small.yaml --initialize "$OUT/extractor-copy/best.h5" \
