@@ -49,6 +49,8 @@ public final class Trainer {
     /// The step `last.h5` holds when this process wrote or resumed it, and when it last wrote it.
     private var lastSavedStep: Int?
     private var lastSaveTime = Date()
+    /// The step this process last validated at: an epoch that ends on an `eval_every` step is not validated twice.
+    private var validatedStep: Int?
 
     public struct Summary {
         public var steps: Int
@@ -346,6 +348,8 @@ public final class Trainer {
     }
 
     private func validateAndKeepBest(_ state: inout TrainingState, _ summary: inout Summary) throws {
+        guard state.step != validatedStep else { return }
+        validatedStep = state.step
         let result = try validate()
         guard result.loss.isFinite else { throw stop("the validation loss is \(result.loss) at step \(state.step)") }
         summary.finalValidationLoss = result.loss

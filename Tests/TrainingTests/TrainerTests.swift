@@ -91,6 +91,23 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(lines.filter { $0.contains("valid_loss") }.count, 13, "before training and after each of 12 epochs")
     }
 
+    /// `eval_every` validates within epochs, and an epoch that ends on such a step is validated once.
+    func testValidatesEveryNStepsAndOncePerStep() throws {
+        let run = temporaryRun()
+        defer { try? FileManager.default.removeItem(at: run) }
+        var settings = quietSettings(epochs: 2, batchSize: 8, lr: 1e-2, warmupSteps: 5)
+        settings.evalEvery = 6                                   // 12 steps per epoch: steps 6, 12, 18, 24
+        let t = Trainer(model: Seq2SeqLM(tinyConfig(vocabulary: 24, width: 32), seed: 1), train: examples(96, seed: 1),
+                        valid: examples(24, seed: 2), settings: settings, run: run, tokenizerJSON: "{}")
+        t.output = { _ in }
+        _ = try t.fit(resume: false)
+        let lines = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+        let validated = lines.filter { $0.contains("valid_loss") }.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["step"] as? Int
+        }
+        XCTAssertEqual(validated, [0, 6, 12, 18, 24])
+    }
+
     func testStrategyPredictionReadsTheContext() throws {
         let config = tinyConfig(vocabulary: 40, width: 32)
         var settings = quietSettings(epochs: 15, batchSize: 16, lr: 1e-2, warmupSteps: 10)
