@@ -5,6 +5,9 @@ its own), written as JSON rows with the names `paltrain bench` uses, for the rat
 
   train 90M / tiny   BlenderbotSmallForConditionalGeneration, random weights, fp32, batch 4,
                      160 source and 40 target tokens: forward + backward + clip_grad_norm_ + AdamW
+  train tiny varying lengths
+                     the tiny step on batches of 16 whose source lengths change every step (VARYING),
+                     targets a quarter of the source (at most 50); each sample the mean step of a pass
   train PAL 90M paper lengths
                      the reference's PAL forward on the same model: dialogue (512 tokens) and persona
                      (64 real tokens padded to 512, with its mask) through the shared encoder, the
@@ -33,7 +36,9 @@ import time
 BATCH, SOURCE, TARGET, NEW_TOKENS = 4, 160, 40, 40
 PAPER_SOURCE, PAPER_PERSONA, PAPER_TARGET = 512, 64, 50  # as BenchWorkloads.paper
 PAPER_STEP = "train PAL 90M paper lengths"
-WORKLOADS = ["train 90M", "train tiny", PAPER_STEP, "decode 90M", "decode tiny"]
+VARYING_STEP = "train tiny varying lengths"
+VARYING = [320, 96, 512, 192, 64, 448, 256, 128, 384, 160, 480, 224]  # as BenchWorkloads.varyingShapes
+WORKLOADS = ["train 90M", "train tiny", VARYING_STEP, PAPER_STEP, "decode 90M", "decode tiny"]
 SHAPES = [  # name, m, n, k, batch — as Bench.shapes in Sources/paltrain/Bench.swift
     ("q/k/v/out projection 640×512·512ᵀ", 640, 512, 512, 1),
     ("fc1 640×512·2048ᵀ", 640, 2048, 512, 1),
@@ -94,7 +99,7 @@ def run_workload(name, repeats, tuned):
     import torch
     from transformers import BlenderbotSmallForConditionalGeneration
     size = "90M" if "90M" in name else "tiny"
-    repeats = repeats or (3 if name == PAPER_STEP else 5 if size == "90M" else 50)
+    repeats = repeats or (3 if name == PAPER_STEP else 5 if size == "90M" or name == VARYING_STEP else 50)
     torch.manual_seed(1)
     cfg = config(size)
     model = BlenderbotSmallForConditionalGeneration(cfg)
@@ -124,20 +129,22 @@ def run_workload(name, repeats, tuned):
     elif name.startswith("train"):
         model.train()
         optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5, weight_decay=0.01, fused=tuned)
-        src = ids(torch, BATCH, SOURCE, cfg.vocab_size, 1)
-        dec = ids(torch, BATCH, TARGET, cfg.vocab_size, 2)
-        labels = ids(torch, BATCH, TARGET, cfg.vocab_size, 4)
-        mask = torch.ones_like(src)
+        shapes = [(16, n, min(50, n // 4)) for n in VARYING] if name == VARYING_STEP else [(BATCH, SOURCE, TARGET)]
+        batches = [(ids(torch, b, s, cfg.vocab_size, 1), ids(torch, b, t, cfg.vocab_size, 2), ids(torch, b, t, cfg.vocab_size, 4))
+                   for b, s, t in shapes]
 
         def step():
-            optimizer.zero_grad(set_to_none=False)
-            out = model(input_ids=src, attention_mask=mask, decoder_input_ids=dec, labels=labels)
-            out.loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-        times = samples(repeats, step)
+            for src, dec, labels in batches:
+                optimizer.zero_grad(set_to_none=False)
+                out = model(input_ids=src, attention_mask=torch.ones_like(src), decoder_input_ids=dec, labels=labels)
+                out.loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                optimizer.step()
+        times = [t / len(batches) for t in samples(repeats, step)]
         value, unit = statistics.median(times), "s/step"
         detail = f"PyTorch {torch.__version__}{', fused AdamW' if tuned else ''}, median of {repeats}"
+        if name == VARYING_STEP:
+            detail += " passes (mean step of each)"
     else:
         model.eval()
         src = ids(torch, 1, SOURCE, cfg.vocab_size, 1)

@@ -1,6 +1,7 @@
 // `paltrain bench` (`make bench`): in one run on this machine's threads — raw cblas_sgemm GFLOP/s on
 // the 90M model's shapes (the ceiling of this run), a training step (forward + backward + AdamW) at
-// the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling, PAL's training step
+// the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling (and the tiny one over
+// batches of changing lengths, with its page faults per step), PAL's training step
 // at the paper recipe's lengths with the hours 10 epochs would take, greedy decoding
 // tokens/s at both configs plain and with PAL's one- and two-branch strategy control, and the peak
 // resident memory of each, and the allreduce of the 90M gradient buffer across 2 ranks under mpirun
@@ -79,7 +80,7 @@ struct Bench: ParsableCommand {
     ]
 
     /// Workload names, in table order.
-    static let workloads = ["train 90M", "train tiny", paperStep, "decode 90M", "decode 90M f16 weights", "decode tiny",
+    static let workloads = ["train 90M", "train tiny", varyingLengths, paperStep, "decode 90M", "decode 90M f16 weights", "decode tiny",
                             "decode PAL 90M one branch", "decode PAL 90M two branches", "decode PAL tiny one branch", "decode PAL tiny two branches"]
 
     func validate() throws {
@@ -197,6 +198,9 @@ struct Bench: ParsableCommand {
     /// PAL's training step at `recipes/pal-paper.yaml`'s lengths.
     static let paperStep = "train PAL 90M paper lengths"
 
+    /// The tiny step over batches of changing lengths.
+    static let varyingLengths = "train tiny varying lengths"
+
     /// The allreduce row's name; it runs under `mpirun -np 2`, not as a plain child.
     static let allreduce = "allreduce 90M gradients, 2 ranks"
 
@@ -233,7 +237,7 @@ struct Bench: ParsableCommand {
     /// One workload in this process; prints its row as JSON.
     private func measure(_ name: String) throws {
         let size = name.contains("90M") ? "90m" : "tiny"
-        let count = repeats ?? (name == Self.paperStep ? 3 : size == "90m" ? 5 : 50)
+        let count = repeats ?? (name == Self.paperStep ? 3 : size == "90m" || name == Self.varyingLengths ? 5 : 50)
         var row: Row
         if name == Self.allreduce {
             let world = try World.join()
@@ -244,6 +248,13 @@ struct Bench: ParsableCommand {
             row = Row(name: name, value: median * 1000, unit: "ms", samples: samples,
                       detail: String(format: "%.0f MB of float32 gradients summed in place by MPI_Allreduce across %d ranks on this machine, "
                                      + "%.2f GB/s algorithm bandwidth, median of %d", Double(bytes) / 1e6, world.size, Double(bytes) / median / 1e9, samples.count))
+        } else if name == Self.varyingLengths {
+            let (samples, flops, faults) = BenchWorkloads.varyingLengthSteps(repeats: count)
+            let median = samples.sorted()[samples.count / 2]
+            let lengths = BenchWorkloads.varyingShapes.map { "\($0.source)" }.joined(separator: ", ")
+            row = Row(name: name, value: median, unit: "s/step", samples: samples, modelGFLOPs: flops / median / 1e9,
+                      detail: String(format: "batch 16 × sources of %@ tokens (targets a quarter, at most 50), one step each per pass; "
+                                     + "%.0f page faults per step; %.1f model GFLOP/s, mean step of the median pass of %d", lengths, faults, flops / median / 1e9, count))
         } else if name.hasPrefix("train") {
             OpProfiler.reset()
             let paper = name == Self.paperStep, shape = paper ? BenchWorkloads.paper : BenchWorkloads.standard

@@ -3,7 +3,9 @@
 // BlenderbotSmall at the 90M config and at a tiny config on batch 4 × 160 source / 40 target tokens,
 // and greedy decoding of 40 new tokens for one 160-token source, plain and PAL with strategy-based
 // control (one branch, α = 0; two branches, α ≠ 0); PAL's training step at the paper recipe's
-// lengths (dialogue and persona padded to 512, targets of 50); and the allreduce of the 90M gradient buffer.
+// lengths (dialogue and persona padded to 512, targets of 50); the tiny step over batches whose
+// lengths change every step, as bucketed training on real data runs; and the allreduce of the 90M
+// gradient buffer.
 import DataParallel
 import Foundation
 import Models
@@ -91,6 +93,44 @@ enum BenchWorkloads {
             if OpProfiler.isEnabled { OpProfiler.mark("AdamW") }
         }
         return (seconds, 3 * forwardFlops(config, shape))
+    }
+
+    /// The tiny step on batches of 16 whose lengths change every step, as the extractor's stages
+    /// run them (bucketed batches of real data, sources up to 512 tokens): twelve shapes in a fixed order.
+    static let varyingShapes = [320, 96, 512, 192, 64, 448, 256, 128, 384, 160, 480, 224].map {
+        Shape(batch: 16, source: $0, persona: 0, target: min(50, $0 / 4))
+    }
+
+    /// Seconds per step (the mean over one pass of `varyingShapes`, each sample), after one untimed
+    /// pass; the model FLOPs of the mean step; and the minor page faults per step of the timed passes
+    /// (memory the allocator handed back to the system and took again, which the kernel zeroes).
+    static func varyingLengthSteps(repeats: Int) -> (seconds: [Double], flops: Double, faultsPerStep: Double) {
+        let config = config("tiny")
+        let model = Seq2SeqLM(config, seed: 1)
+        let parameters = ParameterBuffer(model.namedParameters())
+        let optimizer = AdamW(parameters, config: AdamWConfig(weightDecay: 0.01))
+        let batches = varyingShapes.map { inputs(config, rows: $0.batch, shape: $0, labels: true) }
+        var step: UInt64 = 0
+        func faults() -> Int {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return usage.ru_minflt
+        }
+        var faultsBefore = 0
+        let seconds = Stopwatch.samples(repeats: repeats) {
+            if step == UInt64(batches.count) { faultsBefore = faults() }   // after the warmup pass
+            for inputs in batches {
+                step += 1
+                parameters.zeroGradients()
+                let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: step))
+                loss.backward()
+                parameters.clipGradientNorm(1)
+                optimizer.step(lr: 1e-5)
+            }
+        }.map { $0 / Double(batches.count) }
+        let timedSteps = Double(Int(step) - batches.count)
+        let flops = varyingShapes.map { 3 * forwardFlops(config, $0) }.reduce(0, +) / Double(varyingShapes.count)
+        return (seconds, flops, Double(faults() - faultsBefore) / timedSteps)
     }
 
     /// How the decoding rows run: the plain model, or PAL with one branch (α = 0) or two (α = 0.5).

@@ -178,12 +178,14 @@ final class BenchCommandTests: XCTestCase {
         let r = try CLI().run(["bench", "--only", "tiny", "--repeats", "1", "--json", json, "--peer", "/nonexistent"])
         XCTAssertEqual(r.status, 0, r.err)
         let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [[String: Any]])
-        XCTAssertEqual(rows.map { $0["name"] as? String }, ["train tiny", "decode tiny", "decode PAL tiny one branch", "decode PAL tiny two branches"])
+        XCTAssertEqual(rows.map { $0["name"] as? String },
+                       ["train tiny", "train tiny varying lengths", "decode tiny", "decode PAL tiny one branch", "decode PAL tiny two branches"])
         for row in rows {
             XCTAssertGreaterThan(row["value"] as? Double ?? 0, 0)
             XCTAssertGreaterThan(row["peak_rss_mb"] as? Double ?? 0, 0)
         }
         XCTAssertTrue(r.out.contains("the time of one branch"), r.out)
+        XCTAssertTrue(r.out.contains("page faults per step"), r.out)
         XCTAssertTrue(r.out.contains("no PyTorch peer"), r.out)
     }
 }
