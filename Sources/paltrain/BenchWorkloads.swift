@@ -81,18 +81,23 @@ enum BenchWorkloads {
         let inputs = inputs(config, rows: shape.batch, shape: shape, labels: true)
         var step: UInt64 = 0
         let seconds = Stopwatch.samples(repeats: repeats) {
-            if OpProfiler.isEnabled { OpProfiler.mark("(between steps)") }
             step += 1
-            parameters.zeroGradients()
-            if OpProfiler.isEnabled { OpProfiler.mark("zero gradients") }
-            let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: step))
-            loss.backward()
-            parameters.clipGradientNorm(1)
-            if OpProfiler.isEnabled { OpProfiler.mark("clip gradient norm") }
-            optimizer.step(lr: 1e-5)
-            if OpProfiler.isEnabled { OpProfiler.mark("AdamW") }
+            oneStep(model, parameters, optimizer, inputs, seed: step)
         }
         return (seconds, 3 * forwardFlops(config, shape))
+    }
+
+    /// One step on `inputs`: forward, backward, gradient clipping, AdamW (each phase marked for the op profiler).
+    private static func oneStep(_ model: Seq2SeqLM, _ parameters: ParameterBuffer, _ optimizer: AdamW, _ inputs: Seq2SeqInputs, seed: UInt64) {
+        if OpProfiler.isEnabled { OpProfiler.mark("(between steps)") }
+        parameters.zeroGradients()
+        if OpProfiler.isEnabled { OpProfiler.mark("zero gradients") }
+        let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: seed))
+        loss.backward()
+        parameters.clipGradientNorm(1)
+        if OpProfiler.isEnabled { OpProfiler.mark("clip gradient norm") }
+        optimizer.step(lr: 1e-5)
+        if OpProfiler.isEnabled { OpProfiler.mark("AdamW") }
     }
 
     /// The tiny step on batches of 16 whose lengths change every step, as the extractor's stages
@@ -121,11 +126,7 @@ enum BenchWorkloads {
             if step == UInt64(batches.count) { faultsBefore = faults() }   // after the warmup pass
             for inputs in batches {
                 step += 1
-                parameters.zeroGradients()
-                let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: step))
-                loss.backward()
-                parameters.clipGradientNorm(1)
-                optimizer.step(lr: 1e-5)
+                oneStep(model, parameters, optimizer, inputs, seed: step)
             }
         }.map { $0 / Double(batches.count) }
         let timedSteps = Double(Int(step) - batches.count)
