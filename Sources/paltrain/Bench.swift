@@ -248,23 +248,21 @@ struct Bench: ParsableCommand {
             row = Row(name: name, value: median * 1000, unit: "ms", samples: samples,
                       detail: String(format: "%.0f MB of float32 gradients summed in place by MPI_Allreduce across %d ranks on this machine, "
                                      + "%.2f GB/s algorithm bandwidth, median of %d", Double(bytes) / 1e6, world.size, Double(bytes) / median / 1e9, samples.count))
-        } else if name == Self.varyingLengths {
-            let (samples, flops, faults) = BenchWorkloads.varyingLengthSteps(repeats: count)
-            let median = samples.sorted()[samples.count / 2]
-            let lengths = BenchWorkloads.varyingShapes.map { "\($0.source)" }.joined(separator: ", ")
-            row = Row(name: name, value: median, unit: "s/step", samples: samples, modelGFLOPs: flops / median / 1e9,
-                      detail: String(format: "batch 16 × sources of %@ tokens (targets a quarter, at most 50), one step each per pass; "
-                                     + "%.0f page faults per step; %.1f model GFLOP/s, mean step of the median pass of %d", lengths, faults, flops / median / 1e9, count))
         } else if name.hasPrefix("train") {
             OpProfiler.reset()
-            let paper = name == Self.paperStep, shape = paper ? BenchWorkloads.paper : BenchWorkloads.standard
-            let (samples, flops) = BenchWorkloads.trainingStep(size, pal: paper, shape: shape, repeats: count)
-            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: count + 1) + "\n").utf8)) }
+            let paper = name == Self.paperStep, varying = name == Self.varyingLengths
+            let shapes = varying ? BenchWorkloads.varyingShapes : [paper ? BenchWorkloads.paper : BenchWorkloads.standard]
+            let (samples, flops, faults) = BenchWorkloads.trainingSteps(size, pal: paper, shapes: shapes, repeats: count)
+            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: shapes.count * (count + 1)) + "\n").utf8)) }
             let median = samples.sorted()[samples.count / 2]
             row = Row(name: name, value: median, unit: "s/step", samples: samples, modelGFLOPs: flops / median / 1e9,
-                      detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), median of %d", flops / median / 1e9, flops / 1e9, count))
+                      detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), %.0f page faults per step, median of %d", flops / median / 1e9, flops / 1e9, faults, count))
+            if varying {
+                row.detail += String(format: " passes (the mean step of each); batch 16 × sources of %@ tokens (targets a quarter, at most 50), one step each per pass",
+                                     shapes.map { "\($0.source)" }.joined(separator: ", "))
+            }
             if paper {
-                let steps = 10 * ((BenchWorkloads.paperTrainingExamples + shape.batch - 1) / shape.batch)
+                let shape = shapes[0], steps = 10 * ((BenchWorkloads.paperTrainingExamples + shape.batch - 1) / shape.batch)
                 row.detail += String(format: "; batch %d × %d input (persona %d, padded to it) / %d target tokens; 10 epochs (%d steps) at this length: %.1f h",
                                      shape.batch, shape.source, shape.persona, shape.target, steps, Double(steps) * median / 3600)
             }

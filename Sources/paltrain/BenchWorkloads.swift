@@ -71,66 +71,45 @@ enum BenchWorkloads {
                              labels: labels ? ids(rows, target, vocab: c.vocabSize, seed: 4) : nil)
     }
 
-    /// Seconds per training step (each sample), after one warmup step, of the plain model or (`pal`)
-    /// PAL with persona co-attention, on a batch of `shape`.
-    static func trainingStep(_ size: String, pal: Bool = false, shape: Shape = standard, repeats: Int) -> (seconds: [Double], flops: Double) {
-        let config = config(size, pal: pal)
-        let model = Seq2SeqLM(config, seed: 1)
-        let parameters = ParameterBuffer(model.namedParameters())
-        let optimizer = AdamW(parameters, config: AdamWConfig(weightDecay: 0.01))
-        let inputs = inputs(config, rows: shape.batch, shape: shape, labels: true)
-        var step: UInt64 = 0
-        let seconds = Stopwatch.samples(repeats: repeats) {
-            step += 1
-            oneStep(model, parameters, optimizer, inputs, seed: step)
-        }
-        return (seconds, 3 * forwardFlops(config, shape))
-    }
-
-    /// One step on `inputs`: forward, backward, gradient clipping, AdamW (each phase marked for the op profiler).
-    private static func oneStep(_ model: Seq2SeqLM, _ parameters: ParameterBuffer, _ optimizer: AdamW, _ inputs: Seq2SeqInputs, seed: UInt64) {
-        if OpProfiler.isEnabled { OpProfiler.mark("(between steps)") }
-        parameters.zeroGradients()
-        if OpProfiler.isEnabled { OpProfiler.mark("zero gradients") }
-        let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: seed))
-        loss.backward()
-        parameters.clipGradientNorm(1)
-        if OpProfiler.isEnabled { OpProfiler.mark("clip gradient norm") }
-        optimizer.step(lr: 1e-5)
-        if OpProfiler.isEnabled { OpProfiler.mark("AdamW") }
-    }
-
     /// The tiny step on batches of 16 whose lengths change every step, as the extractor's stages
     /// run them (bucketed batches of real data, sources up to 512 tokens): twelve shapes in a fixed order.
     static let varyingShapes = [320, 96, 512, 192, 64, 448, 256, 128, 384, 160, 480, 224].map {
         Shape(batch: 16, source: $0, persona: 0, target: min(50, $0 / 4))
     }
 
-    /// Seconds per step (the mean over one pass of `varyingShapes`, each sample), after one untimed
-    /// pass; the model FLOPs of the mean step; and the minor page faults per step of the timed passes
+    /// Training steps of the plain model or (`pal`) PAL with persona co-attention, one per shape of
+    /// `shapes` in turn: each sample is the mean step of one pass over them, after one untimed pass.
+    /// Also the model FLOPs of the mean step, and the minor page faults per step of the timed passes
     /// (memory the allocator handed back to the system and took again, which the kernel zeroes).
-    static func varyingLengthSteps(repeats: Int) -> (seconds: [Double], flops: Double, faultsPerStep: Double) {
-        let config = config("tiny")
+    static func trainingSteps(_ size: String, pal: Bool = false, shapes: [Shape], repeats: Int) -> (seconds: [Double], flops: Double, faultsPerStep: Double) {
+        let config = config(size, pal: pal)
         let model = Seq2SeqLM(config, seed: 1)
         let parameters = ParameterBuffer(model.namedParameters())
         let optimizer = AdamW(parameters, config: AdamWConfig(weightDecay: 0.01))
-        let batches = varyingShapes.map { inputs(config, rows: $0.batch, shape: $0, labels: true) }
-        var step: UInt64 = 0
+        let batches = shapes.map { inputs(config, rows: $0.batch, shape: $0, labels: true) }
         func faults() -> Int {
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
             return usage.ru_minflt
         }
-        var faultsBefore = 0
+        var step: UInt64 = 0, faultsBefore = 0
         let seconds = Stopwatch.samples(repeats: repeats) {
             if step == UInt64(batches.count) { faultsBefore = faults() }   // after the warmup pass
             for inputs in batches {
                 step += 1
-                oneStep(model, parameters, optimizer, inputs, seed: step)
+                if OpProfiler.isEnabled { OpProfiler.mark("(between steps)") }
+                parameters.zeroGradients()
+                if OpProfiler.isEnabled { OpProfiler.mark("zero gradients") }
+                let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: step))
+                loss.backward()
+                parameters.clipGradientNorm(1)
+                if OpProfiler.isEnabled { OpProfiler.mark("clip gradient norm") }
+                optimizer.step(lr: 1e-5)
+                if OpProfiler.isEnabled { OpProfiler.mark("AdamW") }
             }
         }.map { $0 / Double(batches.count) }
         let timedSteps = Double(Int(step) - batches.count)
-        let flops = varyingShapes.map { 3 * forwardFlops(config, $0) }.reduce(0, +) / Double(varyingShapes.count)
+        let flops = shapes.map { 3 * forwardFlops(config, $0) }.reduce(0, +) / Double(shapes.count)
         return (seconds, flops, Double(faults() - faultsBefore) / timedSteps)
     }
 
