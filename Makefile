@@ -1,6 +1,9 @@
 # paltrain — the README's two commands are `make demo` and `make test`; both install what they need.
 SHELL := /bin/bash
-APT_PACKAGES := libopenblas-dev liblapacke-dev libhdf5-dev pkg-config openmpi-bin libopenmpi-dev iproute2 chromium chromium-driver
+APT_PACKAGES := libopenblas-dev liblapacke-dev libhdf5-dev pkg-config openmpi-bin libopenmpi-dev iproute2
+# Only the human-eval browser test needs these (107 packages, 134 MB with their dependencies): `make
+# test` installs them through `browser`, `make demo` does not.
+BROWSER_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12's OpenBLAS does not recognise recent AVX-512 CPUs and falls back to a generic kernel;
@@ -16,13 +19,18 @@ PALTRAIN := .build/release/paltrain
 
 .PHONY: setup build test fuzz data models demo bench bench-peer browser clean
 
-setup:  ## install the system libraries (apt-get update only when one is missing)
-	@command -v swift >/dev/null || { echo "setup: Swift 6 is required (https://swift.org/install) and was not found on PATH"; exit 1; }
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the Debian packages named by $(1) that are missing (apt-get update only when one is).
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-		echo "setup: installing $$missing"; \
-		$(SUDO) apt-get update && $(SUDO) apt-get install -y $(APT_PACKAGES); \
+		echo "$@: installing $$missing"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y $(1); \
 	fi
+endef
+
+setup:  ## install the system libraries
+	@command -v swift >/dev/null || { echo "setup: Swift 6 is required (https://swift.org/install) and was not found on PATH"; exit 1; }
+	$(call apt_install,$(APT_PACKAGES))
 
 build: setup
 	swift build $(RELEASE) --product paltrain
@@ -77,7 +85,8 @@ bench-peer:  ## PyTorch + transformers from PyPI into .venv-bench, and jemalloc 
 
 BROWSER_PY := .venv-browser/bin/python
 
-browser: $(BROWSER_PY)  ## Selenium from PyPI into .venv-browser, for the human-eval browser test (chromium comes from make setup)
+browser: $(BROWSER_PY)  ## chromium from Debian and Selenium from PyPI into .venv-browser, for the human-eval browser test
+	$(call apt_install,$(BROWSER_PACKAGES))
 
 $(BROWSER_PY):
 	python3 -m venv .venv-browser

@@ -135,11 +135,13 @@ public final class Trainer {
         } else {
             if world.isRoot { try? FileManager.default.removeItem(at: log) }
             try world.broadcast(parameters.values.base, count: parameters.count)   // every rank starts from rank 0's weights
-            let initial = try validate()
-            guard initial.loss.isFinite else { throw stop("the validation loss before training is \(initial.loss)") }
-            state.initialValidationLoss = initial.loss
-            try append(initial.record(step: 0))
-            say("validation before training: " + initial.description)
+            if settings.validateBeforeTraining {
+                let initial = try validate()
+                guard initial.loss.isFinite else { throw stop("the validation loss before training is \(initial.loss)") }
+                state.initialValidationLoss = initial.loss
+                try append(initial.record(step: 0))
+                say("validation before training: " + initial.description)
+            }
         }
         summary.initialValidationLoss = state.initialValidationLoss
         summary.bestValidationLoss = state.bestValidationLoss

@@ -20,6 +20,10 @@ public struct TrainingSettings: Codable, Equatable {
     public var seed: UInt64 = 13
     /// Validate every N steps as well as at each epoch's end (0 = epoch ends only).
     public var evalEvery = 0
+    /// Validate once before the first step as well (the run's `initial_valid_loss`). A model trained
+    /// from scratch starts near ln(vocabulary) and is never the best checkpoint, so a recipe may
+    /// skip it to save a pass; a fine-tuning stage keeps it to see what training changed.
+    public var validateBeforeTraining = true
     /// Stop after N optimizer steps (0 = run every epoch); the schedule spans the steps actually run.
     public var maxSteps = 0
     /// Batches per length bucket (the reference's bucket sampler uses 100).
@@ -47,6 +51,7 @@ public struct TrainingSettings: Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case epochs, batchSize = "batch_size", evalBatchSize = "eval_batch_size", lr, warmupSteps = "warmup_steps"
         case weightDecay = "weight_decay", adamEpsilon = "adam_epsilon", noDecay = "no_decay", maxGradNorm = "max_grad_norm", seed, evalEvery = "eval_every", maxSteps = "max_steps"
+        case validateBeforeTraining = "validate_before_training"
         case bucketBatches = "bucket_batches", dropIncomplete = "drop_incomplete", logEvery = "log_every"
         case strategyLossWeight = "strategy_loss_weight", labelSmoothing = "label_smoothing"
         case encoderDenoisingWeight = "encoder_denoising_weight", encoderMaskRate = "encoder_mask_rate"
@@ -55,7 +60,8 @@ public struct TrainingSettings: Codable, Equatable {
 
     /// The keys a resumed run may change (`--resume` with `--set`/`--max-steps`): none of them
     /// alters what the steps already taken computed.
-    public static let resumableKeys: Set<String> = ["epochs", "max_steps", "eval_every", "log_every", "save_every", "save_every_minutes"]
+    public static let resumableKeys: Set<String> = ["epochs", "max_steps", "eval_every", "validate_before_training", "log_every", "save_every",
+                                                    "save_every_minutes"]
 
     /// Every out-of-range value, as `training.<key> <value> (must be …)`.
     public var problems: [String] {

@@ -264,7 +264,8 @@ final class TrainingPipelineTests: XCTestCase {
     /// the training, and takes a new --max-steps.
     func testKilledRunResumesFromItsPeriodicSave() throws {
         let common = ["pal", "--variant", "joint", "--max-steps", "24", "--set", "data.train_limit=60", "--set", "data.valid_limit=10",
-                      "--set", "training.batch_size=8", "--set", "training.eval_every=10", "--set", "training.save_every=3"]
+                      "--set", "training.batch_size=8", "--set", "training.eval_every=10", "--set", "training.save_every=3",
+                      "--set", "training.validate_before_training=true"]
         let straight = folder("periodic-straight"), killed = folder("periodic-killed")
         XCTAssertEqual(try cli.run(common + ["--output", straight]).status, 0)
 

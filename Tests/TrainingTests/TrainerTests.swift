@@ -91,21 +91,27 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(lines.filter { $0.contains("valid_loss") }.count, 13, "before training and after each of 12 epochs")
     }
 
-    /// `eval_every` validates within epochs, and an epoch that ends on such a step is validated once.
+    /// `eval_every` validates within epochs, an epoch that ends on such a step is validated once, and
+    /// `validate_before_training: false` leaves out step 0 and nothing else.
     func testValidatesEveryNStepsAndOncePerStep() throws {
-        let run = temporaryRun()
-        defer { try? FileManager.default.removeItem(at: run) }
-        var settings = quietSettings(epochs: 2, batchSize: 8, lr: 1e-2, warmupSteps: 5)
-        settings.evalEvery = 6                                   // 12 steps per epoch: steps 6, 12, 18, 24
-        let t = Trainer(model: Seq2SeqLM(tinyConfig(vocabulary: 24, width: 32), seed: 1), train: examples(96, seed: 1),
-                        valid: examples(24, seed: 2), settings: settings, run: run, tokenizerJSON: "{}")
-        t.output = { _ in }
-        _ = try t.fit(resume: false)
-        let lines = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
-        let validated = lines.filter { $0.contains("valid_loss") }.compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["step"] as? Int
+        for before in [true, false] {
+            let run = temporaryRun()
+            defer { try? FileManager.default.removeItem(at: run) }
+            var settings = quietSettings(epochs: 2, batchSize: 8, lr: 1e-2, warmupSteps: 5)
+            settings.evalEvery = 6                                   // 12 steps per epoch: steps 6, 12, 18, 24
+            settings.validateBeforeTraining = before
+            let t = Trainer(model: Seq2SeqLM(tinyConfig(vocabulary: 24, width: 32), seed: 1), train: examples(96, seed: 1),
+                            valid: examples(24, seed: 2), settings: settings, run: run, tokenizerJSON: "{}")
+            t.output = { _ in }
+            let summary = try t.fit(resume: false)
+            let lines = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+            let validated = lines.filter { $0.contains("valid_loss") }.compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["step"] as? Int
+            }
+            XCTAssertEqual(validated, before ? [0, 6, 12, 18, 24] : [6, 12, 18, 24])
+            XCTAssertEqual(summary.initialValidationLoss == nil, !before)
+            XCTAssertNotNil(summary.bestValidationLoss)
         }
-        XCTAssertEqual(validated, [0, 6, 12, 18, 24])
     }
 
     func testStrategyPredictionReadsTheContext() throws {
