@@ -128,6 +128,8 @@ public struct Evaluator {
             + corpus.notes.map { "data: " + $0 }
         print(settings.joined(separator: "\n"))
 
+        let personas = generate ? sentenceEncoder?.personaVectors(examples.map { DialogueExamples.personaSentences($0.persona) },
+                                                                  examples: semantics.cosSimExamples) : nil
         var rows: [Row] = []
         for checkpoint in checkpoints {
             let dialogue = try DialogueModel(checkpoint: checkpoint, data: data, weights: weights)
@@ -140,7 +142,7 @@ public struct Evaluator {
                 let label = Self.label(dialogue.format, control: control) + (condition == .true || dialogue.format == .joint ? "" : " [\(condition == .none ? "no" : condition.rawValue) persona]")
                 var row = Row(model: label, control: control, forced: [forced])
                 for seed in generate ? seeds : [] {
-                    row.runs.append(try generateResponses(dialogue, examples, encoded, control: control, seed: seed, encoder: sentenceEncoder,
+                    row.runs.append(try generateResponses(dialogue, examples, encoded, control: control, seed: seed, personas: personas,
                                                           semantics: semantics, nltk: nltk, checkpoint: checkpoint))
                 }
                 if pool, let same = rows.firstIndex(where: { $0.model == row.model }) {
@@ -262,7 +264,7 @@ public struct Evaluator {
 
     /// Responses for every example with the paper's sampling under `control`, and their scores.
     private func generateResponses(_ dialogue: DialogueModel, _ examples: [DialogueExample], _ encoded: [EncodedExample], control: StrategyControl,
-                                   seed: UInt64, encoder: SentenceEncoder?, semantics: EvaluationSemantics, nltk: NLTKTokenizer, checkpoint: String) throws -> SeedRun {
+                                   seed: UInt64, personas: PersonaVectors?, semantics: EvaluationSemantics, nltk: NLTKTokenizer, checkpoint: String) throws -> SeedRun {
         let (tokenizer, strategyIds) = (dialogue.tokenizer, dialogue.strategyIds)
         let config = ResolvedGenerationConfig(dialogue.samplingConfig(seed: seed), model: dialogue.model.config)
         var metrics = ResponseMetrics(tokenizer: nltk)
@@ -285,8 +287,7 @@ public struct Evaluator {
                                     "response": response, "reference": examples[i].response])
             }
         }
-        let cosine = encoder?.personaSimilarity(responses: responses, personas: examples.map { DialogueExamples.personaSentences($0.persona) },
-                                                examples: semantics.cosSimExamples)
+        let cosine = personas?.meanSimilarity(to: responses)
         return SeedRun(checkpoint: checkpoint, seed: seed, columns: MetricsTable.textColumns(metrics.report(vocabularySize: tokenizer.vocabularySize),
                                                                      referenceDistinct: semantics.referenceDistinct, cosine: cosine),
                        generationAccuracy: 100 * Double(correct) / Double(max(encoded.count, 1)), distinctResponses: Set(responses).count,

@@ -35,10 +35,16 @@ public struct SentenceEncoder {
     /// Mean cosine similarity between each response and its persona sentences (joined), over the
     /// pairs `examples` selects; nil when it selects none.
     public func personaSimilarity(responses: [String], personas: [[String]], examples: CosSimExamples) -> Double? {
-        let pairs = zip(responses, personas.map { $0.joined(separator: " ") }).filter { examples == .every || !$0.1.isEmpty }
-        guard !pairs.isEmpty else { return nil }
-        let (a, b) = (embed(pairs.map(\.0)), embed(pairs.map(\.1)))
-        return zip(a, b).map { Double(BertModel.cosineSimilarity($0, $1)) }.reduce(0, +) / Double(pairs.count)
+        personaVectors(personas, examples: examples).meanSimilarity(to: responses)
+    }
+
+    /// The persona side of Cos-Sim for a list of examples, embedded once: an evaluation scores every
+    /// checkpoint, α and seed against the same personas (up to 256 tokens each, the bulk of the
+    /// column's cost).
+    public func personaVectors(_ personas: [[String]], examples: CosSimExamples) -> PersonaVectors {
+        let joined = personas.map { $0.joined(separator: " ") }
+        let selected = joined.indices.filter { examples == .every || !joined[$0].isEmpty }
+        return PersonaVectors(encoder: self, count: personas.count, selected: selected, vectors: embed(selected.map { joined[$0] }))
     }
 
     /// The sentence vectors of `texts` (unit length), each cut to 256 tokens.
@@ -50,5 +56,23 @@ public struct SentenceEncoder {
     /// How the column was computed, for the line under a table.
     public func describe(_ examples: CosSimExamples) -> String {
         "\(name) (\(pooling.rawValue) pooling, over \(examples == .every ? "every example" : "the examples with a persona"))"
+    }
+}
+
+/// The embedded personas of one list of examples (`SentenceEncoder.personaVectors`).
+public struct PersonaVectors {
+    public let encoder: SentenceEncoder
+    /// How many examples the personas were given for, and which of them Cos-Sim averages over.
+    let count: Int
+    let selected: [Int]
+    let vectors: [[Float]]
+
+    /// Mean cosine similarity between each selected example's response (`responses`, one per
+    /// example) and its persona; nil when no example is selected.
+    public func meanSimilarity(to responses: [String]) -> Double? {
+        precondition(responses.count == count, "\(responses.count) responses for \(count) personas")
+        guard !selected.isEmpty else { return nil }
+        let embedded = encoder.embed(selected.map { responses[$0] })
+        return zip(embedded, vectors).map { Double(BertModel.cosineSimilarity($0, $1)) }.reduce(0, +) / Double(selected.count)
     }
 }
