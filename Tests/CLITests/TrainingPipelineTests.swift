@@ -90,7 +90,8 @@ final class TrainingPipelineTests: XCTestCase {
         for variant in ["pal", "joint"] {
             let run = folder(variant)
             let r = try cli.run(["pal", "--variant", variant, "--max-steps", "40", "--output", run, "--set", "data.pesconv=\(pesconv)",
-                                 "--set", "data.train_limit=200", "--set", "data.valid_limit=20", "--set", "training.warmup_steps=10"])
+                                 "--set", "data.train_limit=200", "--set", "data.valid_limit=20", "--set", "training.warmup_steps=10",
+                                 "--set", "training.validate_before_training=true"])
             XCTAssertEqual(r.status, 0, r.err)
             try assertLearned(run)
         }
