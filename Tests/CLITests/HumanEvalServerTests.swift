@@ -105,8 +105,8 @@ final class HumanEvalServerTests: XCTestCase {
 
     func testBrowserSessionIsRecordedAndReported() throws {
         let python = CLI.root.appendingPathComponent(".venv-browser/bin/python").path
-        for (path, fix) in [(python, "`make test` makes .venv-browser with Selenium"), ("/usr/bin/chromium", "`make setup` installs chromium"),
-                            ("/usr/bin/chromedriver", "`make setup` installs chromium-driver")] where !FileManager.default.isExecutableFile(atPath: path) {
+        for (path, fix) in [(python, "`make test` makes .venv-browser with Selenium"), ("/usr/bin/chromium", "`make browser` installs chromium"),
+                            ("/usr/bin/chromedriver", "`make browser` installs chromium-driver")] where !FileManager.default.isExecutableFile(atPath: path) {
             throw XCTSkip("the browser test needs \(path): \(fix)")
         }
         let study = folder("browser-study")
