@@ -20,9 +20,8 @@ public struct TrainingSettings: Codable, Equatable {
     public var seed: UInt64 = 13
     /// Validate every N steps as well as at each epoch's end (0 = epoch ends only).
     public var evalEvery = 0
-    /// Validate once before the first step as well (the run's `initial_valid_loss`). A model trained
-    /// from scratch starts near ln(vocabulary) and is never the best checkpoint, so a recipe may
-    /// skip it to save a pass; a fine-tuning stage keeps it to see what training changed.
+    /// Validate once before the first step as well (the run's `initial_valid_loss`). The pass only
+    /// reports: step 0 is never kept as `best.h5`, so a recipe may skip it to save the time.
     public var validateBeforeTraining = true
     /// Stop after N optimizer steps (0 = run every epoch); the schedule spans the steps actually run.
     public var maxSteps = 0
