@@ -28,7 +28,7 @@ struct RunOptions: ParsableArguments {
             help: "`scratch` or a checkpoint: one made by `paltrain import`, or a run's best.h5 to continue from (overrides model.init).")
     var initialize: String?
 
-    @Option(help: "Continue the run in this folder from its last.h5, with its saved config (--max-steps, --epochs and --set training.eval_every, log_every, save_every, save_every_minutes may change).")
+    @Option(help: "Continue the run in this folder from its last.h5, with its saved config (--max-steps, --epochs and --set training.eval_every, validate_before_training, log_every, save_every, save_every_minutes may change).")
     var resume: String?
 
     @Option(help: "Save and stop after this many steps of this process, as Ctrl-C does (for trying resume).")
