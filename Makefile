@@ -17,7 +17,7 @@ endif
 RELEASE := -c release
 PALTRAIN := .build/release/paltrain
 
-.PHONY: setup build test fuzz data models demo bench bench-peer browser clean
+.PHONY: setup build study test fuzz data models demo bench bench-peer browser clean
 
 # Installs the Debian packages named by $(1) that are missing (apt-get update only when one is).
 define apt_install
@@ -32,8 +32,11 @@ setup:  ## install the system libraries
 	@command -v swift >/dev/null || { echo "setup: Swift 6 is required (https://swift.org/install) and was not found on PATH"; exit 1; }
 	$(call apt_install,$(APT_PACKAGES))
 
-build: setup
+build: setup  ## paltrain alone: the demo never compiles the web server's packages
 	swift build $(RELEASE) --product paltrain
+
+study: setup  ## paltrain-study, the human-evaluation web server that `paltrain human-eval serve` runs
+	swift build $(RELEASE) --product paltrain-study
 
 test: setup data browser  ## release build: the tests train models, which is 10-50x slower in debug
 	swift test $(RELEASE) -Xswiftc -enable-testing --disable-swift-testing

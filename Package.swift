@@ -6,6 +6,7 @@ let package = Package(
     name: "paltrain",
     products: [
         .executable(name: "paltrain", targets: ["paltrain"]),
+        .executable(name: "paltrain-study", targets: ["paltrain-study"]),
         .library(name: "TensorCore", targets: ["TensorCore"]),
     ],
     dependencies: [
@@ -56,9 +57,18 @@ let package = Package(
         .target(name: "CLibFuzzer"),
         .executableTarget(name: "paltrain-fuzz", dependencies: ["Fuzzing", "CLibFuzzer",
                                                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // What every paltrain program shares: the process setup, and the option groups of replies and the crisis guard.
+        .target(name: "CommandOptions", dependencies: ["PAL", "Models", "TensorCore", "DataParallel",
+                                                       .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "paltrain", dependencies: [
             "COpenBLAS", "TensorCore", "NN", "Models", "Training", "PAL", "Checkpoint", "TextData", "Evaluation", "DataParallel",
-            "HumanEval", "HumanEvalServer",
+            "HumanEval", "CommandOptions",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The human-evaluation web study, which `paltrain human-eval serve` runs: a program of its own, so
+        // that building `paltrain` (the demo) leaves out the web server's packages.
+        .executableTarget(name: "paltrain-study", dependencies: [
+            "HumanEval", "HumanEvalServer", "PAL", "TextData", "CommandOptions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "NN", "TensorTesting"]),
@@ -68,7 +78,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TextData", "PythonSemantics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextDataTests", dependencies: ["TextData", "PythonSemantics", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "CLITests", dependencies: ["paltrain"]),
+        .testTarget(name: "CLITests", dependencies: ["paltrain", "paltrain-study"]),
         .testTarget(name: "HumanEvalTests", dependencies: ["HumanEval", "TextData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TensorCore", "TensorTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TensorCore", "TensorTesting", "Checkpoint", "Evaluation", "PythonSemantics"],

@@ -3,6 +3,7 @@
 // and reply); this prints which crisis-guard layers are active and what it answered, logs why the
 // guard flagged a message and keeps the transcript.
 import ArgumentParser
+import CommandOptions
 import Foundation
 import PAL
 import TextData

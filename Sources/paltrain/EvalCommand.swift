@@ -2,6 +2,7 @@
 // checkpoints on a split, as a Table 3 table. `--reference` switches every setting where the released
 // code differs to its semantics.
 import ArgumentParser
+import CommandOptions
 import Foundation
 import Models
 import PAL

@@ -2,6 +2,7 @@
 // transformers (and PAL's released model class) load, so a model trained here can be checked by
 // the reference code or anyone's PyTorch.
 import ArgumentParser
+import CommandOptions
 import Foundation
 import Models
 import PAL

@@ -4,6 +4,7 @@
 // seeker turn: a context it flags still gets its reply, marked with "crisis_guard" (which turn,
 // which layer, why), so whoever uses the output can drop or review it.
 import ArgumentParser
+import CommandOptions
 import Foundation
 import Models
 import NN

@@ -2,6 +2,7 @@
 // (recall, false alarms, every miss and false alarm; --sweep for the semantic threshold, chosen on a
 // development list); without, one verdict per message read from stdin.
 import ArgumentParser
+import CommandOptions
 import Foundation
 import PAL
 

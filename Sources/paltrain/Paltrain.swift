@@ -16,11 +16,3 @@ struct Paltrain: ParsableCommand {
 }
 
 extension InputFormat: ExpressibleByArgument {}
-
-extension AsyncParsableCommand {
-    /// Runs an async command (`human-eval serve`) from the synchronous entry point's parse.
-    func runServing() async throws {
-        var command = self
-        try await command.run()
-    }
-}

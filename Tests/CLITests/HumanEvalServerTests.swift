@@ -101,6 +101,32 @@ final class HumanEvalServerTests: XCTestCase {
         return try text.split(separator: "\n").map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
     }
 
+    // MARK: - The study program
+
+    /// `serve` runs paltrain-study with its arguments, `--help` included; a paltrain without the
+    /// program beside it says how to build it.
+    func testServeRunsTheStudyProgramAndSaysHowToBuildIt() throws {
+        let help = try cli.run(["human-eval", "serve", "--help"])
+        XCTAssertEqual(help.status, 0, help.err)
+        XCTAssertTrue(help.out.contains("USAGE: paltrain human-eval serve") && help.out.contains("--models") && help.out.contains("--crisis-encoder"), help.out)
+
+        let alone = Self.work.appendingPathComponent("alone")
+        try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
+        let copy = alone.appendingPathComponent("paltrain")
+        try? FileManager.default.removeItem(at: copy)
+        try FileManager.default.copyItem(at: cli.binary, to: copy)
+        let process = Process(), err = Pipe()
+        process.executableURL = copy
+        process.arguments = ["human-eval", "serve", "--study", folder("never")]
+        (process.standardOutput, process.standardError) = (Pipe(), err)
+        try process.run()
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertNotEqual(process.terminationStatus, 0)
+        XCTAssertTrue(said.contains(alone.appendingPathComponent("paltrain-study").path + ": not built") && said.contains("make study"), said)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder("never")), "nothing is created before the server runs")
+    }
+
     // MARK: - The browser
 
     func testBrowserSessionIsRecordedAndReported() throws {
