@@ -185,7 +185,7 @@ public enum Generator {
             let v = logits.shape[1]
             options.adjustLogits?(DecodingStep(step: step, sequences: rows.map { sequences[$0] }, batchRows: rows.map { $0 / k }), logits)
             if step == 0 {
-                firstStepLogits = Tensor.concatenate((0..<batchSize).map { logits.slice(axis: 0, ($0 * k)..<($0 * k + 1)) }, axis: 0)
+                firstStepLogits = logits.selectingRows((0..<batchSize).map { $0 * k })
                 if case .argmaxFirst(let among) = options.prefix {
                     forced = argmaxAmong(firstStepLogits!, among).map { [$0] }
                     promptLength = 2

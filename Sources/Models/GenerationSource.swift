@@ -67,7 +67,7 @@ public final class Seq2SeqStepSource: NextTokenSource {
             incremental.selectRows(rows)
             return
         }
-        memory = Tensor.concatenate(rows.map { memory.slice(axis: 0, $0..<($0 + 1)) }, axis: 0)
+        memory = memory.selectingRows(rows)
         let s = memoryMask.shape[1]
         memoryMask = IndexTensor(shape: [rows.count, s], values: rows.flatMap { memoryMask.values[($0 * s)..<(($0 + 1) * s)] })
         history = rows.map { history[$0] }

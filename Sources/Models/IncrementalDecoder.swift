@@ -1,6 +1,8 @@
 // Incremental decoding with a key/value cache: the encoder memory's cross-attention keys and
 // values are projected once per input, each layer's self-attention keys and values grow by the
-// new positions, and a step costs O(new positions), not O(everything decoded).
+// new positions, and a step costs O(new positions), not O(everything decoded). Rows that share an
+// input (beams) or outlive others (greedy decoding drops finished rows) read the input's
+// cross-attention keys and values where they were first written: only the self-attention cache moves.
 import NN
 import TensorCore
 
@@ -10,15 +12,20 @@ public final class IncrementalDecoder {
     private var memoryMask: Tensor
     /// For each row, the row of the encoder memory it decodes (beams of one input share theirs).
     private var memoryRows: [Int]
+    /// `memoryRows` for the cross-attention, nil while every row reads its own memory row.
+    private var crossRows: [Int]?
+    /// Rows of the encoder memory (and of the cross-attention cache).
+    private let memoryCount: Int
     /// Positions decoded so far.
     public private(set) var length = 0
 
     /// A decoder over `memory` (B, S, C) from `Seq2SeqLM.encode`, whose padding is `memoryMask` (B, S).
     public init(model: Seq2SeqLM, memory: Tensor, memoryMask: IndexTensor) {
         self.model = model
-        caches = model.model.decoder.layers.map { $0.startCache(memory: memory) }
+        caches = withNoGrad { model.model.decoder.layers.map { $0.startCache(memory: memory) } }
         self.memoryMask = MultiHeadAttention.paddingMask(memoryMask)
         memoryRows = Array(0..<memory.shape[0])
+        memoryCount = memory.shape[0]
     }
 
     /// Feeds the next decoder ids (B, T ≥ 1) and returns their logits (B, T, V).
@@ -32,31 +39,23 @@ public final class IncrementalDecoder {
         var stepCaches: [DecoderLayerCache] = []
         swap(&stepCaches, &caches)
         for (i, layer) in decoder.layers.enumerated() {
-            h = layer.step(h, cache: &stepCaches[i], memoryMask: memoryMask, context: context)
+            h = layer.step(h, cache: &stepCaches[i], memoryMask: memoryMask, memoryRows: crossRows, context: context)
         }
         caches = stepCaches
         length += ids.shape[1]
         return model.logits(h)
     }
 
-    /// Keeps only the rows `rows` of the batch (beam search reorders and drops hypotheses).
+    /// Keeps only the rows `rows` of the batch, in that order (beam search expands, reorders and drops
+    /// hypotheses; greedy decoding drops finished rows). The self-attention cache and the memory's mask
+    /// are copied; the cross-attention keys and values stay where they are.
     public func selectRows(_ rows: [Int]) {
-        func pick(_ t: Tensor) -> Tensor {
-            Tensor.concatenate(rows.map { t.slice(axis: 0, $0..<($0 + 1)) }, axis: 0)
-        }
-        // A beam-search step reorders beams within each input: every row then still reads the same
-        // memory row, so the cross-attention keys and values (the bulk of the cache) stay as they are.
-        let newMemoryRows = rows.map { memoryRows[$0] }
-        let sameMemory = newMemoryRows == memoryRows
         for i in caches.indices {
-            caches[i].selfKeys = caches[i].selfKeys.map(pick)
-            caches[i].selfValues = caches[i].selfValues.map(pick)
-            if !sameMemory {
-                caches[i].crossKeys = pick(caches[i].crossKeys)
-                caches[i].crossValues = pick(caches[i].crossValues)
-            }
+            caches[i].selfKeys = caches[i].selfKeys?.selectingRows(rows)
+            caches[i].selfValues = caches[i].selfValues?.selectingRows(rows)
         }
-        if !sameMemory { memoryMask = pick(memoryMask) }
-        memoryRows = newMemoryRows
+        memoryMask = memoryMask.selectingRows(rows)
+        memoryRows = rows.map { memoryRows[$0] }
+        crossRows = memoryRows.elementsEqual(0..<memoryCount) ? nil : memoryRows
     }
 }

@@ -36,12 +36,13 @@ public final class MultiHeadAttention: Module {
     }
 
     /// Attends from `x` (B, T, C) to projected `keys` and `values` (B, S, C); each head reads its own
-    /// columns in place (`Tensor.headScores`, `headMix`).
-    public func attend(_ x: Tensor, keys: Tensor, values: Tensor, mask: Tensor?, context: ForwardContext) -> Tensor {
+    /// columns in place (`Tensor.headScores`, `headMix`). With `keyRows`, row b of `x` attends to entry
+    /// keyRows[b] of `keys` and `values` (M, S, C), which then take no gradient (decoding).
+    public func attend(_ x: Tensor, keys: Tensor, values: Tensor, mask: Tensor?, keyRows: [Int]? = nil, context: ForwardContext) -> Tensor {
         let d = x.shape[2] / heads
-        let scores = qProj(x).headScores(keys: keys, heads: heads)                 // (B, H, T, S)
+        let scores = qProj(x).headScores(keys: keys, heads: heads, keyRows: keyRows)            // (B, H, T, S)
         let probs = context.dropout(scores.softmax(scale: 1 / Float(d).squareRoot(), mask: mask), dropout)
-        return outProj(probs.headMix(values: values, heads: heads))                // (B, T, C)
+        return outProj(probs.headMix(values: values, heads: heads, valueRows: keyRows))         // (B, T, C)
     }
 
     /// An additive key-padding mask (B, 1, 1, S) from a 0/1 attention mask (1 = real token).

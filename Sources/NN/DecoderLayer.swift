@@ -9,7 +9,8 @@ public struct DecoderLayerCache {
     /// Self-attention keys and values of the positions decoded so far, (B, t, C).
     public var selfKeys: Tensor?
     public var selfValues: Tensor?
-    /// Cross-attention keys and values of the encoder memory, computed once, (B, S, C).
+    /// Cross-attention keys and values of the encoder memory, computed once, (M, S, C): one entry per
+    /// memory row, which the decoder's rows may share (`step`'s `memoryRows`).
     public var crossKeys: Tensor
     public var crossValues: Tensor
 }
@@ -57,13 +58,15 @@ public final class TransformerDecoderLayer: Module {
     }
 
     /// The next positions x (B, T, C) given everything cached; their keys and values join the cache.
-    public func step(_ x: Tensor, cache: inout DecoderLayerCache, memoryMask: Tensor?, context: ForwardContext) -> Tensor {
+    /// Row b reads memory row `memoryRows[b]` of the cross-attention cache (nil: row b).
+    public func step(_ x: Tensor, cache: inout DecoderLayerCache, memoryMask: Tensor?, memoryRows: [Int]? = nil,
+                     context: ForwardContext) -> Tensor {
         forward(x, cache: &cache, appendToCache: true, selfMask: x.shape[1] > 1 ? MultiHeadAttention.causalMask(x.shape[1]) : nil,
-                memoryMask: memoryMask, context: context)
+                memoryMask: memoryMask, memoryRows: memoryRows, context: context)
     }
 
     private func forward(_ x: Tensor, cache: inout DecoderLayerCache, appendToCache: Bool, selfMask: Tensor?,
-                         memoryMask: Tensor?, context: ForwardContext) -> Tensor {
+                         memoryMask: Tensor?, memoryRows: [Int]? = nil, context: ForwardContext) -> Tensor {
         var (k, v) = selfAttention.keysValues(x)                                  // (B, T, C)
         var mask = selfMask
         if appendToCache {
@@ -81,7 +84,8 @@ public final class TransformerDecoderLayer: Module {
         }
         let attended = selfAttention.attend(x, keys: k, values: v, mask: mask, context: context)
         let h1 = selfAttentionLayerNorm(x + context.dropout(attended, config.dropout))                      // (B, T, C)
-        let crossed = crossAttention.attend(h1, keys: cache.crossKeys, values: cache.crossValues, mask: memoryMask, context: context)
+        let crossed = crossAttention.attend(h1, keys: cache.crossKeys, values: cache.crossValues, mask: memoryMask,
+                                            keyRows: memoryRows, context: context)
         let h2 = crossAttentionLayerNorm(h1 + context.dropout(crossed, config.dropout))                     // (B, T, C)
         let hidden = context.dropout(fc1.gelu(h2), config.activationDropout)                                // (B, T, F)
         return finalLayerNorm(h2 + context.dropout(fc2(hidden), config.dropout))                            // (B, T, C)

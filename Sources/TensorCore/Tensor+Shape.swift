@@ -93,6 +93,23 @@ extension Tensor {
         }
     }
 
+    /// The entries `rows` of axis 0, in that order, repeats allowed (one copy); the gradient of each
+    /// entry is added back to the row it came from.
+    public func selectingRows(_ rows: [Int]) -> Tensor {
+        precondition(rank >= 1 && rows.allSatisfy { (0..<shape[0]).contains($0) }, "selectingRows: rows outside 0..<\(shape.first ?? 0)")
+        let inner = shape.dropFirst().reduce(1, *)
+        let out = Tensor(uninitializedShape: [rows.count] + shape.dropFirst())
+        for (i, row) in rows.enumerated() { (out.data + i * inner).update(from: data + row * inner, count: inner) }
+        return out.recorded("select_rows", [self]) { g, _ in
+            let full = Tensor(zeros: self.shape)
+            for (i, row) in rows.enumerated() {
+                let to = full.data + row * inner, from = g.data + i * inner
+                for j in 0..<inner { to[j] += from[j] }
+            }
+            self.accumulateGrad(full)
+        }
+    }
+
     /// Elements `range` along `axis` (a copy).
     public func slice(axis: Int, _ range: Range<Int>) -> Tensor {
         let ax = normalizedAxis(axis)

@@ -64,6 +64,7 @@ final class GradientCheckTests: XCTestCase {
         }
         check([param([2, 3]), param([2, 5])], "concat last axis") { Tensor.concatenate($0, axis: -1) }
         check([param([2, 6, 3])], "slice") { $0[0].slice(axis: 1, 2..<5) }
+        check([param([4, 3, 2])], "select rows, one repeated, one left out") { $0[0].selectingRows([2, 0, 2, 3]) }
         check([param([2, 6, 3])], "split") { x in
             let parts = x[0].split(axis: 1, sizes: [1, 2, 3])
             return parts[0] * 2 + parts[1].sum(axes: [1], keepDims: true) - parts[2].mean(axes: [1], keepDims: true)
@@ -202,6 +203,27 @@ final class GradientCheckTests: XCTestCase {
             // The packed form sends 2–8 query rows to the few-row kernel, the in-place one to sgemm.
             XCTAssertLessThan(difference(inPlace, copied).maxAbsolute, 1e-6, "\(t) queries: the same products")
         }
+    }
+
+    /// Query entries that read another entry's keys and values (decoding's shared cross-attention
+    /// cache) get exactly what the same products give on copied rows; the queries' gradient checks.
+    func testHeadAttentionThroughARowMap() {
+        let rows = [1, 1, 0], mask = Tensor(shape: [3, 1, 1, 3], values: [0, 0, -.infinity, 0, 0, -.infinity, 0, 0, 0])
+        let keys = param([2, 3, 8]), values = param([2, 3, 8])
+        keys.requiresGrad = false
+        values.requiresGrad = false
+        check([param([3, 2, 8])], "head attention through a row map") { p in
+            p[0].headScores(keys: keys, heads: 2, keyRows: rows).softmax(scale: 0.5, mask: mask).headMix(values: values, heads: 2, valueRows: rows)
+        }
+        let query = param([3, 2, 8])
+        let mapped = withNoGrad {
+            query.headScores(keys: keys, heads: 2, keyRows: rows).softmax(scale: 0.5, mask: mask).headMix(values: values, heads: 2, valueRows: rows)
+        }
+        let copied = withNoGrad {
+            query.headScores(keys: keys.selectingRows(rows), heads: 2).softmax(scale: 0.5, mask: mask)
+                .headMix(values: values.selectingRows(rows), heads: 2)
+        }
+        XCTAssertEqual(mapped.toArray(), copied.toArray(), "the same products on the same operands")
     }
 
     override class func tearDown() {
