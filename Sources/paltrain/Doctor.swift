@@ -1,5 +1,5 @@
-// `paltrain doctor`: what this machine gives paltrain: OpenBLAS's kernel and threads, HDF5, and a
-// quick sgemm measurement, with advice when the numbers are low.
+// `paltrain doctor`: what this machine gives paltrain: OpenBLAS's kernel and threads, HDF5, whether
+// the study server is built, and a quick sgemm measurement, with advice when the numbers are low.
 import ArgumentParser
 import Checkpoint
 import Foundation
@@ -7,7 +7,7 @@ import TensorCore
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Report the BLAS kernel, threads, HDF5 version and a quick matrix-multiply speed.")
+        abstract: "Report the BLAS kernel, threads, HDF5 version, the study server, and a quick matrix-multiply speed.")
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
@@ -23,6 +23,9 @@ struct Doctor: ParsableCommand {
         print("OpenBLAS config:    \(BLAS.configuration)")
         print("threads:            \(Threading.threads) (TensorCore's pool; OpenBLAS runs on each of them)")
         print("HDF5:               \(CheckpointFile.hdf5Version)")
+        let study = HumanEvalCommand.Serve.programPath
+        print("study server:       " + (FileManager.default.isExecutableFile(atPath: study) ? study
+                                        : "not built (`make study` builds \(HumanEvalCommand.Serve.program) for `paltrain human-eval serve`)"))
         let gflops = SgemmProbe.gflops(m: 1024, n: 1024, k: 1024, repeats: 5)
         print(String(format: "sgemm 1024³:        %.1f GFLOP/s", gflops))
     }

@@ -28,9 +28,13 @@ extension HumanEvalCommand {
         @Argument(parsing: .captureForPassthrough, help: "The study server's options (--help lists them).")
         var arguments: [String] = []
 
+        /// Where the study server must be: beside this program's own file.
+        static var programPath: String {
+            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(program).path
+        }
+
         func run() throws {
-            let folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            let path = folder.appendingPathComponent(Self.program).path
+            let path = Self.programPath
             guard FileManager.default.isExecutableFile(atPath: path) else {
                 throw FileError(path: path, "not built: the study server is a program of its own; build it with `make study` "
                                 + "(swift build -c release --product \(Self.program)), then run this command again")

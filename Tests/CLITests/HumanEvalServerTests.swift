@@ -103,28 +103,36 @@ final class HumanEvalServerTests: XCTestCase {
 
     // MARK: - The study program
 
-    /// `serve` runs paltrain-study with its arguments, `--help` included; a paltrain without the
-    /// program beside it says how to build it.
+    /// `serve` runs paltrain-study with its arguments, `--help` included, and `doctor` says where it is;
+    /// a paltrain without the program beside it says how to build it.
     func testServeRunsTheStudyProgramAndSaysHowToBuildIt() throws {
         let help = try cli.run(["human-eval", "serve", "--help"])
         XCTAssertEqual(help.status, 0, help.err)
         XCTAssertTrue(help.out.contains("USAGE: paltrain human-eval serve") && help.out.contains("--models") && help.out.contains("--crisis-encoder"), help.out)
+        let study = cli.binary.deletingLastPathComponent().appendingPathComponent("paltrain-study").path
+        XCTAssertTrue(try cli.run(["doctor"]).out.contains("study server:       " + study))
 
         let alone = Self.work.appendingPathComponent("alone")
         try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
         let copy = alone.appendingPathComponent("paltrain")
         try? FileManager.default.removeItem(at: copy)
         try FileManager.default.copyItem(at: cli.binary, to: copy)
-        let process = Process(), err = Pipe()
-        process.executableURL = copy
-        process.arguments = ["human-eval", "serve", "--study", folder("never")]
-        (process.standardOutput, process.standardError) = (Pipe(), err)
-        try process.run()
-        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertNotEqual(process.terminationStatus, 0)
-        XCTAssertTrue(said.contains(alone.appendingPathComponent("paltrain-study").path + ": not built") && said.contains("make study"), said)
+        func runCopy(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+            let process = Process(), out = Pipe(), err = Pipe()
+            process.executableURL = copy
+            process.arguments = arguments
+            (process.standardOutput, process.standardError) = (out, err)
+            try process.run()
+            let said = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let complaint = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, said, complaint)
+        }
+        let served = try runCopy(["human-eval", "serve", "--study", folder("never")])
+        XCTAssertNotEqual(served.status, 0)
+        XCTAssertTrue(served.err.contains(alone.appendingPathComponent("paltrain-study").path + ": not built") && served.err.contains("make study"), served.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder("never")), "nothing is created before the server runs")
+        XCTAssertTrue(try runCopy(["doctor"]).out.contains("study server:       not built (`make study`"))
     }
 
     // MARK: - The browser
