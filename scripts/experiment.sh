@@ -26,6 +26,9 @@ PAL_RECIPE=${PAL_RECIPE:-recipes/pal-medium.yaml}
 ANNOTATE_FLAGS=${ANNOTATE_FLAGS:---beams 1}
 EVAL_SEEDS=${EVAL_SEEDS:-13}
 TRAIN_FLAGS=${TRAIN_FLAGS:-}
+# Hard Prompt keeps the persona whole in front of the dialogue: with the medium recipe's 2,000-entry
+# vocabulary some inputs pass its 160 positions, so that variant gets a longer position table.
+HARD_PROMPT_FLAGS=${HARD_PROMPT_FLAGS:---set model.max_positions=512}
 CHECKPOINT=${CHECKPOINT:-last}
 case "$CHECKPOINT" in best|last) ;; *) echo "CHECKPOINT is best or last, got $CHECKPOINT" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
@@ -57,8 +60,9 @@ fi
 checkpoints=()
 for variant in $VARIANTS; do
   for seed in $SEEDS; do
-    # shellcheck disable=SC2086  # TRAIN_FLAGS is a list of flags
-    train "$OUT/$variant-seed$seed" pal --recipe "$PAL_RECIPE" --variant "$variant" --set "training.seed=$seed" --set "data.pesconv=$PESCONV" $TRAIN_FLAGS
+    variant_flags=""; [ "$variant" = hard-prompt ] && variant_flags=$HARD_PROMPT_FLAGS
+    # shellcheck disable=SC2086  # TRAIN_FLAGS and variant_flags are lists of flags
+    train "$OUT/$variant-seed$seed" pal --recipe "$PAL_RECIPE" --variant "$variant" --set "training.seed=$seed" --set "data.pesconv=$PESCONV" $TRAIN_FLAGS $variant_flags
     checkpoints+=("$OUT/$variant-seed$seed/$CHECKPOINT.h5")
   done
 done
