@@ -30,6 +30,7 @@ final class BadInputCLITests: XCTestCase {
         try assertRefused(["eval", "x.h5", "--seeds", "1,,2"], "--seeds is a comma-separated list of non-negative integers")
         try assertRefused(["eval", "x.h5", "--seeds", "3,3"], "--seeds lists a seed twice")
         try assertRefused(["eval", "x.h5", "--ppl-tokens=-2"], "--ppl-tokens is 0 (full targets) or a positive count, got -2")
+        try assertRefused(["persona-test", "x.h5", "--resamples", "10"], "--resamples must be at least 100 for a 95% interval, got 10")
         try assertRefused(["annotate", "--extractor", "x.h5", "--beams", "0"], "--beams must be at least 1")
         try assertRefused(["annotate", "--extractor", "x.h5", "--max-length", "0"], "--max-length must be at least 2")
         try assertRefused(["annotate", "--extractor", "x.h5", "--limit=-1"], "--limit is 0 (every conversation) or a positive count, got -1")

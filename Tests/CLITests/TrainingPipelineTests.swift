@@ -176,6 +176,24 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertEqual((shuffled.rows[0]["per_checkpoint"] as? [Any])?.count, 2)
         XCTAssertNotEqual(shuffled.rows[0]["PPL"] as? Double, own.rows[0]["PPL"] as? Double, "another persona changes PAL's perplexity")
         XCTAssertTrue(shuffled.out.contains("n/a"), "no generation: the generated columns are n/a\n\(shuffled.out)")
+        // The paired per-example test: a checkpoint given twice makes a mean row equal to its own rows
+        // (the same bootstrap draws for both); Joint, which reads no persona, is refused.
+        let paired = try cli.run(["persona-test", folder("pal") + "/best.h5", folder("pal") + "/best.h5", "--limit", "60", "--resamples", "200",
+                                  "--output", folder("persona-test")])
+        XCTAssertEqual(paired.status, 0, paired.err)
+        let pairedMetrics = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder("persona-test") + "/metrics.json"))) as? [String: Any])
+        let pairedRows = try XCTUnwrap(pairedMetrics["rows"] as? [[String: Any]])
+        XCTAssertEqual(pairedRows.map { $0["checkpoint"] as? String }, [folder("pal") + "/best.h5", folder("pal") + "/best.h5", "mean of 2"])
+        XCTAssertLessThan(try XCTUnwrap(pairedMetrics["examples_with_persona"] as? Int), 60, "the first turns of a conversation have no persona yet")
+        for key in ["PPL_own", "PPL_shuffled", "PPL_none", "own_better_shuffled"] {
+            XCTAssertEqual(pairedRows[2][key] as? Double, pairedRows[0][key] as? Double, key)
+        }
+        XCTAssertEqual(pairedRows[2]["delta_none"] as? [String: Double], pairedRows[0]["delta_none"] as? [String: Double])
+        XCTAssertNotEqual(pairedRows[0]["PPL_shuffled"] as? Double, pairedRows[0]["PPL_own"] as? Double, "another persona changes PAL's likelihood")
+        XCTAssertTrue(paired.out.contains("another conversation's persona (mean of 2): "), paired.out)
+        let joint = try cli.run(["persona-test", folder("joint") + "/best.h5", "--limit", "24"])
+        XCTAssertNotEqual(joint.status, 0)
+        XCTAssertTrue(joint.err.contains("a Blenderbot-Joint model reads no persona"), joint.err)
         // Pooled generation keeps every checkpoint's file.
         let pooledGeneration = try cli.run(["eval", folder("pal") + "/best.h5", folder("pal") + "/best.h5", "--pool", "--alpha", "none",
                                             "--limit", "4", "--output", folder("pooled")])

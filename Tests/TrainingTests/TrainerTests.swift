@@ -159,6 +159,19 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(Double(weighted), sum / weightSum, accuracy: 1e-4)
     }
 
+    func testPerExampleNLLSumsToTheTeacherForcedTotalWhateverTheBatching() throws {
+        let model = Seq2SeqLM(tinyConfig(vocabulary: 40, width: 16), seed: 5)
+        let examples = strategyExamples(11, seed: 3)
+        let whole = TeacherForcing.score(model, examples, batchSize: 4, padId: 0, strategyTokenIds: [], perExample: true)
+        XCTAssertEqual(whole.exampleNLL.count, 11)
+        XCTAssertEqual(whole.exampleNLL.reduce(0, +), whole.nll, accuracy: 1e-3 * whole.nll)
+        // One example at a time (no padding): the same per-example sums, so padding rows add nothing.
+        let alone = TeacherForcing.score(model, examples, batchSize: 1, padId: 0, strategyTokenIds: [], perExample: true)
+        for (a, b) in zip(whole.exampleNLL, alone.exampleNLL) { XCTAssertEqual(a, b, accuracy: 1e-4 * b) }
+        XCTAssertGreaterThan(Set(whole.exampleNLL.map { Int($0 * 1000) }).count, 5, "examples differ")
+        XCTAssertTrue(TeacherForcing.score(model, examples, batchSize: 4, padId: 0, strategyTokenIds: []).exampleNLL.isEmpty, "only when asked")
+    }
+
     func testEncoderDenoisingAddsTheMaskedTokenLoss() throws {
         let config = tinyConfig(vocabulary: 40, width: 16)
         let model = Seq2SeqLM(config, seed: 5)
