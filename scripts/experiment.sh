@@ -2,8 +2,9 @@
 # experiment.sh — PAL's claim at the scale one machine allows (issue 11 §4): the medium extractor
 # (a copying stage, then the in-domain stage), ESConv annotated with it, then PAL, Blenderbot-Joint
 # and Hard Prompt trained with the medium recipe (PAL_RECIPE) over several training seeds, and one
-# pooled test-set table (mean ± std over the seeds): Table 3's columns for every model, and PAL's PPL
-# and ACC with its true, a shuffled and no persona.
+# pooled test-set table (mean ± std over the seeds): Table 3's columns for every model, PAL's PPL
+# and ACC with its true, a shuffled and no persona, and the paired per-example test of the same
+# (`paltrain persona-test`: a bootstrap interval over conversations).
 # Every stage is skipped when its output exists and resumed when it was interrupted, so the script
 # can be stopped and run again. Results: $OUT/{table.md, persona.md, summary.md}.
 #
@@ -75,6 +76,7 @@ if [ ${#pal[@]} -gt 0 ]; then
   for persona in true shuffled none; do
     "$PALTRAIN" eval "${pal[@]}" --pool --no-generate --persona "$persona" --pesconv "$PESCONV" --output "$OUT/test-persona-$persona"
   done
+  "$PALTRAIN" persona-test "${pal[@]}" --pesconv "$PESCONV" --output "$OUT/persona-test"
 fi
 
 {
@@ -84,6 +86,8 @@ fi
     printf '\n## PAL with its true, a shuffled and no persona (teacher-forced)\n\n'
     printf '| Model | ACC | PPL |\n|---|---|---|\n'
     for persona in true shuffled none; do grep '^| PAL' "$OUT/test-persona-$persona/table.md" | cut -d'|' -f1-4 | sed 's/$/|/'; done
+    printf '\n## PAL, example by example: its own persona against another conversation'"'"'s and none\n\n'
+    cat "$OUT/persona-test/table.md"
   fi
   [ -f "$OUT/annotate.txt" ] && { printf '\n## Annotation\n\n```\n'; tail -n 30 "$OUT/annotate.txt"; printf '```\n'; }
   printf '\n## Wall time per run (s)\n\n'
