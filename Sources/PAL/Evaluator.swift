@@ -58,15 +58,8 @@ public struct EvaluationSemantics {
 /// One evaluation: the checkpoints, the examples they are scored on, decoding, and where results go.
 public struct Evaluator {
     public var checkpoints: [String]
-    /// The data folder that `make data` fills.
-    public var data: URL
-    /// A PESConv file with personas for every conversation (nil: the published annotations).
-    public var pesconv: String?
-    /// `test` or `valid`.
-    public var split: String
-    public var splitSeed: UInt64
-    /// Only the first N examples (0 = all).
-    public var limit: Int
+    /// The examples, and the data folder they and the NLTK data come from.
+    public var split: EvaluationSplit
     /// The persona the models read: their own, another conversation's, or none.
     public var condition: PersonaCondition
     /// Generate from the gold strategy instead of the predicted one.
@@ -86,16 +79,12 @@ public struct Evaluator {
     /// The precision the checkpoints' weights are evaluated in.
     public var weights: WeightPrecision
 
-    public init(checkpoints: [String], data: URL, pesconv: String?, split: String, splitSeed: UInt64, limit: Int, condition: PersonaCondition,
+    public init(checkpoints: [String], split: EvaluationSplit, condition: PersonaCondition,
                 goldStrategy: Bool, seeds: [UInt64], batchSize: Int, generate: Bool, pool: Bool, semantics: EvaluationSemantics,
                 sentenceEncoder: SentenceEncoder?, output: URL?, weights: WeightPrecision = .f32) {
         self.checkpoints = checkpoints
         self.weights = weights
-        self.data = data
-        self.pesconv = pesconv
         self.split = split
-        self.splitSeed = splitSeed
-        self.limit = limit
         self.condition = condition
         self.goldStrategy = goldStrategy
         self.seeds = seeds
@@ -115,26 +104,22 @@ public struct Evaluator {
         // The output folder is checked now, not after hours of generation.
         if let output { try FileAccess.checkOutputFolder(output) }
         // Examples of the split, built exactly as for training, with the inferred persona (which Cos-Sim compares against).
-        var corpus = try ESConvCorpus.load(data: data)
-        if let pesconv { try corpus.attachPersonas(from: URL(fileURLWithPath: pesconv)) }
-        let parts = corpus.parts(corpus.split(seed: splitSeed))
-        let conversations = condition.apply(to: split == "test" ? parts.test : parts.valid, seed: splitSeed)
-        var examples = try DialogueExamples.make(from: conversations, file: split, turns: semantics.turns, persona: .inferred).examples
-        if limit > 0 { examples = Array(examples.prefix(limit)) }
-        let nltk = try NLTKTokenizer(nltkData: data.appendingPathComponent("nltk_data"))
+        let (conversations, notes) = try split.conversations()
+        let examples = try split.examples(of: conversations, persona: condition, turns: semantics.turns)
+        let nltk = try NLTKTokenizer(nltkData: split.data.appendingPathComponent("nltk_data"))
         // Per-word perplexity's denominator: each reply's words as BLEU counts them, plus its strategy and end tokens.
         let targetWords = semantics.pplTokens == 0 ? examples.map { nltk.lowercasedWords($0.response).count + 2 }.reduce(0, +) : nil
         let settings = semantics.lines(encoder: sentenceEncoder) + (weights == .f16 ? ["  weights: rounded to fp16 (--weights f16)"] : [])
-            + corpus.notes.map { "data: " + $0 }
+            + notes.map { "data: " + $0 }
         print(settings.joined(separator: "\n"))
 
         let personas = generate ? sentenceEncoder?.personaVectors(examples.map { DialogueExamples.personaSentences($0.persona) },
                                                                   examples: semantics.cosSimExamples) : nil
         var rows: [Row] = []
         for checkpoint in checkpoints {
-            let dialogue = try DialogueModel(checkpoint: checkpoint, data: data, weights: weights)
-            let encoded = try examples.enumerated().map { try dialogue.encode($1, place: "\(split) example \($0)") }
-            print("evaluating \(checkpoint) (\(dialogue.format.rawValue)) on \(encoded.count) \(split) examples")
+            let dialogue = try DialogueModel(checkpoint: checkpoint, data: split.data, weights: weights)
+            let encoded = try examples.enumerated().map { try dialogue.encode($1, place: "\(split.name) example \($0)") }
+            print("evaluating \(checkpoint) (\(dialogue.format.rawValue)) on \(encoded.count) \(split.name) examples")
             let controls = dialogue.format == .pal ? semantics.controls : [.none]
             let forced = teacherForced(dialogue, encoded, checkpoint: checkpoint, pplTokens: semantics.pplTokens, targetWords: targetWords,
                                        contrasted: controls.contains { $0.strategyStepAlpha != 0 })
@@ -160,7 +145,7 @@ public struct Evaluator {
                                                   mean(row.runs.map(\.generationAccuracy)), mean(row.runs.map { Double($0.distinctResponses) }), examples.count))
                 + "; " + row.forced.map(\.checkpoint).joined(separator: ", ")
         }
-        report.append("\(examples.count) \(split) examples, \(condition.rawValue) persona, seeds \(seeds.map(String.init).joined(separator: ","))" + (pool ? "; rows pooled over checkpoints (mean ± std)" : ""))
+        report.append("\(examples.count) \(split.name) examples, \(condition.rawValue) persona, seeds \(seeds.map(String.init).joined(separator: ","))" + (pool ? "; rows pooled over checkpoints (mean ± std)" : ""))
         print(report.dropFirst(settings.count).joined(separator: "\n") + String(format: "\nevaluated in %.0f s", Date().timeIntervalSince(start)))
         if let output {
             try write(rows, examples: examples.count, to: output, semantics: semantics.json(encoder: sentenceEncoder))
@@ -363,7 +348,7 @@ public struct Evaluator {
             }
             return object
         }
-        let summary: [String: Any] = ["rows": objects, "split": split, "examples": examples, "seeds": seeds.map(String.init).joined(separator: ","),
+        let summary: [String: Any] = ["rows": objects, "split": split.name, "examples": examples, "seeds": seeds.map(String.init).joined(separator: ","),
                                       "persona": condition.rawValue,
                                       "semantics": semantics]
         try FileAccess.write(JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]), to: folder.appendingPathComponent("metrics.json"))

@@ -14,30 +14,18 @@ import Training
 
 public struct PersonaUseTest {
     public var checkpoints: [String]
-    /// The data folder that `make data` fills.
-    public var data: URL
-    /// A PESConv file with personas for every conversation (nil: the published annotations).
-    public var pesconv: String?
-    /// `test` or `valid`.
-    public var split: String
-    /// The split's seed, which also seeds the shuffled personas and the bootstrap.
-    public var splitSeed: UInt64
-    /// Only the first N examples of the split (0 = all), before those without a persona are left out.
-    public var limit: Int
+    /// The examples (the limit applies before those without a persona are left out); the split's
+    /// seed also seeds the bootstrap.
+    public var split: EvaluationSplit
     public var batchSize: Int
     /// Bootstrap draws.
     public var resamples: Int
     /// A folder for metrics.json and table.md.
     public var output: URL?
 
-    public init(checkpoints: [String], data: URL, pesconv: String?, split: String, splitSeed: UInt64, limit: Int, batchSize: Int,
-                resamples: Int, output: URL?) {
+    public init(checkpoints: [String], split: EvaluationSplit, batchSize: Int, resamples: Int, output: URL?) {
         self.checkpoints = checkpoints
-        self.data = data
-        self.pesconv = pesconv
         self.split = split
-        self.splitSeed = splitSeed
-        self.limit = limit
         self.batchSize = batchSize
         self.resamples = resamples
         self.output = output
@@ -66,39 +54,35 @@ public struct PersonaUseTest {
     /// Scores every checkpoint, prints the table and, with `output`, writes it and metrics.json.
     public func run() throws {
         if let output { try FileAccess.checkOutputFolder(output) }
-        var corpus = try ESConvCorpus.load(data: data)
-        if let pesconv { try corpus.attachPersonas(from: URL(fileURLWithPath: pesconv)) }
-        let parts = corpus.parts(corpus.split(seed: splitSeed))
-        let conversations = split == "test" ? parts.test : parts.valid
+        let conversations = try split.conversations().conversations
         var examples: [PersonaCondition: [DialogueExample]] = [:]
         for condition in [PersonaCondition.true] + Self.alternatives {
-            let made = try DialogueExamples.make(from: condition.apply(to: conversations, seed: splitSeed), file: split).examples
-            examples[condition] = limit > 0 ? Array(made.prefix(limit)) : made
+            examples[condition] = try split.examples(of: conversations, persona: condition)
         }
         let own = examples[.true]!
         for condition in Self.alternatives where examples[condition]!.map({ [$0.conversation, $0.turn] }) != own.map({ [$0.conversation, $0.turn] }) {
-            throw DataError(file: split, "the \(condition.rawValue)-persona examples are not the own-persona examples' turns; report this as a bug")
+            throw DataError(file: split.name, "the \(condition.rawValue)-persona examples are not the own-persona examples' turns; report this as a bug")
         }
         let kept = own.indices.filter { !DialogueExamples.personaSentences(own[$0].persona).isEmpty }
         guard !kept.isEmpty else {
-            throw DataError(file: pesconv ?? "the published PESConv", "no \(split) example has a persona of its own: give a PESConv file with personas (--pesconv)")
+            throw DataError(file: split.pesconv ?? "the published PESConv", "no \(split.name) example has a persona of its own: give a PESConv file with personas (--pesconv)")
         }
         let clusters = kept.map { own[$0].conversation }
-        var header = ["persona-use test: \(kept.count) of \(own.count) \(split) examples have a persona of their own, from \(Set(clusters).count) conversations;",
+        var header = ["persona-use test: \(kept.count) of \(own.count) \(split.name) examples have a persona of their own, from \(Set(clusters).count) conversations;",
                       "Δ = NLL per target token with another conversation's persona (or none) minus with the own, in nats (exp Δ = the PPL ratio);",
-                      "95% percentile interval of \(resamples) bootstrap draws of whole conversations (seed \(splitSeed))"]
-        if let pesconv { header.append("personas: \(pesconv)") }
+                      "95% percentile interval of \(resamples) bootstrap draws of whole conversations (seed \(split.seed))"]
+        if let pesconv = split.pesconv { header.append("personas: \(pesconv)") }
         print(header.joined(separator: "\n"))
 
         var scores: [Scores] = []
         for checkpoint in checkpoints {
-            let dialogue = try DialogueModel(checkpoint: checkpoint, data: data)
+            let dialogue = try DialogueModel(checkpoint: checkpoint, data: split.data)
             guard dialogue.format != .joint else {
                 throw DataError(file: checkpoint, "a Blenderbot-Joint model reads no persona: the test needs a PAL or Hard Prompt checkpoint")
             }
             var entry = Scores(checkpoint: checkpoint, nll: [:], tokens: [])
             for (condition, list) in examples {
-                let encoded = try kept.map { try dialogue.encode(list[$0], place: "\(split) example \($0)") }
+                let encoded = try kept.map { try dialogue.encode(list[$0], place: "\(split.name) example \($0)") }
                 if condition == .true { entry.tokens = encoded.map { Double($0.labels.count) } }
                 entry.nll[condition] = TeacherForcing.score(dialogue.model, encoded, batchSize: batchSize, padId: dialogue.tokenizer.padId,
                                                             strategyTokenIds: [], perExample: true).exampleNLL
@@ -111,7 +95,7 @@ public struct PersonaUseTest {
         if let output {
             try FileAccess.createFolder(output)
             try FileAccess.write((header + ["", table.text]).joined(separator: "\n") + "\n", to: output.appendingPathComponent("table.md"))
-            let summary: [String: Any] = ["split": split, "examples": own.count, "examples_with_persona": kept.count, "conversations": Set(clusters).count,
+            let summary: [String: Any] = ["split": split.name, "examples": own.count, "examples_with_persona": kept.count, "conversations": Set(clusters).count,
                                           "resamples": resamples, "rows": table.rows]
             try FileAccess.write(JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]),
                                  to: output.appendingPathComponent("metrics.json"))
@@ -123,7 +107,7 @@ public struct PersonaUseTest {
     private func report(_ scores: [Scores], clusters: [Int]) -> (text: String, rows: [[String: Any]]) {
         func interval(_ series: [Scores], _ condition: PersonaCondition) -> ClusterBootstrap.Interval {
             ClusterBootstrap.ratioOfSums(numerators: series.map { $0.differences(condition) }, denominators: series.map(\.tokens),
-                                         clusters: clusters, resamples: resamples, seed: splitSeed)
+                                         clusters: clusters, resamples: resamples, seed: split.seed)
         }
         func average(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
         var groups = scores.map { ($0.checkpoint, [$0]) }

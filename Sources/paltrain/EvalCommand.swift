@@ -24,23 +24,10 @@ struct Eval: ParsableCommand {
     @Argument(help: "The checkpoints (e.g. runs/pal-small/best.h5); one row each (per α for PAL).")
     var checkpoints: [String]
 
-    @Option(help: "The data folder that `make data` fills.")
-    var data = "data"
-
-    @Option(help: "A PESConv file with personas for every conversation (default: the published annotations, which cover valid and test).")
-    var pesconv: String?
-
-    @Option(help: "test or valid.")
-    var split = "test"
-
-    @Option(help: "Split seed (13 = the paper's split).")
-    var splitSeed: UInt64 = 13
+    @OptionGroup var examples: SplitOptions
 
     @Option(help: "Which turns: every-supporter-turn (default), or after-seeker-turn (the reference's rule).")
     var turns: String?
-
-    @Option(help: "Evaluate only the first N examples (0 = all).")
-    var limit = 0
 
     @Option(help: "The persona the models read: true (the conversation's own), shuffled (another test conversation's, seeded by the split seed) or none (`<input>` everywhere); shows whether a model uses the persona.")
     var persona = PersonaCondition.true
@@ -109,17 +96,14 @@ struct Eval: ParsableCommand {
     }
 
     func validate() throws {
-        guard split == "test" || split == "valid" else { throw ValidationError("--split is test or valid, got \(split)") }
         guard !checkpoints.isEmpty else { throw ValidationError("give at least one checkpoint") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-        guard limit >= 0 else { throw ValidationError("--limit is 0 (every example) or a positive count, got \(limit)") }
         _ = try seedList()
         _ = try semantics()
     }
 
     func run() throws {
-        try Evaluator(checkpoints: checkpoints, data: URL(fileURLWithPath: data), pesconv: pesconv, split: split, splitSeed: splitSeed, limit: limit,
-                      condition: persona, goldStrategy: goldStrategy, seeds: seedList(), batchSize: batchSize, generate: generate, pool: pool,
+        try Evaluator(checkpoints: checkpoints, split: examples.evaluationSplit, condition: persona, goldStrategy: goldStrategy, seeds: seedList(), batchSize: batchSize, generate: generate, pool: pool,
                       semantics: semantics(), sentenceEncoder: encoder.load(), output: output.map { URL(fileURLWithPath: $0) }, weights: weights).run()
     }
 }

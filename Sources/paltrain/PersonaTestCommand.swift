@@ -10,25 +10,13 @@ struct PersonaTest: ParsableCommand {
         abstract: "Whether PAL or Hard Prompt checkpoints use the persona: each example with a persona of its own scored with it, with another conversation's and with none, paired, with a bootstrap interval over conversations.",
         discussion: "Example, three training seeds of PAL on the test split: paltrain persona-test runs/pal-seed{1,2,3}/last.h5 --pesconv runs/pesconv.json --output runs/persona-test. "
             + "Δ is the NLL per target token with the other persona minus with the own (nats; exp Δ is the perplexity ratio); "
-            + "an interval above 0 says the model scores the gold replies better with their own persona.")
+            + "an interval above 0 says the model scores the gold replies better with their own persona. "
+            + "--limit applies before the examples without a persona are left out; the split seed also seeds the bootstrap.")
 
     @Argument(help: "PAL or Hard Prompt checkpoints (e.g. one per training seed); a row each, and their mean.")
     var checkpoints: [String]
 
-    @Option(help: "The data folder that `make data` fills.")
-    var data = "data"
-
-    @Option(help: "A PESConv file with personas for every conversation (default: the published annotations, which cover valid and test).")
-    var pesconv: String?
-
-    @Option(help: "test or valid.")
-    var split = "test"
-
-    @Option(help: "Split seed (13 = the paper's split); it also seeds the shuffled personas and the bootstrap.")
-    var splitSeed: UInt64 = 13
-
-    @Option(help: "Use only the first N examples of the split (0 = all), before those without a persona are left out.")
-    var limit = 0
+    @OptionGroup var examples: SplitOptions
 
     @Option(help: "Examples per batch.")
     var batchSize = 32
@@ -40,15 +28,13 @@ struct PersonaTest: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        guard split == "test" || split == "valid" else { throw ValidationError("--split is test or valid, got \(split)") }
         guard !checkpoints.isEmpty else { throw ValidationError("give at least one checkpoint") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-        guard limit >= 0 else { throw ValidationError("--limit is 0 (every example) or a positive count, got \(limit)") }
         guard resamples >= 100 else { throw ValidationError("--resamples must be at least 100 for a 95% interval, got \(resamples)") }
     }
 
     func run() throws {
-        try PersonaUseTest(checkpoints: checkpoints, data: URL(fileURLWithPath: data), pesconv: pesconv, split: split, splitSeed: splitSeed,
-                           limit: limit, batchSize: batchSize, resamples: resamples, output: output.map { URL(fileURLWithPath: $0) }).run()
+        try PersonaUseTest(checkpoints: checkpoints, split: examples.evaluationSplit, batchSize: batchSize, resamples: resamples,
+                           output: output.map { URL(fileURLWithPath: $0) }).run()
     }
 }
