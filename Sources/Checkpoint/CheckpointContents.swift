@@ -1,5 +1,6 @@
 // CheckpointContents: everything one checkpoint holds — named tensors in order, optional AdamW
-// moments, the model config and tokenizer (opaque JSON strings) and the optional training state.
+// moments, the model config, tokenizer and input lengths (opaque JSON strings) and the optional
+// training state.
 import TensorCore
 
 /// A tensor with its HuggingFace state-dict name, e.g. `model.encoder.layers.0.self_attn.q_proj.weight`.
@@ -17,15 +18,19 @@ public struct CheckpointContents {
     public var tokenizer: String
     /// Where training stood when the checkpoint was written, or `nil` for a weights-only checkpoint.
     public var training: TrainingState?
+    /// JSON of the input and target lengths the model was trained with (stored verbatim), or `nil`
+    /// when the writer did not say (an import, or a file older than the attribute).
+    public var inputLengths: String?
 
-    /// Creates checkpoint contents; moments and training state are optional.
+    /// Creates checkpoint contents; moments, training state and input lengths are optional.
     public init(tensors: [NamedTensor], optimizerMoments: OptimizerMoments? = nil,
-                config: String, tokenizer: String, training: TrainingState? = nil) {
+                config: String, tokenizer: String, training: TrainingState? = nil, inputLengths: String? = nil) {
         self.tensors = tensors
         self.optimizerMoments = optimizerMoments
         self.config = config
         self.tokenizer = tokenizer
         self.training = training
+        self.inputLengths = inputLengths
     }
 
     /// The tensors keyed by name, for strict loading into a model.

@@ -65,7 +65,8 @@ extension CheckpointFile {
         }
 
         let contents = CheckpointContents(tensors: tensors, optimizerMoments: moments, config: config,
-                                          tokenizer: tokenizer, training: training)
+                                          tokenizer: tokenizer, training: training,
+                                          inputLengths: try readStringAttribute(file, Layout.inputLengths))
         let problems = contents.problems()
         guard problems.isEmpty else {
             throw CheckpointError.malformed(path: path, detail: problems.joined(separator: "; "))

@@ -83,6 +83,7 @@ extension CheckpointFile {
         try writeStringAttribute(file, Layout.config, contents.config)
         try writeStringAttribute(file, Layout.tokenizer, contents.tokenizer)
         if let trainingJSON { try writeStringAttribute(file, Layout.trainingState, trainingJSON) }
+        if let lengths = contents.inputLengths { try writeStringAttribute(file, Layout.inputLengths, lengths) }
 
         try writeTensorGroup(file, Layout.tensors, contents.tensors)
         if let moments = contents.optimizerMoments {

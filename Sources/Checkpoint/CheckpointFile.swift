@@ -1,5 +1,6 @@
 // CheckpointFile: reads and writes checkpoints as HDF5 files. Layout (format version 1):
-//   /                        attributes format_version (int64), config, tokenizer, training_state? (UTF-8 JSON)
+//   /                        attributes format_version (int64), config, tokenizer, training_state?,
+//                            input_lengths? (UTF-8 JSON)
 //   /tensors/<name>          little-endian float32 datasets, one chunk each, Fletcher32-checksummed;
 //                            attribute index (position in the list); 0-d tensors stored as (1) + attribute scalar
 //   /optimizer/exp_avg/<name>, /optimizer/exp_avg_sq/<name>   AdamW moments, same layout (optional)
@@ -28,6 +29,7 @@ public enum CheckpointFile {
         static let config = "config"
         static let tokenizer = "tokenizer"
         static let trainingState = "training_state"
+        static let inputLengths = "input_lengths"
     }
 
     /// Writes `contents` to `url` atomically: a temporary file in the same directory is written,

@@ -13,7 +13,7 @@ extension Annotator {
     /// (`referenceDecoding`) with `beams` beams (1 = greedy), `maxLength` tokens and `overrides`.
     public static func load(extractor checkpoint: String, data: URL, beams: Int, maxLength: Int, filter: PersonaFilter = .corrected,
                             overrides: [String: Any] = [:]) throws -> Annotator {
-        let (model, tokenizer, _) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: data)
+        let (model, tokenizer, _, _) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: data)
         guard model.config.format == .extractor else {
             throw DataError(file: checkpoint, "not a persona extractor (format \(model.config.format.rawValue))")
         }

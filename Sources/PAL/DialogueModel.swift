@@ -30,11 +30,16 @@ public struct DialogueModel {
         public var strategyDistribution: [Double]
     }
 
+    /// The lengths its inputs are cut to: as trained, unless given (`InputLengths`).
+    public let lengths: InputLengths
+
     /// Loads `checkpoint` and its tokenizer (from `tokenizerOverride` when given), with its weights
-    /// as stored or (`weights: .f16`) rounded to half precision for faster decoding.
-    public init(checkpoint: String, data: URL, tokenizerOverride: String? = nil, weights: WeightPrecision = .f32) throws {
-        let (model, tokenizer, _) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: data,
-                                                                          tokenizerOverride: tokenizerOverride)
+    /// as stored or (`weights: .f16`) rounded to half precision for faster decoding; inputs are cut
+    /// to the lengths it was trained with unless `override` gives others.
+    public init(checkpoint: String, data: URL, tokenizerOverride: String? = nil, weights: WeightPrecision = .f32,
+                lengths override: LengthOverride = LengthOverride()) throws {
+        let (model, tokenizer, _, trained) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: data,
+                                                                                   tokenizerOverride: tokenizerOverride)
         if weights == .f16 { model.useHalfPrecisionWeights() }
         guard InputFormat.dialogue.contains(model.config.format) else {
             throw DataError(file: checkpoint, "a \(model.config.format.rawValue) model, not a dialogue model (PAL, Joint or Hard Prompt)")
@@ -46,18 +51,13 @@ public struct DialogueModel {
             guard let id = tokenizer.id(of: s.token) else { throw DataError(file: checkpoint, "its tokenizer has no \(s.token) token") }
             return id
         }
+        lengths = try InputLengths(trained: trained, config: model.config, override: override, checkpoint: checkpoint)
     }
 
-    /// Input lengths that fit the model's position table (the reference's 512 input and 50 target tokens at most).
-    public var limits: EncodingLimits {
-        let positions = model.config.maxPositionEmbeddings
-        return EncodingLimits(maxInputLength: min(512, positions), maxDecoderLength: min(50, positions - 1), maxPersonaLength: min(512, positions))
-    }
-
-    /// `example` in this model's input format, cut to `limits` and checked against the model's tables;
+    /// `example` in this model's input format, cut to `lengths` and checked against the model's tables;
     /// `place` names it in an error.
     public func encode(_ example: DialogueExample, place: String) throws -> EncodedExample {
-        let encoded = try ExampleEncoder.encode(example, format: format, tokenizer: tokenizer, limits: limits)
+        let encoded = try ExampleEncoder.encode(example, format: format, tokenizer: tokenizer, limits: lengths.limits)
         try model.config.check(encoded, place: place)
         return encoded
     }

@@ -1,6 +1,7 @@
 // EvaluationSplit: which examples an evaluation reads — ESConv from the data folder, with a PESConv
 // file's personas when given, split by the seed (13 = the paper's split), its test or valid part,
-// built into examples exactly as for training under a persona condition, the first `limit` of them.
+// built into examples exactly as for training under a persona condition, the first `limit` of them,
+// and how many of each example's tokens the models read (as trained unless given).
 import Foundation
 import TextData
 
@@ -15,13 +16,21 @@ public struct EvaluationSplit: Sendable {
     public var seed: UInt64
     /// Only the first N examples (0 = all).
     public var limit: Int
+    /// Input and decoder lengths instead of those each checkpoint was trained with.
+    public var lengths: LengthOverride
 
-    public init(data: URL, pesconv: String?, name: String, seed: UInt64, limit: Int) {
+    public init(data: URL, pesconv: String?, name: String, seed: UInt64, limit: Int, lengths: LengthOverride = LengthOverride()) {
         self.data = data
         self.pesconv = pesconv
         self.name = name
         self.seed = seed
         self.limit = limit
+        self.lengths = lengths
+    }
+
+    /// `checkpoint` as a dialogue model that reads this split's examples (`weights` as `DialogueModel` takes them).
+    public func model(_ checkpoint: String, weights: WeightPrecision = .f32) throws -> DialogueModel {
+        try DialogueModel(checkpoint: checkpoint, data: data, weights: weights, lengths: lengths)
     }
 
     /// The split's conversations, and the corpus's notes on what it read.

@@ -39,7 +39,7 @@ public struct EvaluationSemantics {
     func lines(encoder: SentenceEncoder?) -> [String] {
         ["semantics: " + (name == "reference" ? "reference (the released code's, as Table 3 was computed)" : "paltrain (corrected; --reference for the released code's)"),
          "  examples: \(turns.rawValue)",
-         "  PPL over \(pplTokens == 0 ? "full targets" : "\(pplTokens) target tokens (strategy and end included)")",
+         "  PPL over \(pplTokens == 0 ? "whole targets, up to each model's decoder length (given with the model)" : "\(pplTokens) target tokens (strategy and end included)")",
          "  Distinct with the \(referenceDistinct ? "reference's count (each sentence's last n-gram dropped)" : "exact count")",
          "  strategy control (PAL rows): " + controls.map { "\($0.name) (strategy step α \(MetricsTable.number($0.strategyStepAlpha)))" }.joined(separator: ", "),
          "  Cos-Sim: " + (encoder?.describe(cosSimExamples) ?? "n/a (no sentence encoder: make models)"),
@@ -107,8 +107,8 @@ public struct Evaluator {
         let (conversations, notes) = try split.conversations()
         let examples = try split.examples(of: conversations, persona: condition, turns: semantics.turns)
         let nltk = try NLTKTokenizer(nltkData: split.data.appendingPathComponent("nltk_data"))
-        // Per-word perplexity's denominator: each reply's words as BLEU counts them, plus its strategy and end tokens.
-        let targetWords = semantics.pplTokens == 0 ? examples.map { nltk.lowercasedWords($0.response).count + 2 }.reduce(0, +) : nil
+        // For per-word perplexity: each reply's words as BLEU counts them.
+        let replyWords = semantics.pplTokens == 0 ? examples.map { nltk.lowercasedWords($0.response).count } : nil
         let settings = semantics.lines(encoder: sentenceEncoder) + (weights == .f16 ? ["  weights: rounded to fp16 (--weights f16)"] : [])
             + notes.map { "data: " + $0 }
         print(settings.joined(separator: "\n"))
@@ -117,10 +117,13 @@ public struct Evaluator {
                                                                   examples: semantics.cosSimExamples) : nil
         var rows: [Row] = []
         for checkpoint in checkpoints {
-            let dialogue = try DialogueModel(checkpoint: checkpoint, data: split.data, weights: weights)
+            let dialogue = try split.model(checkpoint, weights: weights)
             let encoded = try examples.enumerated().map { try dialogue.encode($1, place: "\(split.name) example \($0)") }
-            print("evaluating \(checkpoint) (\(dialogue.format.rawValue)) on \(encoded.count) \(split.name) examples")
+            let cut = encoded.indices.filter { encoded[$0].labels.last != dialogue.tokenizer.eosId }
+            print("evaluating \(checkpoint) (\(dialogue.format.rawValue)) on \(encoded.count) \(split.name) examples; \(dialogue.lengths.description); "
+                  + "\(cut.count) targets cut to \(dialogue.lengths.limits.maxDecoderLength) tokens after the strategy")
             let controls = dialogue.format == .pal ? semantics.controls : [.none]
+            let targetWords = replyWords.map { words in Self.scoredWords(words, encoded, cut: cut, tokenizer: dialogue.tokenizer, nltk: nltk) }
             let forced = teacherForced(dialogue, encoded, checkpoint: checkpoint, pplTokens: semantics.pplTokens, targetWords: targetWords,
                                        contrasted: controls.contains { $0.strategyStepAlpha != 0 })
             for control in controls {
@@ -140,7 +143,7 @@ public struct Evaluator {
         }
         var report = settings + ["", table(rows), ""] + rows.map { row in
             "\(row.model): top-n ACC (n = 1…8) " + (0..<8).map { n in String(format: "%.2f", mean(row.accuracies.map { $0[n] })) }.joined(separator: " ")
-                + (targetWords == nil ? "" : String(format: "; PPL per word %.2f", mean(row.forced.compactMap(\.wordPerplexity))))
+                + (replyWords == nil ? "" : String(format: "; PPL per word %.2f", mean(row.forced.compactMap(\.wordPerplexity))))
                 + (row.runs.isEmpty ? "" : String(format: "; ACC of the generated strategies %.2f; distinct replies %.0f of %d",
                                                   mean(row.runs.map(\.generationAccuracy)), mean(row.runs.map { Double($0.distinctResponses) }), examples.count))
                 + "; " + row.forced.map(\.checkpoint).joined(separator: ", ")
@@ -216,6 +219,18 @@ public struct Evaluator {
         case .hardPrompt: return "Hard Prompt"
         case .extractor: return "Persona extractor"
         }
+    }
+
+    /// Per-word perplexity's denominator for `encoded`: each reply's words (`replyWords`), plus its
+    /// strategy and end tokens; a target cut to the model's decoder length (`cut`) counts the words of
+    /// the part scored instead, and no end token.
+    static func scoredWords(_ replyWords: [Int], _ encoded: [EncodedExample], cut: [Int], tokenizer: Tokenizer, nltk: NLTKTokenizer) -> Int {
+        var words = replyWords.reduce(0, +) + 2 * encoded.count
+        for i in cut {
+            let kept = tokenizer.decode(Array(encoded[i].labels.dropFirst()), skipSpecialTokens: true)
+            words += nltk.lowercasedWords(kept).count + 1 - (replyWords[i] + 2)
+        }
+        return words
     }
 
     /// Perplexity (over targets cut to `pplTokens` when positive) and the strategy logits of the

@@ -2,7 +2,8 @@
 // tokenizer's files with its added tokens) that `BlenderbotSmallForConditionalGeneration` or
 // `BartForConditionalGeneration.from_pretrained` loads; PAL's co-attention under the released code's
 // names (persona_norm, context_norm, persona_context_w, and strategy_alpha), so its model class
-// loads them too. `paltrain import` of the folder gives back the same tensors.
+// loads them too. The input lengths the model was trained with go to paltrain_input_lengths.json.
+// `paltrain import` of the folder gives back the same tensors and lengths.
 import Checkpoint
 import Foundation
 import Models
@@ -11,15 +12,18 @@ import TensorCore
 import TextData
 
 public enum HuggingFaceExport {
-    /// The files an export writes besides the tokenizer's own.
+    /// The files an export writes besides the tokenizer's own and `lengthsFile`.
     public static let modelFiles = ["config.json", "model.safetensors", "added_tokens.json", "special_tokens_map.json", "tokenizer_config.json"]
+    /// The input lengths the model was trained with (`EncodingLimits` JSON), when its checkpoint records them.
+    public static let lengthsFile = "paltrain_input_lengths.json"
 
-    /// Writes `model` and `tokenizer` (loaded from `tokenizerFolder`) into `folder`. PAL models get
-    /// `strategy_alpha` = `responseAlphas` (the released code decodes with it). Refuses non-finite
-    /// weights, naming them. Returns the names of the files written.
+    /// Writes `model` and `tokenizer` (loaded from `tokenizerFolder`) into `folder`, with the input
+    /// `lengths` it was trained with when known. PAL models get `strategy_alpha` = `responseAlphas`
+    /// (the released code decodes with it). Refuses non-finite weights, naming them. Returns the
+    /// names of the files written.
     @discardableResult
     public static func write(_ model: Seq2SeqLM, tokenizer: Tokenizer, tokenizerFolder: URL, responseAlphas: [Float],
-                             to folder: URL) throws -> [String] {
+                             lengths: EncodingLimits? = nil, to folder: URL) throws -> [String] {
         var tensors: [(name: String, tensor: Tensor)] = []
         var nonFinite: [String] = []
         for (name, tensor) in model.namedState() {
@@ -35,9 +39,13 @@ public enum HuggingFaceExport {
         try FileAccess.createFolder(folder)
         try SafeTensorsFile.write(tensors, metadata: ["format": "pt"], to: folder.appendingPathComponent("model.safetensors"))
         try FileAccess.write(try model.config.jsonString(), to: folder.appendingPathComponent("config.json"))
+        var copied: [String] = []
+        if let lengths {
+            try FileAccess.write(lengths.jsonString(), to: folder.appendingPathComponent(lengthsFile))
+            copied.append(lengthsFile)
+        }
 
         // The tokenizer: its vocabulary and merges as they are, its added tokens with their ids.
-        var copied: [String] = []
         for name in ["vocab.json", "merges.txt", TokenizerLoader.specialTokensFile] {
             let source = tokenizerFolder.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: source.path) else { continue }

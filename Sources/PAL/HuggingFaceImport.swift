@@ -1,6 +1,7 @@
 // Importing a HuggingFace model folder (config.json, model.safetensors, tokenizer files) as a
 // paltrain model: every name and shape checked strictly, problems listed at once, embeddings
-// resized for added tokens, PAL's co-attention added on request.
+// resized for added tokens, PAL's co-attention added on request, and the input lengths a folder
+// from `paltrain export` records.
 import Checkpoint
 import Foundation
 import Models
@@ -14,6 +15,8 @@ public enum HuggingFaceImport {
         public var model: Seq2SeqLM
         /// Nil when the folder holds no tokenizer files.
         public var tokenizer: TokenizerReference?
+        /// The input lengths the model was trained with; nil unless the folder says (`HuggingFaceExport.lengthsFile`).
+        public var lengths: EncodingLimits?
         /// One line per adaptation: renames, resizes, tensors left out, parameters initialised.
         public var notes: [String]
     }
@@ -78,6 +81,15 @@ public enum HuggingFaceImport {
         } catch {
             throw DataError(file: weightsURL.path, "\(error)")
         }
-        return Result(model: model, tokenizer: tokenizer.map { TokenizerReference(source: folder.path, identity: $0.identity) }, notes: notes)
+        var lengths: EncodingLimits?
+        let lengthsURL = folder.appendingPathComponent(HuggingFaceExport.lengthsFile)
+        if FileManager.default.fileExists(atPath: lengthsURL.path) {
+            do { lengths = try EncodingLimits.decode(json: try FileAccess.read(lengthsURL)) } catch let error as DecodingError {
+                throw DataError(file: lengthsURL.path, "expected {\"max_input_length\": N, \"max_decoder_length\": N, \"max_persona_length\": N} "
+                                + "(\(error.message)): fix it, or delete it to evaluate with the reference's lengths")
+            }
+        }
+        return Result(model: model, tokenizer: tokenizer.map { TokenizerReference(source: folder.path, identity: $0.identity) }, lengths: lengths,
+                      notes: notes)
     }
 }

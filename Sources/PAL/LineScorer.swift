@@ -20,10 +20,12 @@ public struct LineScorer {
     private let strategyIds: [Int32]
 
     /// The model at `checkpoint` with the tokenizer it names (or `tokenizerOverride`, which a
-    /// checkpoint naming none needs unless `readsIds`); `maxInputLength` defaults to 512, or the
-    /// model's position table when shorter.
+    /// checkpoint naming none needs unless `readsIds`); text inputs are cut to `maxInputLength`,
+    /// by default the length the model was trained with (`InputLengths`). Targets are scored whole.
     public init(checkpoint: String, data: URL, tokenizerOverride: String?, readsIds: Bool, maxInputLength: Int?) throws {
         let (model, contents) = try ModelCheckpoint.load(URL(fileURLWithPath: checkpoint))
+        let lengths = try InputLengths(trained: try ModelCheckpoint.trainedLengths(contents, path: checkpoint), config: model.config,
+                                       override: LengthOverride(maxInputLength: maxInputLength), checkpoint: checkpoint)
         var tokenizer: Tokenizer?
         if let reference = TokenizerReference.decode(contents.tokenizer) {
             tokenizer = try TokenizerLoader.load(reference, data: data, override: tokenizerOverride)
@@ -37,7 +39,7 @@ public struct LineScorer {
         self.model = model
         self.tokenizer = tokenizer
         self.readsIds = readsIds
-        self.maxInputLength = maxInputLength ?? min(512, model.config.maxPositionEmbeddings)
+        self.maxInputLength = lengths.limits.maxInputLength
         // Only dialogue models open a reply with a strategy token (an extractor's tokenizer may hold them unused).
         strategyIds = InputFormat.dialogue.contains(model.config.format) ? tokenizer.map { t in Strategy.allCases.compactMap { t.id(of: $0.token) } } ?? [] : []
     }

@@ -76,7 +76,7 @@ public struct PersonaUseTest {
 
         var scores: [Scores] = []
         for checkpoint in checkpoints {
-            let dialogue = try DialogueModel(checkpoint: checkpoint, data: split.data)
+            let dialogue = try split.model(checkpoint)
             guard dialogue.format != .joint else {
                 throw DataError(file: checkpoint, "a Blenderbot-Joint model reads no persona: the test needs a PAL or Hard Prompt checkpoint")
             }
@@ -87,7 +87,7 @@ public struct PersonaUseTest {
                 entry.nll[condition] = TeacherForcing.score(dialogue.model, encoded, batchSize: batchSize, padId: dialogue.tokenizer.padId,
                                                             strategyTokenIds: [], perExample: true).exampleNLL
             }
-            print("scored \(checkpoint) (\(dialogue.format.rawValue)) under 3 personas")
+            print("scored \(checkpoint) (\(dialogue.format.rawValue)) under 3 personas; \(dialogue.lengths.description)")
             scores.append(entry)
         }
         let table = report(scores, clusters: clusters)

@@ -85,6 +85,14 @@ public struct Recipe: Codable, Equatable {
     /// How the model this recipe trains reads its inputs.
     public var format: InputFormat { stage == .extractor ? .extractor : variant }
 
+    /// The lengths this recipe's examples are cut to, which its checkpoints record so that `eval`,
+    /// `generate`, `chat`, `score` and `persona-test` cut inputs the same way (an extractor's source
+    /// and target share `data.max_input_length`, its start and end tokens included).
+    public var encodingLimits: EncodingLimits {
+        EncodingLimits(maxInputLength: data.maxInputLength, maxDecoderLength: stage == .extractor ? data.maxInputLength - 1 : data.maxDecoderLength,
+                       maxPersonaLength: data.maxInputLength)
+    }
+
     /// The values a key with a fixed set of them accepts, by dotted key (for error messages).
     static let choices: [String: [String]] = [
         "stage": RecipeStage.allCases.map(\.rawValue), "variant": InputFormat.dialogue.map(\.rawValue),

@@ -37,8 +37,7 @@ public enum StageData {
         }
         let trainText = try DialogueExamples.make(from: train, file: "train", turns: .everySupporterTurn, persona: source)
         let validText = try DialogueExamples.make(from: valid, file: "valid", turns: recipe.data.validTurns, persona: source)
-        let limits = EncodingLimits(maxInputLength: recipe.data.maxInputLength, maxDecoderLength: recipe.data.maxDecoderLength,
-                                    maxPersonaLength: recipe.data.maxInputLength)
+        let limits = recipe.encodingLimits
         return StageExamples(train: try trainText.examples.map { try ExampleEncoder.encode($0, format: format, tokenizer: tokenizer, limits: limits) },
                              valid: try validText.examples.map { try ExampleEncoder.encode($0, format: format, tokenizer: tokenizer, limits: limits) },
                              notes: corpus.notes + trainText.report.lines + validText.report.lines)

@@ -59,7 +59,8 @@ public enum TrainingRun {
               + "vocabulary \(model.config.vocabSize), \(model.parameterCount) parameters, format \(model.config.format.rawValue)")
 
         let trainer = Trainer(model: model, train: examples.train, valid: examples.valid, settings: recipe.training,
-                              run: run, tokenizerJSON: try prepared.reference.jsonString(), strategyTokenIds: prepared.strategyTokenIds,
+                              run: run, tokenizerJSON: try prepared.reference.jsonString(), inputLengths: recipe.encodingLimits,
+                              strategyTokenIds: prepared.strategyTokenIds,
                               maskTokenId: prepared.tokenizer.unkId, runIdentity: try recipe.identity(), world: world)
         trainer.stopAfterSteps = stopAfterSteps
         let summary = try trainer.fit(resume: resume)

@@ -1,6 +1,6 @@
 // ModelCheckpoint: a `Seq2SeqLM` to and from a checkpoint file: its config as HF-named JSON, every
-// parameter and buffer under its HF name, the tokenizer's identity, and optionally the training
-// state and AdamW moments.
+// parameter and buffer under its HF name, the tokenizer's identity, and optionally the input
+// lengths it was trained with, the training state and AdamW moments.
 import Checkpoint
 import Foundation
 import JSON
@@ -9,11 +9,25 @@ import NN
 import TextData
 
 public enum ModelCheckpoint {
-    /// Writes `model` (atomically) with the given tokenizer identity JSON and optional training state.
-    public static func save(_ model: Seq2SeqLM, tokenizer: String, to url: URL, training: TrainingState? = nil,
-                            optimizer: AdamW? = nil) throws {
+    /// Writes `model` (atomically) with the given tokenizer identity JSON, and optionally the input
+    /// lengths it was trained with, the training state and the optimizer's moments.
+    public static func save(_ model: Seq2SeqLM, tokenizer: String, to url: URL, lengths: EncodingLimits? = nil,
+                            training: TrainingState? = nil, optimizer: AdamW? = nil) throws {
         try CheckpointFile.write(CheckpointContents(tensors: model.namedState(), optimizerMoments: optimizer?.moments,
-                                                    config: model.config.jsonString(), tokenizer: tokenizer, training: training), to: url)
+                                                    config: model.config.jsonString(), tokenizer: tokenizer, training: training,
+                                                    inputLengths: lengths?.jsonString()), to: url)
+    }
+
+    /// The input lengths the checkpoint at `path` records its model was trained with (`contents`
+    /// read from it), or nil when it records none.
+    public static func trainedLengths(_ contents: CheckpointContents, path: String) throws -> EncodingLimits? {
+        guard let json = contents.inputLengths else { return nil }
+        do {
+            return try EncodingLimits.decode(json: Data(json.utf8))
+        } catch {
+            throw CheckpointError.malformed(path: path, detail: "its attribute input_lengths (\(json.shortened(to: 120))) is not "
+                + "{\"max_input_length\": N, \"max_decoder_length\": N, \"max_persona_length\": N}: the file was edited; use another checkpoint")
+        }
     }
 
     /// The model a checkpoint holds, strictly loaded, and the rest of the file's contents.
@@ -77,15 +91,17 @@ public enum ModelCheckpoint {
     }
 
     /// The model a checkpoint holds and the tokenizer it names (from `tokenizerOverride` when given),
-    /// checked against each other: every id the tokenizer makes must be one of the model's.
+    /// checked against each other (every id the tokenizer makes must be one of the model's), and the
+    /// input lengths it was trained with when the checkpoint records them.
     public static func loadWithTokenizer(_ url: URL, data: URL, tokenizerOverride: String? = nil)
-        throws -> (model: Seq2SeqLM, tokenizer: Tokenizer, reference: TokenizerReference) {
+        throws -> (model: Seq2SeqLM, tokenizer: Tokenizer, reference: TokenizerReference, trainedLengths: EncodingLimits?) {
         let (model, contents) = try load(url)
+        let lengths = try trainedLengths(contents, path: url.path)
         guard let reference = TokenizerReference.decode(contents.tokenizer) else {
             throw CheckpointError.malformed(path: url.path, detail: "it names no tokenizer (a checkpoint from `paltrain import` without --tokenizer?)")
         }
         let tokenizer = try TokenizerLoader.load(reference, data: data, override: tokenizerOverride)
         try model.config.checkTokenizer(vocabularySize: tokenizer.vocabularySize)
-        return (model, tokenizer, reference)
+        return (model, tokenizer, reference, lengths)
     }
 }

@@ -33,6 +33,8 @@ public final class Trainer {
     /// What `encoder_denoising_weight` masks input tokens with (the tokenizer's unknown token).
     public let maskTokenId: Int32
     let tokenizerJSON: String
+    /// The lengths the examples were cut to, recorded in every checkpoint (nil: not recorded).
+    let inputLengths: EncodingLimits?
     /// A digest of the run's recipe, saved with the training state; a resume refuses a `last.h5`
     /// that carries another (nil: not checked).
     let runIdentity: String?
@@ -68,8 +70,8 @@ public final class Trainer {
     }
 
     public init(model: Seq2SeqLM, train: [EncodedExample], valid: [EncodedExample], settings: TrainingSettings,
-                run: URL, tokenizerJSON: String, strategyTokenIds: [Int32] = [], maskTokenId: Int32 = 3, runIdentity: String? = nil,
-                world: Communicator = SingleProcess()) {
+                run: URL, tokenizerJSON: String, inputLengths: EncodingLimits? = nil, strategyTokenIds: [Int32] = [], maskTokenId: Int32 = 3,
+                runIdentity: String? = nil, world: Communicator = SingleProcess()) {
         self.model = model
         self.world = world
         self.strategyTokenIds = strategyTokenIds
@@ -79,6 +81,7 @@ public final class Trainer {
         self.settings = settings
         self.run = run
         self.tokenizerJSON = tokenizerJSON
+        self.inputLengths = inputLengths
         self.runIdentity = runIdentity
         padId = Int32(model.config.padTokenId)
         parameters = ParameterBuffer(model.namedParameters())
@@ -372,7 +375,7 @@ public final class Trainer {
     /// Rank 0 writes; the other ranks hold the same weights.
     private func save(_ url: URL, state: TrainingState, withOptimizer: Bool) throws {
         guard world.isRoot else { return }
-        try ModelCheckpoint.save(model, tokenizer: tokenizerJSON, to: url, training: state, optimizer: withOptimizer ? optimizer : nil)
+        try ModelCheckpoint.save(model, tokenizer: tokenizerJSON, to: url, lengths: inputLengths, training: state, optimizer: withOptimizer ? optimizer : nil)
     }
 
     /// Writes `last.h5` with everything a resume needs (weights, moments, position, random state:

@@ -33,10 +33,10 @@ struct Export: ParsableCommand {
     func run() throws {
         let control = try StrategyControl.parsed(alpha)
         let dataURL = URL(fileURLWithPath: data)
-        let (model, loaded, reference) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: dataURL, tokenizerOverride: tokenizer)
+        let (model, loaded, reference, lengths) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: dataURL, tokenizerOverride: tokenizer)
         let source = tokenizer ?? reference.source
-        let files = try HuggingFaceExport.write(model, tokenizer: loaded, tokenizerFolder: TokenizerLoader.folder(of: source, data: dataURL), responseAlphas: control.responseAlphas,
-                                                to: URL(fileURLWithPath: output))
+        let files = try HuggingFaceExport.write(model, tokenizer: loaded, tokenizerFolder: TokenizerLoader.folder(of: source, data: dataURL),
+                                                responseAlphas: control.responseAlphas, lengths: lengths, to: URL(fileURLWithPath: output))
         let c = model.config
         print("exported \(c.family.rawValue) (\(c.encoderLayers)+\(c.decoderLayers) layers, d \(c.dModel), vocabulary \(c.vocabSize)"
               + (model.personaCoAttention != nil ? ", PAL co-attention, strategy_alpha from --alpha \(control.name)" : "") + ") → \(output): "

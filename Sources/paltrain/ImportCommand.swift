@@ -44,7 +44,8 @@ struct Import: ParsableCommand {
         let tokens = (addedTokens ?? (isBart ? .extractor : .pal)).tokens
         let result = try HuggingFaceImport.load(url, addedTokens: tokens, personaCoAttention: format == .pal, inputFormat: format)
         for note in result.notes { print("  " + note) }
-        try ModelCheckpoint.save(result.model, tokenizer: result.tokenizer?.jsonString() ?? "{}", to: URL(fileURLWithPath: output))
+        try ModelCheckpoint.save(result.model, tokenizer: result.tokenizer?.jsonString() ?? "{}", to: URL(fileURLWithPath: output),
+                                 lengths: result.lengths)
         let c = result.model.config
         print("imported \(c.family.rawValue) (\(c.encoderLayers)+\(c.decoderLayers) layers, d \(c.dModel), vocabulary \(c.vocabSize), "
               + "\(result.model.parameterCount) parameters, format \(format.rawValue)) → \(output)")

@@ -22,7 +22,7 @@ struct Score: ParsableCommand {
     @Option(help: "The data folder that `make data` fills.")
     var data = "data"
 
-    @Option(help: "Encoder input length; longer histories are cut from the left (default: 512, or the model's position table when shorter).")
+    @Option(help: "Encoder input length; longer histories are cut from the left (default: the length the model was trained with, which the checkpoint records; else 512, or the model's position table when shorter).")
     var maxInputLength: Int?
 
     func validate() throws {

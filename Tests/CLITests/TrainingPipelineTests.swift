@@ -1,6 +1,6 @@
 // Every training stage end to end on the real data with the small recipes cut short: extractor →
 // annotate → PAL and Joint; validation loss falls, best.h5 holds the lowest validation loss of
-// the log, the PESConv file is accepted by the reader with seeker turns − 2 entries, and a run
+// the log, evaluation reads examples cut as training cut them, the PESConv file is accepted by the reader with seeker turns − 2 entries, and a run
 // interrupted by SIGINT, or killed with SIGKILL after a periodic save, and resumed ends with the
 // weights and the log of an uninterrupted run.
 import Checkpoint
@@ -55,6 +55,29 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/loss.svg"), file: file, line: line)
     }
 
+    /// pal-small trains on histories cut to 128 tokens and targets to 32 with a 160-entry position
+    /// table: the checkpoint records those lengths, and a model loaded for evaluation encodes the
+    /// validation examples exactly as training did (it once read up to 160 tokens, or 512 for a
+    /// 512-entry table, at positions it never learned).
+    private func assertEvaluationReadsAsTrainingDid(_ checkpoint: String, pesconv: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        var recipe = try Recipe.load(CLI.root.appendingPathComponent("recipes/pal-small.yaml"))
+        recipe.data.folder = CLI.root.appendingPathComponent("data").path
+        recipe.data.pesconv = pesconv
+        recipe.data.validLimit = 20
+        let dialogue = try DialogueModel(checkpoint: checkpoint, data: URL(fileURLWithPath: recipe.data.folder))
+        XCTAssertEqual(dialogue.lengths.limits, EncodingLimits(maxInputLength: 128, maxDecoderLength: 32, maxPersonaLength: 128), file: file, line: line)
+        XCTAssertEqual(dialogue.model.config.maxPositionEmbeddings, 160, file: file, line: line)
+        let trained = try StageData.dialogue(recipe, tokenizer: dialogue.tokenizer).valid
+        let byTurn = Dictionary(trained.map { ([$0.conversation, $0.turn], $0) }, uniquingKeysWith: { first, _ in first })
+        let split = EvaluationSplit(data: URL(fileURLWithPath: recipe.data.folder), pesconv: pesconv, name: "valid", seed: recipe.data.splitSeed, limit: 0)
+        let examples = try split.examples(of: split.conversations().conversations, persona: .true).filter { byTurn[[$0.conversation, $0.turn]] != nil }
+        XCTAssertEqual(examples.count, trained.count, file: file, line: line)
+        let encoded = try examples.map { try dialogue.encode($0, place: "valid") }
+        XCTAssertEqual(encoded, examples.map { byTurn[[$0.conversation, $0.turn]]! }, "evaluation encodes as training did", file: file, line: line)
+        XCTAssertTrue(encoded.contains { $0.inputIds.count == 128 } && encoded.contains { $0.labels.count == 33 },
+                      "some histories and targets are long enough to be cut", file: file, line: line)
+    }
+
     func testDataExportWritesTheExamplesInBatchOrder() throws {
         let file = folder("export.json")
         let r = try cli.run(["data", "export", "--recipe", "recipes/pal-small.yaml", "--variant", "joint", "--set", "data.train_limit=6",
@@ -95,12 +118,14 @@ final class TrainingPipelineTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.err)
             try assertLearned(run)
         }
+        try assertEvaluationReadsAsTrainingDid(folder("pal") + "/best.h5", pesconv: pesconv)
         // The paper's automatic evaluation: PAL with and without strategy-based control, and Joint, over two seeds.
         let evaluated = try cli.run(["eval", folder("pal") + "/best.h5", folder("joint") + "/best.h5", "--alpha", "paper", "--alpha", "none",
                                      "--seeds", "1,2", "--pesconv", pesconv, "--limit", "24", "--output", folder("test")])
         XCTAssertEqual(evaluated.status, 0, evaluated.err)
         XCTAssertTrue(evaluated.out.contains("| Model            | ACC   | PPL"), evaluated.out)
         XCTAssertTrue(evaluated.out.contains(" ± "), "several seeds: mean ± standard deviation\n\(evaluated.out)")
+        XCTAssertTrue(evaluated.out.contains("test examples; input 128 tokens, decoder 32 (as trained); "), evaluated.out)
         let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder("test") + "/metrics.json"))) as? [String: Any])
         let rows = try XCTUnwrap(summary["rows"] as? [[String: Any]])
         XCTAssertEqual(rows.map { $0["model"] as? String }, ["PAL", "PAL (α = 0)", "Blenderbot-Joint"])

@@ -20,6 +20,7 @@ final class CheckpointRoundTripTests: XCTestCase {
         XCTAssertEqual(read.config, written.config)
         XCTAssertEqual(read.tokenizer, written.tokenizer)
         XCTAssertEqual(read.training, written.training)
+        XCTAssertEqual(read.inputLengths, written.inputLengths)
         XCTAssertEqual(read.training?.randomGenerator, RandomGenerator(state: written.training!.rngState))
     }
 
@@ -32,15 +33,17 @@ final class CheckpointRoundTripTests: XCTestCase {
         XCTAssertEqual(try CheckpointFile.read(from: url).tensors.map(\.name), names)
     }
 
-    func testAbsentMomentsAndTrainingStateStayAbsent() throws {
+    func testAbsentMomentsTrainingStateAndInputLengthsStayAbsent() throws {
         let url = try makeTemporaryDirectory(self).appendingPathComponent("weights-only.h5")
         var written = sampleContents(withMoments: false)
         written.training = nil
+        written.inputLengths = nil
         try CheckpointFile.write(written, to: url)
         let read = try CheckpointFile.read(from: url)
         assertBitIdentical(read.tensors, written.tensors, "tensors")
         XCTAssertNil(read.optimizerMoments)
         XCTAssertNil(read.training)
+        XCTAssertNil(read.inputLengths)
     }
 
     func testBestValidationLossRoundTripsWhetherNilOrNot() throws {

@@ -64,7 +64,8 @@ func sampleContents(seed: UInt64 = 7, bestValidationLoss: Double? = 2.7182818284
         tokenizer: #"{"name": "facebook/blenderbot_small-90M", "special": "▁<s> — ✓"}"#,
         training: TrainingState(step: 1234, epoch: 3, batchInEpoch: 17, dataOrderSeed: .max - 1,
                                 rngState: [.max, 0x8000_0000_0000_0001, 12345, 0xDEAD_BEEF_CAFE_BABE],
-                                bestValidationLoss: bestValidationLoss, optimizerStep: 1200))
+                                bestValidationLoss: bestValidationLoss, optimizerStep: 1200),
+        inputLengths: #"{"max_decoder_length":80,"max_input_length":128,"max_persona_length":128}"#)
 }
 
 /// Fails unless both lists hold the same names in the same order with identical shapes and bits.

@@ -1,8 +1,8 @@
 // `paltrain export` against transformers (Fixtures/export, from scripts/make_export_fixtures.py): a
 // tiny PAL trained by paltrain and exported, which the released PAL model class and plain
 // BlenderbotSmall both loaded. Importing the folder gives HF's logits within 1e-4; exporting it
-// again writes the same tensors bit for bit, and importing that gives back the same model; a
-// non-finite weight is refused by name.
+// again writes the same tensors bit for bit, and importing that gives back the same model and the
+// input lengths it was trained with; a non-finite weight is refused by name.
 import Checkpoint
 import Foundation
 import Models
@@ -53,7 +53,10 @@ final class ExportTests: XCTestCase {
         // Export again: the same tensors, bit for bit, and the same model on import.
         let again = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-export-\(getpid())")
         defer { try? FileManager.default.removeItem(at: again) }
-        try HuggingFaceExport.write(model, tokenizer: tokenizer, tokenizerFolder: Self.folder, responseAlphas: StrategyControl.paper.responseAlphas, to: again)
+        let lengths = EncodingLimits(maxInputLength: 24, maxDecoderLength: 10, maxPersonaLength: 24)
+        let files = try HuggingFaceExport.write(model, tokenizer: tokenizer, tokenizerFolder: Self.folder, responseAlphas: StrategyControl.paper.responseAlphas,
+                                                lengths: lengths, to: again)
+        XCTAssertTrue(files.contains(HuggingFaceExport.lengthsFile), "\(files)")
         let committed = try SafeTensorsFile.read(from: Self.folder.appendingPathComponent("model.safetensors")).tensorsByName
         let written = try SafeTensorsFile.read(from: again.appendingPathComponent("model.safetensors")).tensorsByName
         XCTAssertEqual(Set(written.keys), Set(committed.keys))
@@ -65,6 +68,16 @@ final class ExportTests: XCTestCase {
         XCTAssertNotNil(written["persona_norm.weight"], "the released code's names")
         let (reimported, _) = try importFolder(again)
         XCTAssertEqual(state(reimported).mapValues { $0.map(\.bitPattern) }, state(model).mapValues { $0.map(\.bitPattern) })
+        // The lengths it was trained with come back; a folder without them (the fixture) has none; an edited file is a clear error.
+        func importedLengths(_ folder: URL) throws -> EncodingLimits? {
+            try HuggingFaceImport.load(folder, addedTokens: PALTokens.added, personaCoAttention: true, inputFormat: nil).lengths
+        }
+        XCTAssertEqual(try importedLengths(again), lengths)
+        XCTAssertNil(try importedLengths(Self.folder))
+        try FileAccess.write(#"{"max_input_length": 24}"#, to: again.appendingPathComponent(HuggingFaceExport.lengthsFile))
+        XCTAssertThrowsError(try importedLengths(again)) { error in
+            XCTAssertTrue("\(error)".hasPrefix(again.appendingPathComponent(HuggingFaceExport.lengthsFile).path + ": expected {"), "\(error)")
+        }
 
         // A non-finite weight is refused, by name.
         let victim = try XCTUnwrap(model.namedState().first { $0.name.hasSuffix("fc1.weight") })

@@ -1,9 +1,11 @@
 // A checkpoint's config attribute read back: the inputs the fuzzer found (FuzzingTests, config target)
 // each fail with a message naming the file and the line and column or the key, and a config whose model
-// is larger than the file's tensors fails before anything is allocated for it.
+// is larger than the file's tensors fails before anything is allocated for it. The input lengths a
+// model was trained with read back too.
 import Checkpoint
 import Foundation
 import Models
+import TextData
 import Training
 import XCTest
 
@@ -72,6 +74,30 @@ final class ModelCheckpointConfigTests: XCTestCase {
         XCTAssertThrowsError(try ModelCheckpoint.load(file)) { error in
             XCTAssertTrue("\(error)".contains("describe a model of at least 16000"), "\(error)")
             XCTAssertTrue("\(error)".contains("but the file's tensors hold \(stored) values"), "\(error)")
+        }
+    }
+
+    /// The input lengths a run trained with come back from its checkpoint; a file without them reads
+    /// as nil, and an edited record is a clear error naming the file and the attribute.
+    func testTrainedLengthsRoundTripAndAnEditedRecordIsAClearError() throws {
+        let tiny = Seq2SeqConfig(family: .blenderbotSmall, vocabSize: 40, dModel: 16, encoderLayers: 1, decoderLayers: 1, heads: 2, ffnDim: 32,
+                                 maxPositionEmbeddings: 8, scaleEmbedding: true, padTokenId: 0, bosTokenId: 1, eosTokenId: 2, decoderStartTokenId: 1)
+        let model = Seq2SeqLM(tiny, seed: 1)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-lengths-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lengths = EncodingLimits(maxInputLength: 6, maxDecoderLength: 5, maxPersonaLength: 4)
+        let recorded = directory.appendingPathComponent("recorded.h5"), bare = directory.appendingPathComponent("bare.h5")
+        try ModelCheckpoint.save(model, tokenizer: "{}", to: recorded, lengths: lengths)
+        try ModelCheckpoint.save(model, tokenizer: "{}", to: bare)
+        XCTAssertEqual(try ModelCheckpoint.trainedLengths(ModelCheckpoint.load(recorded).contents, path: recorded.path), lengths)
+        XCTAssertNil(try ModelCheckpoint.trainedLengths(ModelCheckpoint.load(bare).contents, path: bare.path))
+
+        var edited = try CheckpointFile.read(from: recorded)
+        edited.inputLengths = #"{"max_input_length": "long"}"#
+        XCTAssertThrowsError(try ModelCheckpoint.trainedLengths(edited, path: recorded.path)) { error in
+            XCTAssertTrue("\(error)".contains(recorded.path), "\(error)")
+            XCTAssertTrue("\(error)".contains("its attribute input_lengths ({\"max_input_length\": \"long\"}) is not"), "\(error)")
         }
     }
 }

@@ -1,6 +1,7 @@
 // Examples as token ids for each model variant, following the reference's featurize(): the history
 // is tokenised as one text joined by "</s> <s>" and cut from the left; the target is the strategy
 // token, the response and eos, cut to max decoder length + 1; decoder input = bos + target[:-1].
+import Foundation
 
 /// How a model's inputs are built (PAL-SPEC §3-5): a checkpoint config's `paltrain_input_format`,
 /// a recipe's `variant` and the CLI's `--variant` and `--format`.
@@ -18,7 +19,7 @@ public enum InputFormat: String, Codable, CaseIterable, Sendable {
     public static let dialogue: [InputFormat] = [.pal, .joint, .hardPrompt]
 }
 
-/// Length limits, in tokens.
+/// Length limits, in tokens; a checkpoint records those its model was trained with (`input_lengths`).
 public struct EncodingLimits: Codable, Equatable, Sendable {
     /// Encoder input (the reference's max_input_length; 512 in its run script).
     public var maxInputLength: Int
@@ -32,6 +33,25 @@ public struct EncodingLimits: Codable, Equatable, Sendable {
         self.maxInputLength = maxInputLength
         self.maxDecoderLength = maxDecoderLength
         self.maxPersonaLength = maxPersonaLength
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case maxInputLength = "max_input_length", maxDecoderLength = "max_decoder_length", maxPersonaLength = "max_persona_length"
+    }
+}
+
+extension EncodingLimits {
+    /// The JSON a checkpoint's `input_lengths` attribute and an export's `paltrain_input_lengths.json` hold (keys sorted).
+    public func jsonString() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Three integers always encode.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+
+    /// Lengths from `jsonString()`'s form; throws Foundation's `DecodingError` when `json` is not that.
+    public static func decode(json: Data) throws -> EncodingLimits {
+        try JSONDecoder().decode(EncodingLimits.self, from: json)
     }
 }
 
