@@ -2,11 +2,12 @@
 # experiment.sh — PAL's claim at the scale one machine allows (issue 11 §4): the medium extractor
 # (a copying stage, then the in-domain stage), ESConv annotated with it, then PAL, Blenderbot-Joint
 # and Hard Prompt trained with the medium recipe (PAL_RECIPE) over several training seeds, and one
-# pooled test-set table (mean ± std over the seeds): Table 3's columns for every model, PAL's PPL
-# and ACC with its true, a shuffled and no persona, and the paired per-example test of the same
-# (`paltrain persona-test`: a bootstrap interval over conversations).
-# Every stage is skipped when its output exists and resumed when it was interrupted, so the script
-# can be stopped and run again. Results: $OUT/{table.md, persona.md, summary.md}.
+# pooled test-set table (mean ± std over the seeds): Table 3's columns for every model, and for the
+# models that read a persona (PAL, Hard Prompt) PPL and ACC with their true, a shuffled and no
+# persona, and the paired per-example test of the same (`paltrain persona-test`: a bootstrap
+# interval over conversations). Every stage is skipped when its output exists and resumed when it
+# was interrupted, so the script can be stopped and run again. Results: $OUT/summary.md, from
+# $OUT/test/, $OUT/test-persona-<variant>-<persona>/ and $OUT/persona-test-<variant>/.
 #
 #   scripts/experiment.sh                       # everything, seeds 1 2 3 (hours on 2 cores)
 #   SEEDS="1" VARIANTS="pal joint" scripts/experiment.sh   # a subset
@@ -70,25 +71,32 @@ done
 [ "${EVALUATE:-1}" = 0 ] && exit 0
 
 "$PALTRAIN" eval "${checkpoints[@]}" --pool --alpha paper --alpha none --seeds "$EVAL_SEEDS" --pesconv "$PESCONV" --output "$OUT/test"
-pal=()
-for seed in $SEEDS; do [ -f "$OUT/pal-seed$seed/$CHECKPOINT.h5" ] && pal+=("$OUT/pal-seed$seed/$CHECKPOINT.h5"); done
-if [ ${#pal[@]} -gt 0 ]; then
-  for persona in true shuffled none; do
-    "$PALTRAIN" eval "${pal[@]}" --pool --no-generate --persona "$persona" --pesconv "$PESCONV" --output "$OUT/test-persona-$persona"
+# The models that read a persona, and their checkpoints.
+declare -A persona_checkpoints
+for variant in pal hard-prompt; do
+  for seed in $SEEDS; do
+    [ -f "$OUT/$variant-seed$seed/$CHECKPOINT.h5" ] && persona_checkpoints[$variant]+="$OUT/$variant-seed$seed/$CHECKPOINT.h5 "
   done
-  "$PALTRAIN" persona-test "${pal[@]}" --pesconv "$PESCONV" --output "$OUT/persona-test"
-fi
-
+done
+for variant in pal hard-prompt; do
+  [ -n "${persona_checkpoints[$variant]:-}" ] || continue
+  read -ra runs <<< "${persona_checkpoints[$variant]}"
+  for persona in true shuffled none; do
+    "$PALTRAIN" eval "${runs[@]}" --pool --no-generate --persona "$persona" --pesconv "$PESCONV" --output "$OUT/test-persona-$variant-$persona"
+  done
+  "$PALTRAIN" persona-test "${runs[@]}" --pesconv "$PESCONV" --output "$OUT/persona-test-$variant"
+done
 {
   printf '# Experiment: %s (seeds %s, %s %s, %s.h5)\n\n' "$OUT" "$SEEDS" "$PAL_RECIPE" "$TRAIN_FLAGS" "$CHECKPOINT"
   printf '## Test set, pooled over training seeds\n\n'; cat "$OUT/test/table.md"
-  if [ ${#pal[@]} -gt 0 ]; then
-    printf '\n## PAL with its true, a shuffled and no persona (teacher-forced)\n\n'
+  for variant in pal hard-prompt; do
+    [ -n "${persona_checkpoints[$variant]:-}" ] || continue
+    printf '\n## %s with its true, a shuffled and no persona (teacher-forced)\n\n' "$variant"
     printf '| Model | ACC | PPL |\n|---|---|---|\n'
-    for persona in true shuffled none; do grep '^| PAL' "$OUT/test-persona-$persona/table.md" | cut -d'|' -f1-4 | sed 's/$/|/'; done
-    printf '\n## PAL, example by example: its own persona against another conversation'"'"'s and none\n\n'
-    cat "$OUT/persona-test/table.md"
-  fi
+    for persona in true shuffled none; do grep '^| [A-Z]' "$OUT/test-persona-$variant-$persona/table.md" | tail -n +2 | cut -d'|' -f1-4 | sed 's/$/|/'; done
+    printf '\n## %s, example by example: its own persona against another conversation'"'"'s and none\n\n' "$variant"
+    cat "$OUT/persona-test-$variant/table.md"
+  done
   [ -f "$OUT/annotate.txt" ] && { printf '\n## Annotation\n\n```\n'; tail -n 30 "$OUT/annotate.txt"; printf '```\n'; }
   printf '\n## Wall time per run (s)\n\n'
   for m in "$OUT"/*/metrics.json; do  # training runs only: an eval's metrics.json has no seconds
