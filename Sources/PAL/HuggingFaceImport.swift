@@ -85,8 +85,8 @@ public enum HuggingFaceImport {
         let lengthsURL = folder.appendingPathComponent(HuggingFaceExport.lengthsFile)
         if FileManager.default.fileExists(atPath: lengthsURL.path) {
             do { lengths = try EncodingLimits.decode(json: try FileAccess.read(lengthsURL)) } catch let error as DecodingError {
-                throw DataError(file: lengthsURL.path, "expected {\"max_input_length\": N, \"max_decoder_length\": N, \"max_persona_length\": N} "
-                                + "(\(error.message)): fix it, or delete it to evaluate with the reference's lengths")
+                throw DataError(file: lengthsURL.path, "expected \(EncodingLimits.jsonShape) (\(error.message)): "
+                                + "fix it, or delete it to evaluate with the reference's lengths")
             }
         }
         return Result(model: model, tokenizer: tokenizer.map { TokenizerReference(source: folder.path, identity: $0.identity) }, lengths: lengths,

@@ -37,8 +37,8 @@ public struct InputLengths: Sendable {
             throw DataError(file: checkpoint, field: "--max-decoder-length",
                             "\(decoder) tokens (and the strategy token before them) do not fit the model's \(positions) positions: give at most \(positions - 1)")
         }
-        let input = override.maxInputLength ?? base.maxInputLength
-        limits = EncodingLimits(maxInputLength: min(input, positions),
+        // A given input length also bounds the persona, as in training; recorded lengths are capped by the table.
+        limits = EncodingLimits(maxInputLength: min(override.maxInputLength ?? base.maxInputLength, positions),
                                 maxDecoderLength: min(override.maxDecoderLength ?? base.maxDecoderLength, positions - 1),
                                 maxPersonaLength: min(override.maxInputLength ?? base.maxPersonaLength, positions))
         let recorded = trained != nil ? "as trained"

@@ -26,7 +26,7 @@ public enum ModelCheckpoint {
             return try EncodingLimits.decode(json: Data(json.utf8))
         } catch {
             throw CheckpointError.malformed(path: path, detail: "its attribute input_lengths (\(json.shortened(to: 120))) is not "
-                + "{\"max_input_length\": N, \"max_decoder_length\": N, \"max_persona_length\": N}: the file was edited; use another checkpoint")
+                + "\(EncodingLimits.jsonShape): the file was edited; use another checkpoint")
         }
     }
 

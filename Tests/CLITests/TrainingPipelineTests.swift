@@ -1,8 +1,8 @@
 // Every training stage end to end on the real data with the small recipes cut short: extractor →
 // annotate → PAL and Joint; validation loss falls, best.h5 holds the lowest validation loss of
-// the log, evaluation reads examples cut as training cut them, the PESConv file is accepted by the reader with seeker turns − 2 entries, and a run
-// interrupted by SIGINT, or killed with SIGKILL after a periodic save, and resumed ends with the
-// weights and the log of an uninterrupted run.
+// the log, evaluation reads examples cut as training cut them, the PESConv file is accepted by
+// the reader with seeker turns − 2 entries, and a run interrupted by SIGINT, or killed with SIGKILL
+// after a periodic save, and resumed ends with the weights and the log of an uninterrupted run.
 import Checkpoint
 import Foundation
 import PAL

@@ -49,6 +49,9 @@ extension EncodingLimits {
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 
+    /// What `jsonString()` writes, for error messages.
+    public static let jsonShape = #"{"max_input_length": N, "max_decoder_length": N, "max_persona_length": N}"#
+
     /// Lengths from `jsonString()`'s form; throws Foundation's `DecodingError` when `json` is not that.
     public static func decode(json: Data) throws -> EncodingLimits {
         try JSONDecoder().decode(EncodingLimits.self, from: json)
