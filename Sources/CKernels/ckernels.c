@@ -1,8 +1,9 @@
 // ckernels.c — exp and erf as straight-line float code that clang vectorizes (and AdamW's update): exp is Cephes' expf
 // (round-to-nearest range reduction by ln 2 in two parts, degree-5 polynomial, 2^n from the exponent
 // bits; relative error about 1e-7), erf is Abramowitz & Stegun 7.1.26 on it (absolute error below
-// 1.5e-7). Also the few-row products of decoding (fp32 and fp16 weights). Each loop is cloned for
-// AVX2 and chosen at load time, so the build stays portable.
+// 1.5e-7). Also the few-row products of decoding (fp32, fp16 and bf16 weights) and the bf16
+// products of many rows on AVX512-BF16. Each loop is cloned for AVX2 (or has an AVX-512 body) and is
+// chosen at load time, so the build stays portable.
 #include "ckernels.h"
 #include <stdint.h>
 #include <string.h>
@@ -122,18 +123,37 @@ void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long 
     FEW_ROWS_IN_PASSES(passes)
 }
 
-// The fp16 kernel: with F16C, one vcvtph2ps per eight weights, shared by every row of the pass (the
-// sum is the same as the portable body's, lane by lane), chosen at run time; and a portable body
-// whose conversions the compiler does in software.
-#define FEW_ROWS_F16C_PASS(M)                                                                     \
+// The half-precision kernels: eight weights at a time converted to fp32 in registers (fp16 with F16C's
+// vcvtph_ps, bf16 by a 16-bit shift), each conversion shared by every row of the pass (the sum is
+// the same as the portable body's, lane by lane), chosen at run time; and a portable body whose
+// conversions the compiler does in software.
+static inline float bf16_to_float(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+static inline float f16_to_float(uint16_t h) {
+    _Float16 f;
+    memcpy(&f, &h, sizeof f);
+    return (float)f;
+}
+#define F16_TO_FLOAT(h) f16_to_float(h)
+#define BF16_TO_FLOAT(h) bf16_to_float(h)
+#define LOAD8_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p)))
+#define LOAD8_BF16(p) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p))), 16))
+
+// NC columns j..<j + NC against the M rows: M·NC dot products, each its own 16-lane chain in the
+// same order as one column alone, so that one row still keeps the FMA units busy.
+#define FEW_ROWS_HALF_PASS(M, LOAD8, CONVERT)                                                     \
     for (long j = j0; j < j1; j++) {                                                              \
-        const _Float16 *bj = (const _Float16 *)b + j * k;                                         \
+        const uint16_t *bj = b + j * k;                                                           \
         __m256 acc[M][2];                                                                         \
         for (int i = 0; i < M; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();                  \
         long p = 0;                                                                               \
         for (; p + 16 <= k; p += 16) {                                                            \
-            __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(bj + p)));             \
-            __m256 w1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(bj + p + 8)));         \
+            __m256 w0 = LOAD8(bj + p);                                                            \
+            __m256 w1 = LOAD8(bj + p + 8);                                                        \
             for (int i = 0; i < M; i++) {                                                         \
                 acc[i][0] = _mm256_fmadd_ps(_mm256_loadu_ps(a + i * k + p), w0, acc[i][0]);      \
                 acc[i][1] = _mm256_fmadd_ps(_mm256_loadu_ps(a + i * k + p + 8), w1, acc[i][1]);  \
@@ -143,45 +163,206 @@ void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long 
             float lanes[16];                                                                      \
             _mm256_storeu_ps(lanes, acc[i][0]);                                                   \
             _mm256_storeu_ps(lanes + 8, acc[i][1]);                                               \
-            FEW_ROWS_FINISH(lanes, a + i * k, bj, p, k, c + i * ldc + j, AS_FLOAT);               \
+            FEW_ROWS_FINISH(lanes, a + i * k, bj, p, k, c + i * ldc + j, CONVERT);                \
         }                                                                                         \
     }
 
 #define F16C __attribute__((target("avx2,fma,f16c")))
-F16C static void few_rows_f16c_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_F16C_PASS(1) }
-F16C static void few_rows_f16c_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_F16C_PASS(2) }
-F16C static void few_rows_f16c_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_F16C_PASS(3) }
-F16C static void few_rows_f16c_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_F16C_PASS(4) }
+F16C static void few_rows_f16c_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(1, LOAD8_F16, F16_TO_FLOAT) }
+F16C static void few_rows_f16c_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(2, LOAD8_F16, F16_TO_FLOAT) }
+F16C static void few_rows_f16c_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(3, LOAD8_F16, F16_TO_FLOAT) }
+F16C static void few_rows_f16c_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(4, LOAD8_F16, F16_TO_FLOAT) }
+#define AVX2_FMA __attribute__((target("avx2,fma")))
+AVX2_FMA static void few_rows_bf16_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(1, LOAD8_BF16, BF16_TO_FLOAT) }
+AVX2_FMA static void few_rows_bf16_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(2, LOAD8_BF16, BF16_TO_FLOAT) }
+AVX2_FMA static void few_rows_bf16_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(3, LOAD8_BF16, BF16_TO_FLOAT) }
+AVX2_FMA static void few_rows_bf16_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(4, LOAD8_BF16, BF16_TO_FLOAT) }
 
-static void few_rows_f16_portable(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
-    const _Float16 *h = (const _Float16 *)b;
-    for (long j = j0; j < j1; j++) {
-        const _Float16 *bj = h + j * k;
-        for (long i = 0; i < m; i++) {
-            const float *ai = a + i * k;
-            float lanes[16] = {0};
-            long p = 0;
-            for (; p + 16 <= k; p += 16)
-                for (int l = 0; l < 16; l++) lanes[l] += ai[p + l] * (float)bj[p + l];
-            FEW_ROWS_FINISH(lanes, ai, bj, p, k, c + i * ldc + j, AS_FLOAT);
-        }
+#define FEW_ROWS_HALF_PORTABLE(CONVERT)                                                           \
+    for (long j = j0; j < j1; j++) {                                                              \
+        const uint16_t *bj = b + j * k;                                                           \
+        for (long i = 0; i < m; i++) {                                                            \
+            const float *ai = a + i * k;                                                          \
+            float lanes[16] = {0};                                                                \
+            long p = 0;                                                                           \
+            for (; p + 16 <= k; p += 16)                                                          \
+                for (int l = 0; l < 16; l++) lanes[l] += ai[p + l] * CONVERT(bj[p + l]);          \
+            FEW_ROWS_FINISH(lanes, ai, bj, p, k, c + i * ldc + j, CONVERT);                       \
+        }                                                                                         \
     }
+
+static int has_avx2_fma(void) {
+    static int known = -1;
+    if (known < 0) known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return known;
 }
 
 void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
-    static int f16c = -1;
-    if (f16c < 0) f16c = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    if (!f16c) {
-        few_rows_f16_portable(a, b, c, m, k, ldc, j0, j1, alpha, beta);
+    if (!(has_avx2_fma() && __builtin_cpu_supports("f16c"))) {
+        FEW_ROWS_HALF_PORTABLE(F16_TO_FLOAT)
         return;
     }
     static void (*const passes[])(FEW_ROWS_ARGS(uint16_t)) = {few_rows_f16c_1, few_rows_f16c_2, few_rows_f16c_3, few_rows_f16c_4};
     FEW_ROWS_IN_PASSES(passes)
 }
 
+void ck_gemm_few_rows_bt_bf16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
+    if (!has_avx2_fma()) {
+        FEW_ROWS_HALF_PORTABLE(BF16_TO_FLOAT)
+        return;
+    }
+    static void (*const passes[])(FEW_ROWS_ARGS(uint16_t)) = {few_rows_bf16_1, few_rows_bf16_2, few_rows_bf16_3, few_rows_bf16_4};
+    FEW_ROWS_IN_PASSES(passes)
+}
+
 void ck_f32_to_f16(const float *x, uint16_t *y, long n) {
     _Float16 *h = (_Float16 *)y;
     for (long i = 0; i < n; i++) h[i] = (_Float16)x[i];
+}
+
+// fp32 → bf16, rounding half to even; a NaN stays a (quiet) NaN.
+static inline uint16_t float_to_bf16(float f) {
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((bits >> 16) | 0x40);
+    return (uint16_t)((bits + 0x7FFFu + ((bits >> 16) & 1)) >> 16);
+}
+
+CLONES void ck_f32_to_bf16(const float *x, uint16_t *y, long n) {
+    for (long i = 0; i < n; i++) y[i] = float_to_bf16(x[i]);
+}
+
+// Products of many rows with bf16 weights on AVX512-BF16: vdpbf16ps multiplies 32 bf16 pairs and adds
+// them into 16 fp32 lanes, twice the multiply-adds of an fp32 FMA per instruction. A is rounded to
+// bf16 and laid out in blocks of BF16_ROWS rows, pair q of the block's rows side by side (32-bit each),
+// so two loads give the block's pairs at q; each weight row's pair q (its own two bf16 values, read
+// where the weights are stored) is broadcast to every lane. A tile is BF16_ROWS rows × NR weight
+// rows in 2·NR accumulators, summed over all of k, then written out with α and β.
+#define BF16_ROWS 32
+#define BF16_TILE_WEIGHTS 12
+
+int ck_has_bf16_products(void) {
+    static int known = -1;
+    if (known < 0)
+        known = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+    return known;
+}
+
+long ck_bf16_packed_rows_count(long m, long k) {
+    return (m + BF16_ROWS - 1) / BF16_ROWS * BF16_ROWS * ((k + 1) / 2);
+}
+
+long ck_bf16_tile_weights(void) { return BF16_TILE_WEIGHTS; }
+
+long ck_bf16_block_rows(void) { return BF16_ROWS; }
+
+#define AVX512_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+// r[i] lane j ↔ r[j] lane i: a 16×16 transpose of 32-bit words in four rounds of shuffles.
+AVX512_BF16 static inline void transpose16(__m512i r[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_unpacklo_epi64(t[i], t[i + 2]);
+        r[i + 1] = _mm512_unpackhi_epi64(t[i], t[i + 2]);
+        r[i + 2] = _mm512_unpacklo_epi64(t[i + 1], t[i + 3]);
+        r[i + 3] = _mm512_unpackhi_epi64(t[i + 1], t[i + 3]);
+    }
+    for (int i = 0; i < 16; i += 8)
+        for (int j = 0; j < 4; j++) {
+            t[i + j] = _mm512_shuffle_i32x4(r[i + j], r[i + j + 4], 0x88);
+            t[i + j + 4] = _mm512_shuffle_i32x4(r[i + j], r[i + j + 4], 0xdd);
+        }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0xdd);
+    }
+}
+
+// By chunks of 16 pairs and 16 rows: each row's 32 values rounded by two masked loads and one
+// vcvtne2ps2bf16 (half to even, as `float_to_bf16`), the 16 rows' pairs transposed in registers, and
+// pair q of the 16 rows stored side by side.
+AVX512_BF16 void ck_bf16_pack_rows(const float *a, uint32_t *packed, long m, long k, long b0, long b1) {
+    long pairs = (k + 1) / 2;
+    for (long blk = b0; blk < b1; blk++) {
+        uint32_t *block = packed + blk * pairs * BF16_ROWS;
+        for (long q0 = 0; q0 < pairs; q0 += 16) {
+            long values = k - 2 * q0 < 32 ? k - 2 * q0 : 32, chunk = (values + 1) / 2;
+            __mmask16 low = values >= 16 ? 0xFFFF : (__mmask16)((1u << values) - 1);
+            __mmask16 high = values <= 16 ? 0 : values >= 32 ? 0xFFFF : (__mmask16)((1u << (values - 16)) - 1);
+            for (long half = 0; half < BF16_ROWS; half += 16) {
+                __m512i r[16];
+                for (long i = 0; i < 16; i++) {
+                    long row = blk * BF16_ROWS + half + i;
+                    const float *values_at = a + row * k + 2 * q0;
+                    r[i] = row < m ? (__m512i)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(high, values_at + 16), _mm512_maskz_loadu_ps(low, values_at))
+                                   : _mm512_setzero_si512();
+                }
+                transpose16(r);
+                for (long q = 0; q < chunk; q++) _mm512_storeu_si512(block + (q0 + q) * BF16_ROWS + half, r[q]);
+            }
+        }
+    }
+}
+
+// One tile: the block's rows (pairs at `block`) against the NR weight rows from `w` (k values each);
+// tile[j][r] gets row r's product with weight row j. An odd k's last pair holds one value.
+#define BF16_TILE_STEP(NR, Q, PAIR_OF_ROW)                                                        \
+    do {                                                                                          \
+        __m512bh a0 = (__m512bh)_mm512_loadu_si512(block + (Q) * BF16_ROWS);                      \
+        __m512bh a1 = (__m512bh)_mm512_loadu_si512(block + (Q) * BF16_ROWS + 16);                 \
+        for (int j = 0; j < NR; j++) {                                                            \
+            __m512bh wj = (__m512bh)_mm512_set1_epi32((int)(PAIR_OF_ROW(j)));                     \
+            acc[j][0] = _mm512_dpbf16_ps(acc[j][0], a0, wj);                                      \
+            acc[j][1] = _mm512_dpbf16_ps(acc[j][1], a1, wj);                                      \
+        }                                                                                         \
+    } while (0)
+#define BF16_TILE(NR)                                                                             \
+    AVX512_BF16 static void bf16_tile_##NR(const uint32_t *block, const uint16_t *w, long k, float *tile) { \
+        __m512 acc[NR][2];                                                                        \
+        for (int j = 0; j < NR; j++) acc[j][0] = acc[j][1] = _mm512_setzero_ps();                 \
+        for (long q = 0; q < k / 2; q++) {                                                        \
+            BF16_TILE_STEP(NR, q, WHOLE_PAIR);                                                    \
+        }                                                                                         \
+        if (k & 1) BF16_TILE_STEP(NR, k / 2, LAST_VALUE);                                         \
+        for (int j = 0; j < NR; j++) {                                                            \
+            _mm512_storeu_ps(tile + j * BF16_ROWS, acc[j][0]);                                    \
+            _mm512_storeu_ps(tile + j * BF16_ROWS + 16, acc[j][1]);                               \
+        }                                                                                         \
+    }
+static inline uint32_t load_pair(const uint16_t *p) {
+    uint32_t pair;
+    memcpy(&pair, p, sizeof pair);
+    return pair;
+}
+#define WHOLE_PAIR(j) load_pair(w + (j) * k + 2 * q)
+#define LAST_VALUE(j) (uint32_t)w[(j) * k + k - 1]
+BF16_TILE(12)
+BF16_TILE(1)
+
+void ck_gemm_bf16_bt(const uint32_t *packed, const uint16_t *b, float *c, long m, long k, long ldc,
+                     long j0, long j1, float alpha, float beta) {
+    long pairs = (k + 1) / 2, blocks = (m + BF16_ROWS - 1) / BF16_ROWS;
+    float tile[BF16_TILE_WEIGHTS * BF16_ROWS];
+    for (long j = j0; j < j1;) {
+        long width = j1 - j >= BF16_TILE_WEIGHTS ? BF16_TILE_WEIGHTS : 1;
+        for (long blk = 0; blk < blocks; blk++) {
+            const uint32_t *block = packed + blk * pairs * BF16_ROWS;
+            if (width == BF16_TILE_WEIGHTS) bf16_tile_12(block, b + j * k, k, tile);
+            else bf16_tile_1(block, b + j * k, k, tile);
+            long rows = m - blk * BF16_ROWS < BF16_ROWS ? m - blk * BF16_ROWS : BF16_ROWS;
+            for (long r = 0; r < rows; r++) {
+                float *out = c + (blk * BF16_ROWS + r) * ldc + j;
+                for (long t = 0; t < width; t++)
+                    out[t] = beta == 0 ? alpha * tile[t * BF16_ROWS + r] : alpha * tile[t * BF16_ROWS + r] + beta * out[t];
+            }
+        }
+        j += width;
+    }
 }
 
 CLONES double ck_sum_squares(const float *x, long n) {

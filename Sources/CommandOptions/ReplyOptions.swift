@@ -27,7 +27,7 @@ public struct ReplyOptions: ParsableArguments {
     @Option(help: "Sampling seed (chat: reply n uses seed + n).")
     public var seed: UInt64 = 13
 
-    @Option(help: "Weights as trained (f32), or rounded to half precision (f16: faster decoding, replies may differ slightly).")
+    @Option(help: "Weights as trained (f32), or rounded to half precision for faster decoding, replies may differ slightly (f16; bf16: the encoder's products in bf16 too, where the CPU has AVX512-BF16).")
     public var weights: WeightPrecision = .f32
 
     /// The strategy control of `--alpha`.

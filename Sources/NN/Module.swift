@@ -114,10 +114,10 @@ public final class ForwardContext {
 }
 
 extension Module {
-    /// For decoding with half-precision weights: every matrix parameter rounded to fp16 and kept as an
-    /// fp16 copy, which products of a few rows then read (`Tensor.makeHalfPrecision`). Biases and
+    /// For decoding with half-precision weights: every matrix parameter rounded to `format` and kept as
+    /// a 16-bit copy, which products of a few rows then read (`Tensor.makeHalfPrecision`). Biases and
     /// layer norms stay fp32. For a model that is no longer trained.
-    public func useHalfPrecisionWeights() {
-        for (_, tensor) in namedParameters() where tensor.rank == 2 { tensor.makeHalfPrecision() }
+    public func useHalfPrecisionWeights(_ format: HalfPrecisionFormat = .f16) {
+        for (_, tensor) in namedParameters() where tensor.rank == 2 { tensor.makeHalfPrecision(format) }
     }
 }

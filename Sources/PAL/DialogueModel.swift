@@ -5,13 +5,35 @@
 import Foundation
 import Models
 import NN
+import TensorCore
 import TextData
 import Training
 
-/// The precision of a dialogue model's weights when it replies: as trained (fp32), or fp16, which
-/// halves the bytes batch-1 decoding reads per token (`Tensor.makeHalfPrecision`; docs/performance.md).
+/// The precision of a dialogue model's weights when it replies: as trained (fp32), or fp16 or bf16,
+/// which halve the bytes batch-1 decoding reads per token; with bf16 on a CPU with AVX512-BF16 the
+/// encoder's products run in bf16 too (`Tensor.makeHalfPrecision`; docs/performance.md).
 public enum WeightPrecision: String, CaseIterable, Sendable {
-    case f32, f16
+    case f32, f16, bf16
+
+    /// The 16-bit format of the weights, nil for fp32.
+    public var halfPrecisionFormat: HalfPrecisionFormat? {
+        switch self {
+        case .f32: return nil
+        case .f16: return .f16
+        case .bf16: return .bf16
+        }
+    }
+
+    /// What the weights are, for a run's settings: nil for fp32.
+    public var settingLine: String? {
+        switch self {
+        case .f32: return nil
+        case .f16: return "weights: rounded to fp16 (--weights f16)"
+        case .bf16:
+            return "weights: rounded to bf16 (--weights bf16); products of many rows in "
+                + (bf16ProductsAvailable ? "bf16 (AVX512-BF16)" : "fp32 (this CPU has no AVX512-BF16)")
+        }
+    }
 }
 
 public struct DialogueModel {
@@ -34,13 +56,13 @@ public struct DialogueModel {
     public let lengths: InputLengths
 
     /// Loads `checkpoint` and its tokenizer (from `tokenizerOverride` when given), with its weights
-    /// as stored or (`weights: .f16`) rounded to half precision for faster decoding; inputs are cut
+    /// as stored or (`weights: .f16`, `.bf16`) rounded to half precision for faster decoding; inputs are cut
     /// to the lengths it was trained with unless `override` gives others.
     public init(checkpoint: String, data: URL, tokenizerOverride: String? = nil, weights: WeightPrecision = .f32,
                 lengths override: LengthOverride = LengthOverride()) throws {
         let (model, tokenizer, _, trained) = try ModelCheckpoint.loadWithTokenizer(URL(fileURLWithPath: checkpoint), data: data,
                                                                                    tokenizerOverride: tokenizerOverride)
-        if weights == .f16 { model.useHalfPrecisionWeights() }
+        if let format = weights.halfPrecisionFormat { model.useHalfPrecisionWeights(format) }
         guard InputFormat.dialogue.contains(model.config.format) else {
             throw DataError(file: checkpoint, "a \(model.config.format.rawValue) model, not a dialogue model (PAL, Joint or Hard Prompt)")
         }

@@ -109,7 +109,7 @@ public struct Evaluator {
         let nltk = try NLTKTokenizer(nltkData: split.data.appendingPathComponent("nltk_data"))
         // For per-word perplexity: each reply's words as BLEU counts them.
         let replyWords = semantics.pplTokens == 0 ? examples.map { nltk.lowercasedWords($0.response).count } : nil
-        let settings = semantics.lines(encoder: sentenceEncoder) + (weights == .f16 ? ["  weights: rounded to fp16 (--weights f16)"] : [])
+        let settings = semantics.lines(encoder: sentenceEncoder) + (weights.settingLine.map { ["  " + $0] } ?? [])
             + notes.map { "data: " + $0 }
         print(settings.joined(separator: "\n"))
 

@@ -1,6 +1,7 @@
-// Matrix products on cblas_sgemm (cblas_sgemv for a single row or column, our own kernel for a few
-// rows against a transposed matrix), each split across the worker pool with OpenBLAS running on every
-// pool thread: (batched) matmul with transpose flags, and the fused linear layer y = x·Wᵀ + b.
+// Matrix products on cblas_sgemm (our own kernel for one to a few rows against a transposed matrix,
+// cblas_sgemv for other single rows or columns), each split across the worker pool with OpenBLAS
+// running on every pool thread: (batched) matmul with transpose flags, and the fused linear layer
+// y = x·Wᵀ + b (with half-precision weights: `Tensor+HalfPrecision.swift`).
 // With C = op(A)·op(B) and upstream gradient dC:
 //   d op(A) = dC·op(B)ᵀ      d op(B) = op(A)ᵀ·dC
 // which, written for the stored A and B, gives the four gemm calls in `matmul`'s backward.
@@ -22,18 +23,20 @@ func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         return
     }
     _ = BLAS.runsOnCallingThread
-    // A single row or column is a matrix-vector product: sgemv streams the matrix once, where sgemm
-    // would first pack a copy of it (the whole cost of batch-1 decoding). C is cleared first when
-    // β = 0, since sgemv scales it by β (and 0·NaN from a reused buffer is NaN).
-    if m == 1 {          // c (1×n) = op(A) (1×k) · op(B)
+    // One to a few rows against Bᵀ (decoding a small batch) stream B once with our kernel, which
+    // reads a single row faster than sgemv does (docs/performance.md, seventh round). Other single
+    // rows or columns are matrix-vector products: sgemv streams the matrix once, where sgemm would
+    // first pack a copy of it. C is cleared first when β = 0, since sgemv scales it by β (and 0·NaN
+    // from a reused buffer is NaN).
+    if packed && m <= fewRows && tB && !tA {
+        parallelChunks(n, grain: fewRowsGrain) { _, columns in
+            ck_gemm_few_rows_bt(a, b, c, m, k, n, columns.lowerBound, columns.upperBound, alpha, beta)
+        }
+    } else if m == 1 {          // c (1×n) = op(A) (1×k) · op(B)
         if beta == 0 { c.update(repeating: 0, count: n) }
         parallelChunks(n, grain: sgemvGrain(k)) { _, columns in
             cblas_sgemv(CblasRowMajor, tB ? CblasNoTrans : CblasTrans, Int32(tB ? columns.count : k), Int32(tB ? k : columns.count), alpha,
                         b + (tB ? columns.lowerBound * ldb : columns.lowerBound), Int32(ldb), a, Int32(tA ? lda : 1), beta, c + columns.lowerBound, 1)
-        }
-    } else if packed && m <= fewRows && tB && !tA {   // a few rows against Bᵀ (decoding a small batch): B streamed once, unpacked
-        parallelChunks(n, grain: fewRowsGrain) { _, columns in
-            ck_gemm_few_rows_bt(a, b, c, m, k, n, columns.lowerBound, columns.upperBound, alpha, beta)
         }
     } else if n == 1 {   // c (m×1) = op(A) · op(B) (k×1)
         if beta == 0 { for row in 0..<m { c[row * ldc] = 0 } }
@@ -70,7 +73,7 @@ func gemmGrain(_ work: Int) -> Int { max(1, (1 << 20) / max(1, work)) }
 func sgemvGrain(_ k: Int) -> Int { max(1, (1 << 16) / max(1, k)) }
 
 /// Up to this many rows, A·Bᵀ reads B once with `ck_gemm_few_rows_bt` instead of sgemm, which
-/// would pack a copy of B first (the cost that dominates decoding a batch of 2–8 rows).
+/// would pack a copy of B first (the cost that dominates decoding a batch of 1–8 rows).
 let fewRows = 8
 /// Columns (rows of B) per chunk below which the few-row product stays on one thread.
 let fewRowsGrain = 256
@@ -157,13 +160,16 @@ extension Tensor {
                 for r in rowRange { (out.data + r * outF).update(from: bias.data, count: outF) }
             }
         }
+        let beta: Float = bias == nil ? 0 : 1
         if let half = weight.halfPrecision, rows <= fewRows {   // decoding with half-precision weights
-            let beta: Float = bias == nil ? 0 : 1
+            let kernel = half.format == .f16 ? ck_gemm_few_rows_bt_f16 : ck_gemm_few_rows_bt_bf16
             parallelChunks(outF, grain: fewRowsGrain) { _, columns in
-                ck_gemm_few_rows_bt_f16(x.data, half.bits, out.data, rows, inF, outF, columns.lowerBound, columns.upperBound, 1, beta)
+                kernel(x.data, half.bits, out.data, rows, inF, outF, columns.lowerBound, columns.upperBound, 1, beta)
             }
+        } else if let half = weight.halfPrecision, half.format == .bf16, bf16ProductsAvailable {
+            bf16ProductBT(x.data, half, out.data, rows: rows, inF: inF, outF: outF, beta: beta)
         } else {
-            gemm(false, true, m: rows, n: outF, k: inF, x.data, weight.data, beta: bias == nil ? 0 : 1, out.data)
+            gemm(false, true, m: rows, n: outF, k: inF, x.data, weight.data, beta: beta, out.data)
         }
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return out.recorded("linear", inputs) { g, _ in

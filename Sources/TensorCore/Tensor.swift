@@ -18,8 +18,9 @@ public final class Tensor {
     var gradIsOwned = false
     /// The op that produced this tensor (nil for leaves and for results computed without gradients).
     public internal(set) var node: Node?
-    /// An fp16 copy of the values, for decoding with half-precision weights (`makeHalfPrecision`);
-    /// products of a few rows against this tensor as a weight then read it instead.
+    /// An fp16 or bf16 copy of the values, for decoding with half-precision weights (`makeHalfPrecision`);
+    /// products of a few rows against this tensor as a weight then read it instead (and, for bf16 on a
+    /// CPU with AVX512-BF16, products of many rows too).
     public internal(set) var halfPrecision: HalfPrecisionCopy?
 
     // MARK: - Creation

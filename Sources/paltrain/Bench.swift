@@ -80,7 +80,7 @@ struct Bench: ParsableCommand {
     ]
 
     /// Workload names, in table order.
-    static let workloads = ["train 90M", "train tiny", varyingLengths, paperStep, "decode 90M", "decode 90M f16 weights", "decode tiny",
+    static let workloads = ["train 90M", "train tiny", varyingLengths, paperStep, "decode 90M", "decode 90M f16 weights", "decode 90M bf16 weights", "decode tiny",
                             "decode PAL 90M one branch", "decode PAL 90M two branches", "decode PAL tiny one branch", "decode PAL tiny two branches"]
 
     func validate() throws {
@@ -129,7 +129,9 @@ struct Bench: ParsableCommand {
                 }
             }
         }
-        if let plain = rows.first(where: { $0.name == "decode 90M" }), let half = rows.firstIndex(where: { $0.name == "decode 90M f16 weights" }) {
+        for format in HalfPrecisionFormat.allCases {
+            guard let plain = rows.first(where: { $0.name == "decode 90M" }),
+                  let half = rows.firstIndex(where: { $0.name == "decode 90M \(format.rawValue) weights" }) else { continue }
             rows[half].detail += String(format: "; %.2fx the speed of fp32 weights", rows[half].value / plain.value)
             if let plainStep = plain.stepMilliseconds, let halfStep = rows[half].stepMilliseconds {
                 rows[half].detail += String(format: " (decoder steps alone %.2fx)", plainStep / halfStep)
@@ -268,7 +270,7 @@ struct Bench: ParsableCommand {
             }
         } else {
             let mode: BenchWorkloads.Decoding = name.contains("two branches") ? .palTwoBranches : name.contains("PAL") ? .palOneBranch : .plain
-            let (samples, steps) = BenchWorkloads.decode(size, mode, halfPrecision: name.hasSuffix("f16 weights"), repeats: count)
+            let (samples, steps) = BenchWorkloads.decode(size, mode, halfPrecision: HalfPrecisionFormat.allCases.first { name.hasSuffix(" \($0.rawValue) weights") }, repeats: count)
             let median = samples.sorted()[samples.count / 2], stepMedian = steps.sorted()[steps.count / 2]
             row = Row(name: name, value: Double(BenchWorkloads.newTokens) / median, unit: "tokens/s", samples: samples,
                       detail: "greedy, batch 1, \(BenchWorkloads.standard.source) source tokens, \(BenchWorkloads.newTokens) new tokens, encoder included, median of \(count)")

@@ -117,12 +117,12 @@ enum BenchWorkloads {
     enum Decoding: String { case plain, palOneBranch = "pal-1", palTwoBranches = "pal-2" }
 
     /// Seconds to encode one 160-token source and greedily decode 40 new tokens (each sample), with
-    /// fp32 weights or (`halfPrecision`) fp16 ones; and of each sample, the seconds of the decoder steps
+    /// fp32 weights or (`halfPrecision`) fp16 or bf16 ones; and of each sample, the seconds of the decoder steps
     /// alone (the encoder excluded; the first step's cross-attention keys and values included).
-    static func decode(_ size: String, _ mode: Decoding, halfPrecision: Bool = false, repeats: Int) -> (total: [Double], steps: [Double]) {
+    static func decode(_ size: String, _ mode: Decoding, halfPrecision: HalfPrecisionFormat? = nil, repeats: Int) -> (total: [Double], steps: [Double]) {
         let config = config(size, pal: mode != .plain)
         let model = Seq2SeqLM(config, seed: 1)
-        if halfPrecision { model.useHalfPrecisionWeights() }
+        if let halfPrecision { model.useHalfPrecisionWeights(halfPrecision) }
         let inputs = inputs(config, rows: 1, labels: false)
         let generation = ResolvedGenerationConfig(GenerationConfig(maxLength: newTokens + 1, minLength: newTokens + 1), model: config)
         let strategies = (10..<18).map { Int32($0) }
@@ -144,8 +144,8 @@ enum BenchWorkloads {
 
     /// The largest |logit difference| of each faster decoding path against the plain computation,
     /// over `steps` decoder steps of the 90M model on 2 rows fed the same ids: the KV cache with the
-    /// few-row kernel (and sgemv for a single row) against recomputing every position with sgemm, and
-    /// fp16 weights against fp32.
+    /// few-row kernel (for 2 rows and for 1) against recomputing every position with sgemm, and fp16
+    /// and bf16 weights against fp32.
     static func exactness(steps: Int = 8) -> [(path: String, difference: Double)] {
         let config = config("90m")
         let model = Seq2SeqLM(config, seed: 1)
@@ -162,11 +162,17 @@ enum BenchWorkloads {
         let plainSingle = logits(Seq2SeqStepSource(model: model, inputs: single, cached: false), rows: 1)
         let cachedPair = logits(Seq2SeqStepSource(model: model, inputs: pair), rows: 2)
         let cachedSingle = logits(Seq2SeqStepSource(model: model, inputs: single), rows: 1)
-        model.useHalfPrecisionWeights()
-        let halfPair = logits(Seq2SeqStepSource(model: model, inputs: pair), rows: 2)
+        /// The cached logits of 2 rows with the weights rounded to `format` (a fresh copy of the model).
+        func halfPair(_ format: HalfPrecisionFormat) -> [[Float]] {
+            let rounded = Seq2SeqLM(config, seed: 1)
+            rounded.useHalfPrecisionWeights(format)
+            return logits(Seq2SeqStepSource(model: rounded, inputs: pair), rows: 2)
+        }
+        let bf16Encoder = bf16ProductsAvailable ? "encoder in bf16 products" : "encoder in fp32 products: no AVX512-BF16"
         return [("KV cache, 2 rows (few-row kernel) against recomputation (sgemm)", largest(cachedPair, plainPair)),
-                ("KV cache, 1 row (sgemv) against recomputation (sgemm)", largest(cachedSingle, plainSingle)),
-                ("fp16 weights against fp32, KV cache, 2 rows", largest(halfPair, cachedPair))]
+                ("KV cache, 1 row (few-row kernel) against recomputation (sgemm)", largest(cachedSingle, plainSingle)),
+                ("fp16 weights against fp32, KV cache, 2 rows", largest(halfPair(.f16), cachedPair)),
+                ("bf16 weights (\(bf16Encoder)) against fp32, KV cache, 2 rows", largest(halfPair(.bf16), cachedPair))]
     }
 
     /// Seconds per in-place sum of the 90M model's flat gradient buffer across `world` (after one

@@ -47,7 +47,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Sampling seeds, comma-separated; several give the mean ± standard deviation.")
     var seeds = "13"
 
-    @Option(help: "Weights as trained (f32), or rounded to half precision (f16), as `generate --weights f16` decodes.")
+    @Option(help: "Weights as trained (f32), or rounded to half precision (f16, bf16), as `generate --weights` decodes.")
     var weights: WeightPrecision = .f32
 
     @Option(help: "Examples per batch.")

@@ -90,26 +90,29 @@ final class GenerationTests: XCTestCase {
     }
 
     func testHalfPrecisionWeightsKeepTheRepliesOfNearlyEveryFixture() throws {
-        var same = 0, total = 0
-        for name in Self.models {
-            let (model, inputs, fixture) = try load(name)
-            let before = model.model.shared.weight.toArray()
-            model.useHalfPrecisionWeights()
-            XCTAssertNotEqual(model.model.shared.weight.toArray(), before, "\(name): the weights are rounded to fp16")
-            XCTAssertNotNil(model.model.shared.weight.halfPrecision)
-            let original = model.finalLogitsBias.data[model.config.eosTokenId]
-            for c in fixture.cases {
-                setEosBias(model, original: original, c.eos_bias)
-                let out = Generator.generateWithDetails(model: model, inputs: inputs, config: c.generation_config,
-                                                        options: GenerationOptions(prefix: c.prefix.map { .forced($0) } ?? .none))
-                for (mine, expected) in zip(out.sequences, c.expected) {
-                    total += 1
-                    if mine == expected { same += 1 }
+        for format in HalfPrecisionFormat.allCases {
+            var same = 0, total = 0
+            for name in Self.models {
+                let (model, inputs, fixture) = try load(name)
+                let before = model.model.shared.weight.toArray()
+                model.useHalfPrecisionWeights(format)
+                XCTAssertNotEqual(model.model.shared.weight.toArray(), before, "\(name): the weights are rounded to \(format)")
+                XCTAssertEqual(model.model.shared.weight.halfPrecision?.format, format)
+                let original = model.finalLogitsBias.data[model.config.eosTokenId]
+                for c in fixture.cases {
+                    setEosBias(model, original: original, c.eos_bias)
+                    let out = Generator.generateWithDetails(model: model, inputs: inputs, config: c.generation_config,
+                                                            options: GenerationOptions(prefix: c.prefix.map { .forced($0) } ?? .none))
+                    for (mine, expected) in zip(out.sequences, c.expected) {
+                        total += 1
+                        if mine == expected { same += 1 }
+                    }
                 }
             }
+            let products = format == .bf16 && bf16ProductsAvailable ? ", encoder in bf16 products" : ""
+            print("\(format) weights\(products): \(same)/\(total) greedy and beam-search replies id-for-id equal to fp32 HF generate")
+            XCTAssertGreaterThanOrEqual(Double(same), 0.95 * Double(total), "\(format) weights keep at least 95% of the fixtures' replies")
         }
-        print("fp16 weights: \(same)/\(total) greedy and beam-search replies id-for-id equal to fp32 HF generate")
-        XCTAssertGreaterThanOrEqual(Double(same), 0.95 * Double(total), "fp16 weights keep at least 95% of the fixtures' replies")
     }
 
     func testProcessedSamplingScoresMatchHuggingFace() throws {

@@ -103,18 +103,18 @@ final class ParallelKernelTests: XCTestCase {
         XCTAssertEqual(totals, [Int](repeating: loops * 4950, count: callers))
     }
 
-    /// A row's few-row product (fp32 and fp16 weights) is the same bits whichever rows share its pass,
-    /// so a batch of 2–8 rows decodes each row as it would with any other batch size in that range.
+    /// A row's few-row product (fp32, fp16 and bf16 weights) is the same bits whichever rows share its
+    /// pass, so a batch of 2–8 rows decodes each row as it would with any other batch size in that range.
     func testFewRowProductsDoNotDependOnTheBatch() {
         var rng = RandomGenerator(seed: 9)
         let x = Tensor.uniform([8, 37], low: -1, high: 1, rng: &rng)
-        for half in [false, true] {
+        for format in [nil] + HalfPrecisionFormat.allCases {
             let w = Tensor.uniform([600, 37], low: -1, high: 1, rng: &rng)
-            if half { w.makeHalfPrecision() }
+            if let format { w.makeHalfPrecision(format) }
             let all = x.linear(weight: w, bias: nil).toArray()
-            for rows in 2...7 {
+            for rows in 1...7 {
                 let some = x.slice(axis: 0, 0..<rows).linear(weight: w, bias: nil).toArray()
-                XCTAssertEqual(some, Array(all.prefix(rows * 600)), "fp16 \(half): \(rows) rows against 8")
+                XCTAssertEqual(some, Array(all.prefix(rows * 600)), "\(format?.rawValue ?? "f32"): \(rows) rows against 8")
             }
         }
     }

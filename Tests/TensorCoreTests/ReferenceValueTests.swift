@@ -15,11 +15,12 @@ final class ReferenceValueTests: XCTestCase {
         XCTAssertEqual(a.linear(weight: w, bias: Tensor(shape: [2], values: [10, 20])).toArray(), [8, 23, 8, 27.5])
     }
 
-    /// A single row or column goes through sgemv rather than sgemm: the same values as a plain loop.
+    /// A single row or column goes through sgemv (or our few-row kernel, for a row against Bᵀ) rather
+    /// than sgemm: the same values as a plain loop.
     func testMatrixVectorProductsMatchLoops() {
         var rng = RandomGenerator(seed: 5)
-        // Single rows and columns (sgemv), and a few rows against Bᵀ (our kernel: k past and below its
-        // 16 lanes, n split across threads), and one row more than it takes (sgemm).
+        // Single rows and columns (sgemv), and one to a few rows against Bᵀ (our kernel: k past and below
+        // its 16 lanes, n split across threads), and one row more than it takes (sgemm).
         for (m, n, k) in [(1, 7, 5), (6, 1, 5), (1, 1, 5), (1, 9, 1), (2, 600, 37), (8, 5, 48), (3, 4, 7), (9, 3, 16)] {
             for tA in [false, true] {
                 for tB in [false, true] {
@@ -101,6 +102,51 @@ final class ReferenceValueTests: XCTestCase {
                     XCTAssertEqual(got[i * 600 + j], expected, accuracy: 2e-5, "\(rows) rows at (\(i), \(j))")
                 }
             }
+        }
+    }
+
+    /// bf16 rounding, written out independently: the top 16 bits of the fp32, rounded half to even.
+    private func bf16(_ x: Float) -> Float {
+        guard !x.isNaN else { return x }
+        let bits = x.bitPattern, low = bits & 0xFFFF, top = bits >> 16
+        let up = low > 0x8000 || (low == 0x8000 && top & 1 == 1)
+        return Float(bitPattern: (up ? top + 1 : top) << 16)
+    }
+
+    func testBFloat16RoundingIsHalfToEven() {
+        let step = Float(1) / 128   // bf16's spacing just above 1
+        let x = Tensor(shape: [8], values: [1 + step / 2, 1 + 3 * step / 2, 1 + step / 2 + step / 1024, -1 - step / 2 + 1e-7,
+                                            .infinity, -.greatestFiniteMagnitude, .nan, 1e-40])
+        x.makeHalfPrecision(.bf16)
+        let got = x.toArray()
+        XCTAssertEqual(Array(got.prefix(6)), [1, 1 + 2 * step, 1 + step, -1, .infinity, -.infinity])
+        XCTAssertTrue(got[6].isNaN, "NaN stays NaN")
+        XCTAssertEqual(got[7], bf16(1e-40), "a subnormal keeps its top bits")
+    }
+
+    /// bf16 weights: a few rows (decoding) multiply fp32 inputs by the rounded weights; many rows, on a
+    /// CPU with AVX512-BF16, multiply the inputs rounded to bf16 as well, summed in fp32 (odd k, outputs
+    /// not a multiple of the kernel's tile, rows not a multiple of its block, and a bias).
+    func testBFloat16LinearComputesWithItsRoundedWeights() {
+        var rng = RandomGenerator(seed: 8)
+        for (rows, inF, outF) in [(1, 41, 29), (2, 41, 600), (8, 40, 29), (9, 41, 29), (40, 41, 600), (70, 64, 13)] {
+            let x = Tensor.uniform([rows, inF], low: -1, high: 1, rng: &rng), w = Tensor.uniform([outF, inF], low: -1, high: 1, rng: &rng)
+            let b = Tensor.uniform([outF], low: -1, high: 1, rng: &rng)
+            let original = w.toArray()
+            w.makeHalfPrecision(.bf16)
+            let rounded = w.toArray()
+            XCTAssertEqual(rounded, original.map(bf16), "the values become their nearest bf16")
+            let inBF16 = rows > 8 && bf16ProductsAvailable
+            let xv = x.toArray().map { inBF16 ? bf16($0) : $0 }, bv = b.toArray()
+            let got = x.linear(weight: w, bias: b).toArray()
+            var worst: Double = 0
+            for i in 0..<rows {
+                for j in 0..<outF {
+                    let expected = (0..<inF).reduce(Double(bv[j])) { $0 + Double(xv[i * inF + $1]) * Double(rounded[j * inF + $1]) }
+                    worst = max(worst, abs(Double(got[i * outF + j]) - expected))
+                }
+            }
+            XCTAssertLessThan(worst, 2e-5, "\(rows)×\(inF) · \(outF)ᵀ\(inBF16 ? " in bf16 products" : "")")
         }
     }
 

@@ -20,8 +20,30 @@ void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long 
 /// The same with B stored as IEEE half precision (fp16 bit patterns), converted with F16C where the
 /// CPU has it (a portable conversion otherwise): decoding reads half the bytes.
 void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
+/// The same with B stored as bf16 bit patterns (the top half of an fp32), converted by a shift.
+void ck_gemm_few_rows_bt_bf16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
 /// y[i] = x[i] rounded to the nearest fp16 (bit patterns), for i < n.
 void ck_f32_to_f16(const float *x, uint16_t *y, long n);
+/// y[i] = x[i] rounded to the nearest bf16, half to even (bit patterns), for i < n.
+void ck_f32_to_bf16(const float *x, uint16_t *y, long n);
+
+/// Whether this CPU has AVX512-BF16 (with AVX512F, BW, VL), which `ck_gemm_bf16_bt` needs.
+int ck_has_bf16_products(void);
+/// Rows per block of `ck_bf16_pack_rows`.
+long ck_bf16_block_rows(void);
+/// The 32-bit words `ck_bf16_pack_rows` writes for an m×k A.
+long ck_bf16_packed_rows_count(long m, long k);
+/// Blocks b0..<b1 of A (m×k fp32) rounded to bf16 and packed for `ck_gemm_bf16_bt`: blocks of 32 rows
+/// (the last padded with zeros), each block's pair q (values 2q and 2q+1 of a row, the second 0 past an
+/// odd k) for its 32 rows side by side.
+void ck_bf16_pack_rows(const float *a, uint32_t *packed, long m, long k, long b0, long b1);
+/// Weight rows per tile of `ck_gemm_bf16_bt`: split j0..<j1 at multiples of it.
+long ck_bf16_tile_weights(void);
+/// C[i][j] = α·(A_i · B_j) + β·C[i][j] for i < m, j in [j0, j1), with A packed by `ck_bf16_pack_rows`
+/// and B (n×k) bf16 bit patterns: bf16 products summed in fp32 by AVX512-BF16's vdpbf16ps. Only where
+/// `ck_has_bf16_products()`.
+void ck_gemm_bf16_bt(const uint32_t *packed, const uint16_t *b, float *c, long m, long k, long ldc,
+                     long j0, long j1, float alpha, float beta);
 
 /// y[i] = gelu(u[i]) = u/2 · (1 + erf(u/√2)) (y may be u).
 void ck_gelu(const float *u, float *y, long n);
