@@ -143,8 +143,6 @@ static inline float f16_to_float(uint16_t h) {
 #define LOAD8_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p)))
 #define LOAD8_BF16(p) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p))), 16))
 
-// NC columns j..<j + NC against the M rows: M·NC dot products, each its own 16-lane chain in the
-// same order as one column alone, so that one row still keeps the FMA units busy.
 #define FEW_ROWS_HALF_PASS(M, LOAD8, CONVERT)                                                     \
     for (long j = j0; j < j1; j++) {                                                              \
         const uint16_t *bj = b + j * k;                                                           \
@@ -237,7 +235,8 @@ CLONES void ck_f32_to_bf16(const float *x, uint16_t *y, long n) {
 // bf16 and laid out in blocks of BF16_ROWS rows, pair q of the block's rows side by side (32-bit each),
 // so two loads give the block's pairs at q; each weight row's pair q (its own two bf16 values, read
 // where the weights are stored) is broadcast to every lane. A tile is BF16_ROWS rows × NR weight
-// rows in 2·NR accumulators, summed over all of k, then written out with α and β.
+// rows (BF16_TILE_WEIGHTS, or 1 for the last few) in 2·NR accumulators, summed over all of k, then
+// written out with α and β.
 #define BF16_ROWS 32
 #define BF16_TILE_WEIGHTS 12
 
@@ -284,8 +283,8 @@ AVX512_BF16 static inline void transpose16(__m512i r[16]) {
 }
 
 // By chunks of 16 pairs and 16 rows: each row's 32 values rounded by two masked loads and one
-// vcvtne2ps2bf16 (half to even, as `float_to_bf16`), the 16 rows' pairs transposed in registers, and
-// pair q of the 16 rows stored side by side.
+// vcvtne2ps2bf16 (half to even, as `float_to_bf16`, but subnormals become 0), the 16 rows' pairs
+// transposed in registers, and pair q of the 16 rows stored side by side.
 AVX512_BF16 void ck_bf16_pack_rows(const float *a, uint32_t *packed, long m, long k, long b0, long b1) {
     long pairs = (k + 1) / 2;
     for (long blk = b0; blk < b1; blk++) {

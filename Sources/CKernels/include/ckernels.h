@@ -33,9 +33,10 @@ int ck_has_bf16_products(void);
 long ck_bf16_block_rows(void);
 /// The 32-bit words `ck_bf16_pack_rows` writes for an m×k A.
 long ck_bf16_packed_rows_count(long m, long k);
-/// Blocks b0..<b1 of A (m×k fp32) rounded to bf16 and packed for `ck_gemm_bf16_bt`: blocks of 32 rows
-/// (the last padded with zeros), each block's pair q (values 2q and 2q+1 of a row, the second 0 past an
-/// odd k) for its 32 rows side by side.
+/// Blocks b0..<b1 of A (m×k fp32) rounded to bf16 (half to even, subnormals to 0) and packed for
+/// `ck_gemm_bf16_bt`: blocks of 32 rows (the last padded with zeros), each block's pair q (values 2q
+/// and 2q+1 of a row, the second 0 past an odd k) for its 32 rows side by side. Only where
+/// `ck_has_bf16_products()`.
 void ck_bf16_pack_rows(const float *a, uint32_t *packed, long m, long k, long b0, long b1);
 /// Weight rows per tile of `ck_gemm_bf16_bt`: split j0..<j1 at multiples of it.
 long ck_bf16_tile_weights(void);
