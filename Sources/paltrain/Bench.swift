@@ -58,12 +58,15 @@ struct Bench: ParsableCommand {
         var tunedRatio: Double?
         /// Decoding rows: milliseconds per token of the decoder steps alone (median), the encoder excluded.
         var stepMilliseconds: Double?
+        /// 90M decoding rows: the read bandwidth measured just before and just after the row (their
+        /// mean, GB/s), which its bandwidth floor uses: this VM's bandwidth moves by up to 2x within minutes.
+        var readGBps: Double?
 
         enum CodingKeys: String, CodingKey {
             case name, value, unit, samples, detail, ratio
             case peakMB = "peak_rss_mb", modelGFLOPs = "model_gflops", ceilingFraction = "ceiling_fraction", peerValue = "peer_value", peerPeakMB = "peer_peak_rss_mb", memoryRatio = "memory_ratio"
             case tunedPeerValue = "tuned_peer_value", tunedPeerPeakMB = "tuned_peer_peak_rss_mb", tunedRatio = "tuned_ratio"
-            case stepMilliseconds = "step_ms_per_token"
+            case stepMilliseconds = "step_ms_per_token", readGBps = "read_gbps_around"
         }
 
         /// How many times better than `peer`'s value (throughput ratio; time inverted).
@@ -80,7 +83,8 @@ struct Bench: ParsableCommand {
     ]
 
     /// Workload names, in table order.
-    static let workloads = ["train 90M", "train tiny", varyingLengths, paperStep, "decode 90M", "decode 90M f16 weights", "decode 90M bf16 weights", "decode tiny",
+    static let workloads = ["train 90M", "train tiny", varyingLengths, paperStep, "decode 90M", "decode 90M f16 weights", "decode 90M bf16 weights",
+                            "decode 90M f16 / fp32 interleaved", "decode 90M bf16 / fp32 interleaved", "decode tiny",
                             "decode PAL 90M one branch", "decode PAL 90M two branches", "decode PAL tiny one branch", "decode PAL tiny two branches"]
 
     func validate() throws {
@@ -94,7 +98,14 @@ struct Bench: ParsableCommand {
         let peerRows = try loadPeer(peer), tunedRows = try loadPeer(tunedPeer)
         // The workloads first, while this process is small: a child's peak resident memory starts
         // from its parent's at the time it is spawned.
-        var workloads = try Self.workloads.filter(selected).map { try child($0) }
+        var workloads: [Row] = []
+        for name in Self.workloads where selected(name) {
+            let streamsWeights = name.hasPrefix("decode") && name.contains("90M") && !name.hasSuffix("interleaved")
+            let before = streamsWeights ? try child(Self.readProbe).value : nil
+            var row = try child(name)
+            if let before { row.readGBps = (before + (try child(Self.readProbe).value)) / 2 }
+            workloads.append(row)
+        }
         if selected(Self.allreduce) {
             if let row = try allreduceAcrossRanks() { workloads.append(row) }
         }
@@ -118,23 +129,21 @@ struct Bench: ParsableCommand {
             let copy = BandwidthProbe.copyGBps(), read = BandwidthProbe.readGBps()
             let bytes = BandwidthProbe.decoderBytesPerToken(BenchWorkloads.config("90m")), floor = Double(bytes) / (read * 1e9)
             rows.append(Row(name: "memory copy", value: copy, unit: "GB/s", detail: "1 GiB memcpy on one thread, bytes copied per second, best of 5"))
-            rows.append(Row(name: "memory read", value: read, unit: "GB/s", detail: "1 GiB read on \(Threading.threads) kernel threads, best of 5"))
+            let around = rows.compactMap(\.readGBps)
+            rows.append(Row(name: "memory read", value: read, unit: "GB/s",
+                            detail: "1 GiB read on \(Threading.threads) kernel threads, best of 5"
+                                + (around.isEmpty ? "" : String(format: "; %.1f–%.1f GB/s around the 90M decoding rows", around.min()!, around.max()!))))
             rows.append(Row(name: "decode 90M bandwidth floor", value: floor * 1000, unit: "ms/token",
                             detail: String(format: "%.0f MB of decoder and vocabulary weights streamed per token ÷ the read bandwidth (%.1f ms at the copy's)",
                                            Double(bytes) / 1e6, Double(bytes) / (copy * 1e9) * 1000)))
             for i in rows.indices where rows[i].name.hasPrefix("decode") && rows[i].name.contains("90M") && rows[i].unit == "tokens/s" {
-                rows[i].detail += String(format: "; %.2f ms/token, %.2fx the bandwidth floor", 1000 / rows[i].value, 1 / rows[i].value / floor)
+                // Each row against the floor at the bandwidth read around it (the run's read without one).
+                let rowFloor = Double(bytes) / ((rows[i].readGBps ?? read) * 1e9)
+                rows[i].detail += String(format: "; %.2f ms/token, %.2fx the bandwidth floor (%.2f ms at the %.1f GB/s read around this row)",
+                                         1000 / rows[i].value, 1 / rows[i].value / rowFloor, rowFloor * 1000, rows[i].readGBps ?? read)
                 if let step = rows[i].stepMilliseconds {
-                    rows[i].detail += String(format: "; decoder steps alone %.2f ms/token, %.2fx the floor", step, step / 1000 / floor)
+                    rows[i].detail += String(format: "; decoder steps alone %.2f ms/token, %.2fx the floor", step, step / 1000 / rowFloor)
                 }
-            }
-        }
-        for format in HalfPrecisionFormat.allCases {
-            guard let plain = rows.first(where: { $0.name == "decode 90M" }),
-                  let half = rows.firstIndex(where: { $0.name == "decode 90M \(format.rawValue) weights" }) else { continue }
-            rows[half].detail += String(format: "; %.2fx the speed of fp32 weights", rows[half].value / plain.value)
-            if let plainStep = plain.stepMilliseconds, let halfStep = rows[half].stepMilliseconds {
-                rows[half].detail += String(format: " (decoder steps alone %.2fx)", plainStep / halfStep)
             }
         }
         // Two-branch control against one branch: the cost of eq. 6.
@@ -179,7 +188,7 @@ struct Bench: ParsableCommand {
         let header = ["measurement", "paltrain", "unit", "peak MB"] + (withPeer ? ["PyTorch", "peak MB", "speed ×", "memory ×"] : [])
             + (withTuned ? ["PyTorch tuned", "peak MB", "speed ×"] : []) + ["detail"]
         return MetricsTable.markdown(header: header, rows: rows.map { r in
-            func number(_ value: Double?) -> String { value.map { String(format: r.unit == "s/step" ? "%.4f" : "%.1f", $0) } ?? "" }
+            func number(_ value: Double?) -> String { value.map { String(format: r.unit == "s/step" ? "%.4f" : r.unit == "×" ? "%.2f" : "%.1f", $0) } ?? "" }
             func megabytes(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "" }
             func times(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "" }
             let peer = withPeer ? [number(r.peerValue), megabytes(r.peerPeakMB), times(r.ratio), times(r.memoryRatio)] : []
@@ -205,6 +214,9 @@ struct Bench: ParsableCommand {
 
     /// The allreduce row's name; it runs under `mpirun -np 2`, not as a plain child.
     static let allreduce = "allreduce 90M gradients, 2 ranks"
+    /// The read-bandwidth probe as a child of its own, run just before and after each 90M decoding
+    /// row (in the parent, its 1 GiB would count in every later child's peak memory).
+    static let readProbe = "memory read probe"
 
     /// The allreduce row, from `mpirun -np 2 paltrain bench --workload …` (nil, said, without mpirun).
     private func allreduceAcrossRanks() throws -> Row? {
@@ -239,9 +251,11 @@ struct Bench: ParsableCommand {
     /// One workload in this process; prints its row as JSON.
     private func measure(_ name: String) throws {
         let size = name.contains("90M") ? "90m" : "tiny"
-        let count = repeats ?? (name == Self.paperStep ? 3 : size == "90m" || name == Self.varyingLengths ? 5 : 50)
+        let count = repeats ?? (name == Self.paperStep ? 3 : name.hasSuffix("interleaved") ? 10 : size == "90m" || name == Self.varyingLengths ? 5 : 50)
         var row: Row
-        if name == Self.allreduce {
+        if name == Self.readProbe {
+            row = Row(name: name, value: BandwidthProbe.readGBps(), unit: "GB/s", detail: "")
+        } else if name == Self.allreduce {
             let world = try World.join()
             defer { world.finish() }
             let (samples, bytes) = try BenchWorkloads.allreduce(world, repeats: repeats ?? 10)
@@ -268,9 +282,16 @@ struct Bench: ParsableCommand {
                 row.detail += String(format: "; batch %d × %d input (persona %d, padded to it) / %d target tokens; 10 epochs (%d steps) at this length: %.1f h",
                                      shape.batch, shape.source, shape.persona, shape.target, steps, Double(steps) * median / 3600)
             }
+        } else if name.hasSuffix("interleaved") {
+            let format: HalfPrecisionFormat = name.contains("bf16") ? .bf16 : .f16
+            let (ratios, stepRatios) = BenchWorkloads.halfPrecisionSpeedup(format, repeats: count)
+            row = Row(name: name, value: ratios.sorted()[ratios.count / 2], unit: "×", samples: ratios,
+                      detail: String(format: "the speed of %@ weights over fp32, their decoding samples alternating in one process (both models loaded), "
+                                     + "encoder included, median of %d pairs; decoder steps alone %.2f×", format.rawValue, count, stepRatios.sorted()[stepRatios.count / 2]))
         } else {
             let mode: BenchWorkloads.Decoding = name.contains("two branches") ? .palTwoBranches : name.contains("PAL") ? .palOneBranch : .plain
-            let (samples, steps) = BenchWorkloads.decode(size, mode, halfPrecision: HalfPrecisionFormat.allCases.first { name.hasSuffix(" \($0.rawValue) weights") }, repeats: count)
+            let run = BenchWorkloads.DecodeRun(size, mode, halfPrecision: HalfPrecisionFormat.allCases.first { name.hasSuffix(" \($0.rawValue) weights") })
+            let (samples, steps) = BenchWorkloads.decode(run, repeats: count)
             let median = samples.sorted()[samples.count / 2], stepMedian = steps.sorted()[steps.count / 2]
             row = Row(name: name, value: Double(BenchWorkloads.newTokens) / median, unit: "tokens/s", samples: samples,
                       detail: "greedy, batch 1, \(BenchWorkloads.standard.source) source tokens, \(BenchWorkloads.newTokens) new tokens, encoder included, median of \(count)")

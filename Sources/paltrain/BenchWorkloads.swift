@@ -116,30 +116,55 @@ enum BenchWorkloads {
     /// How the decoding rows run: the plain model, or PAL with one branch (α = 0) or two (α = 0.5).
     enum Decoding: String { case plain, palOneBranch = "pal-1", palTwoBranches = "pal-2" }
 
-    /// Seconds to encode one 160-token source and greedily decode 40 new tokens (each sample), with
-    /// fp32 weights or (`halfPrecision`) fp16 or bf16 ones; and of each sample, the seconds of the decoder steps
-    /// alone (the encoder excluded; the first step's cross-attention keys and values included).
-    static func decode(_ size: String, _ mode: Decoding, halfPrecision: HalfPrecisionFormat? = nil, repeats: Int) -> (total: [Double], steps: [Double]) {
-        let config = config(size, pal: mode != .plain)
-        let model = Seq2SeqLM(config, seed: 1)
-        if let halfPrecision { model.useHalfPrecisionWeights(halfPrecision) }
-        let inputs = inputs(config, rows: 1, labels: false)
-        let generation = ResolvedGenerationConfig(GenerationConfig(maxLength: newTokens + 1, minLength: newTokens + 1), model: config)
-        let strategies = (10..<18).map { Int32($0) }
-        var steps: [Double] = []
-        let total = Stopwatch.samples(repeats: repeats) {
+    /// One decoding workload: a model at `size` with fp32 weights or (`halfPrecision`) fp16 or bf16
+    /// ones, one 160-token source, and greedy decoding of exactly 40 new tokens.
+    struct DecodeRun {
+        let model: Seq2SeqLM, mode: Decoding, inputs: Seq2SeqInputs, generation: ResolvedGenerationConfig
+
+        init(_ size: String, _ mode: Decoding, halfPrecision: HalfPrecisionFormat?) {
+            let config = BenchWorkloads.config(size, pal: mode != .plain)
+            model = Seq2SeqLM(config, seed: 1)
+            if let halfPrecision { model.useHalfPrecisionWeights(halfPrecision) }
+            self.mode = mode
+            inputs = BenchWorkloads.inputs(config, rows: 1, labels: false)
+            generation = ResolvedGenerationConfig(GenerationConfig(maxLength: newTokens + 1, minLength: newTokens + 1), model: config)
+        }
+
+        /// Seconds to encode the source and decode, and of those the seconds of the decoder steps alone
+        /// (the encoder excluded; the first step's cross-attention keys and values included).
+        func sample() -> (total: Double, steps: Double) {
+            let start = Stopwatch.now()
+            let strategies = (10..<18).map { Int32($0) }
             let source: NextTokenSource
             switch mode {
             case .plain: source = Seq2SeqStepSource(model: model, inputs: inputs)
             case .palOneBranch: source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, control: .none)
             case .palTwoBranches: source = StrategyControlledSource(model: model, inputs: inputs, strategyTokens: strategies, control: .reference)
             }
-            let start = Stopwatch.now()
+            let encoded = Stopwatch.now()
             let out = Generator.generate(source: source, batchSize: 1, config: generation)
-            steps.append(Stopwatch.now() - start)
+            let end = Stopwatch.now()
             precondition(out.sequences[0].count == newTokens, "decoded \(out.sequences[0].count) tokens, not \(newTokens)")
+            return (end - start, end - encoded)
         }
-        return (total, Array(steps.dropFirst()))   // the first is the warmup's
+    }
+
+    /// `repeats` samples of `run` after one warmup.
+    static func decode(_ run: DecodeRun, repeats: Int) -> (total: [Double], steps: [Double]) {
+        _ = run.sample()
+        let samples = (0..<max(1, repeats)).map { _ in run.sample() }
+        return (samples.map(\.total), samples.map(\.steps))
+    }
+
+    /// fp32 weights against `format` on the 90M model, their samples alternating in one process so
+    /// that both see the same memory bandwidth: per pair, the fp32 sample's seconds over the half one's,
+    /// with the encoder and for the decoder steps alone.
+    static func halfPrecisionSpeedup(_ format: HalfPrecisionFormat, repeats: Int) -> (total: [Double], steps: [Double]) {
+        let plain = DecodeRun("90m", .plain, halfPrecision: nil), half = DecodeRun("90m", .plain, halfPrecision: format)
+        _ = plain.sample()
+        _ = half.sample()
+        let pairs = (0..<max(1, repeats)).map { _ in (plain.sample(), half.sample()) }
+        return (pairs.map { $0.0.total / $0.1.total }, pairs.map { $0.0.steps / $0.1.steps })
     }
 
     /// The largest |logit difference| of each faster decoding path against the plain computation,
