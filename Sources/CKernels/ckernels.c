@@ -92,41 +92,9 @@ CLONES float ck_max(const float *x, long n) {
         *(OUT) = beta == 0 ? alpha * dot : alpha * dot + beta * *(OUT);                           \
     } while (0)
 
-#define AS_FLOAT(x) ((float)(x))
-
-#define FEW_ROWS_F32_PASS(M)                                                                      \
-    for (long j = j0; j < j1; j++) {                                                              \
-        const float *bj = b + j * k;                                                              \
-        float lanes[M][16] = {{0}};                                                               \
-        long p = 0;                                                                               \
-        for (; p + 16 <= k; p += 16)                                                              \
-            for (int i = 0; i < M; i++)                                                           \
-                for (int l = 0; l < 16; l++) lanes[i][l] += a[i * k + p + l] * bj[p + l];         \
-        for (int i = 0; i < M; i++) FEW_ROWS_FINISH(lanes[i], a + i * k, bj, p, k, c + i * ldc + j, AS_FLOAT); \
-    }
-
-CLONES static void few_rows_f32_1(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(1) }
-CLONES static void few_rows_f32_2(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(2) }
-CLONES static void few_rows_f32_3(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(3) }
-CLONES static void few_rows_f32_4(FEW_ROWS_ARGS(float)) { FEW_ROWS_F32_PASS(4) }
-
-// The m rows of A in passes of at most FEW_ROWS_PASS, each through PASSES[rows − 1].
-#define FEW_ROWS_IN_PASSES(PASSES)                                                                \
-    for (long i = 0; i < m; i += FEW_ROWS_PASS) {                                                 \
-        long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;                                \
-        (PASSES)[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, j1, alpha, beta);               \
-    }
-
-void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1,
-                         float alpha, float beta) {
-    static void (*const passes[])(FEW_ROWS_ARGS(float)) = {few_rows_f32_1, few_rows_f32_2, few_rows_f32_3, few_rows_f32_4};
-    FEW_ROWS_IN_PASSES(passes)
-}
-
-// The half-precision kernels: eight weights at a time converted to fp32 in registers (fp16 with F16C's
-// vcvtph_ps, bf16 by a 16-bit shift), each conversion shared by every row of the pass (the sum is
-// the same as the portable body's, lane by lane), chosen at run time; and a portable body whose
-// conversions the compiler does in software.
+// Eight weights at a time as fp32 in registers: fp32 loaded as they are, fp16 converted with F16C's
+// vcvtph2ps, bf16 by a 16-bit shift; each conversion is shared by every row of the pass. One weight
+// at a time as fp32, for the tails and the portable bodies.
 static inline float bf16_to_float(uint16_t h) {
     uint32_t bits = (uint32_t)h << 16;
     float f;
@@ -138,14 +106,17 @@ static inline float f16_to_float(uint16_t h) {
     memcpy(&f, &h, sizeof f);
     return (float)f;
 }
+#define AS_FLOAT(x) ((float)(x))
 #define F16_TO_FLOAT(h) f16_to_float(h)
 #define BF16_TO_FLOAT(h) bf16_to_float(h)
+#define LOAD8_F32(p) _mm256_loadu_ps(p)
 #define LOAD8_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p)))
 #define LOAD8_BF16(p) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p))), 16))
 
-#define FEW_ROWS_HALF_PASS(M, LOAD8, CONVERT)                                                     \
+// One pass of M rows with AVX2 and FMA: each row's 16 lanes in two registers, chosen at run time.
+#define FEW_ROWS_AVX2_PASS(M, LOAD8, CONVERT)                                                     \
     for (long j = j0; j < j1; j++) {                                                              \
-        const uint16_t *bj = b + j * k;                                                           \
+        __typeof__(b) bj = b + j * k;                                                             \
         __m256 acc[M][2];                                                                         \
         for (int i = 0; i < M; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();                  \
         long p = 0;                                                                               \
@@ -165,20 +136,10 @@ static inline float f16_to_float(uint16_t h) {
         }                                                                                         \
     }
 
-#define F16C __attribute__((target("avx2,fma,f16c")))
-F16C static void few_rows_f16c_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(1, LOAD8_F16, F16_TO_FLOAT) }
-F16C static void few_rows_f16c_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(2, LOAD8_F16, F16_TO_FLOAT) }
-F16C static void few_rows_f16c_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(3, LOAD8_F16, F16_TO_FLOAT) }
-F16C static void few_rows_f16c_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(4, LOAD8_F16, F16_TO_FLOAT) }
-#define AVX2_FMA __attribute__((target("avx2,fma")))
-AVX2_FMA static void few_rows_bf16_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(1, LOAD8_BF16, BF16_TO_FLOAT) }
-AVX2_FMA static void few_rows_bf16_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(2, LOAD8_BF16, BF16_TO_FLOAT) }
-AVX2_FMA static void few_rows_bf16_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(3, LOAD8_BF16, BF16_TO_FLOAT) }
-AVX2_FMA static void few_rows_bf16_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PASS(4, LOAD8_BF16, BF16_TO_FLOAT) }
-
-#define FEW_ROWS_HALF_PORTABLE(CONVERT)                                                           \
+// The same order of sums, lane by lane, without AVX2 (the products and sums rounded separately).
+#define FEW_ROWS_PORTABLE(CONVERT)                                                                \
     for (long j = j0; j < j1; j++) {                                                              \
-        const uint16_t *bj = b + j * k;                                                           \
+        __typeof__(b) bj = b + j * k;                                                             \
         for (long i = 0; i < m; i++) {                                                            \
             const float *ai = a + i * k;                                                          \
             float lanes[16] = {0};                                                                \
@@ -189,15 +150,47 @@ AVX2_FMA static void few_rows_bf16_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_HALF_PA
         }                                                                                         \
     }
 
+#define AVX2_FMA __attribute__((target("avx2,fma")))
+#define F16C __attribute__((target("avx2,fma,f16c")))
+AVX2_FMA static void few_rows_f32_1(FEW_ROWS_ARGS(float)) { FEW_ROWS_AVX2_PASS(1, LOAD8_F32, AS_FLOAT) }
+AVX2_FMA static void few_rows_f32_2(FEW_ROWS_ARGS(float)) { FEW_ROWS_AVX2_PASS(2, LOAD8_F32, AS_FLOAT) }
+AVX2_FMA static void few_rows_f32_3(FEW_ROWS_ARGS(float)) { FEW_ROWS_AVX2_PASS(3, LOAD8_F32, AS_FLOAT) }
+AVX2_FMA static void few_rows_f32_4(FEW_ROWS_ARGS(float)) { FEW_ROWS_AVX2_PASS(4, LOAD8_F32, AS_FLOAT) }
+F16C static void few_rows_f16c_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(1, LOAD8_F16, F16_TO_FLOAT) }
+F16C static void few_rows_f16c_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(2, LOAD8_F16, F16_TO_FLOAT) }
+F16C static void few_rows_f16c_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(3, LOAD8_F16, F16_TO_FLOAT) }
+F16C static void few_rows_f16c_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(4, LOAD8_F16, F16_TO_FLOAT) }
+AVX2_FMA static void few_rows_bf16_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(1, LOAD8_BF16, BF16_TO_FLOAT) }
+AVX2_FMA static void few_rows_bf16_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(2, LOAD8_BF16, BF16_TO_FLOAT) }
+AVX2_FMA static void few_rows_bf16_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(3, LOAD8_BF16, BF16_TO_FLOAT) }
+AVX2_FMA static void few_rows_bf16_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(4, LOAD8_BF16, BF16_TO_FLOAT) }
+
+// The m rows of A in passes of at most FEW_ROWS_PASS, each through PASSES[rows − 1].
+#define FEW_ROWS_IN_PASSES(PASSES)                                                                \
+    for (long i = 0; i < m; i += FEW_ROWS_PASS) {                                                 \
+        long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;                                \
+        (PASSES)[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, j1, alpha, beta);               \
+    }
+
 static int has_avx2_fma(void) {
     static int known = -1;
     if (known < 0) known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     return known;
 }
 
+void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1,
+                         float alpha, float beta) {
+    if (!has_avx2_fma()) {
+        FEW_ROWS_PORTABLE(AS_FLOAT)
+        return;
+    }
+    static void (*const passes[])(FEW_ROWS_ARGS(float)) = {few_rows_f32_1, few_rows_f32_2, few_rows_f32_3, few_rows_f32_4};
+    FEW_ROWS_IN_PASSES(passes)
+}
+
 void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
     if (!(has_avx2_fma() && __builtin_cpu_supports("f16c"))) {
-        FEW_ROWS_HALF_PORTABLE(F16_TO_FLOAT)
+        FEW_ROWS_PORTABLE(F16_TO_FLOAT)
         return;
     }
     static void (*const passes[])(FEW_ROWS_ARGS(uint16_t)) = {few_rows_f16c_1, few_rows_f16c_2, few_rows_f16c_3, few_rows_f16c_4};
@@ -206,7 +199,7 @@ void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m
 
 void ck_gemm_few_rows_bt_bf16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
     if (!has_avx2_fma()) {
-        FEW_ROWS_HALF_PORTABLE(BF16_TO_FLOAT)
+        FEW_ROWS_PORTABLE(BF16_TO_FLOAT)
         return;
     }
     static void (*const passes[])(FEW_ROWS_ARGS(uint16_t)) = {few_rows_bf16_1, few_rows_bf16_2, few_rows_bf16_3, few_rows_bf16_4};

@@ -116,12 +116,12 @@ final class ReferenceValueTests: XCTestCase {
     func testBFloat16RoundingIsHalfToEven() {
         let step = Float(1) / 128   // bf16's spacing just above 1
         let x = Tensor(shape: [8], values: [1 + step / 2, 1 + 3 * step / 2, 1 + step / 2 + step / 1024, -1 - step / 2 + 1e-7,
-                                            .infinity, -.greatestFiniteMagnitude, .nan, 1e-40])
+                                            .infinity, -.greatestFiniteMagnitude, .nan, Float(bitPattern: 0x0001_9234)])
         x.makeHalfPrecision(.bf16)
         let got = x.toArray()
         XCTAssertEqual(Array(got.prefix(6)), [1, 1 + 2 * step, 1 + step, -1, .infinity, -.infinity])
         XCTAssertTrue(got[6].isNaN, "NaN stays NaN")
-        XCTAssertEqual(got[7], bf16(1e-40), "a subnormal keeps its top bits")
+        XCTAssertEqual(got[7], bf16(Float(bitPattern: 0x0001_9234)), "a subnormal rounds like any other value")
     }
 
     /// bf16 weights: a few rows (decoding) multiply fp32 inputs by the rounded weights; many rows, on a
