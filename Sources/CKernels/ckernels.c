@@ -152,18 +152,15 @@ static inline float f16_to_float(uint16_t h) {
 
 #define AVX2_FMA __attribute__((target("avx2,fma")))
 #define F16C __attribute__((target("avx2,fma,f16c")))
-AVX2_FMA static void few_rows_f32_1(FEW_ROWS_ARGS(float)) { FEW_ROWS_AVX2_PASS(1, LOAD8_F32, AS_FLOAT) }
-AVX2_FMA static void few_rows_f32_2(FEW_ROWS_ARGS(float)) { FEW_ROWS_AVX2_PASS(2, LOAD8_F32, AS_FLOAT) }
-AVX2_FMA static void few_rows_f32_3(FEW_ROWS_ARGS(float)) { FEW_ROWS_AVX2_PASS(3, LOAD8_F32, AS_FLOAT) }
-AVX2_FMA static void few_rows_f32_4(FEW_ROWS_ARGS(float)) { FEW_ROWS_AVX2_PASS(4, LOAD8_F32, AS_FLOAT) }
-F16C static void few_rows_f16c_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(1, LOAD8_F16, F16_TO_FLOAT) }
-F16C static void few_rows_f16c_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(2, LOAD8_F16, F16_TO_FLOAT) }
-F16C static void few_rows_f16c_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(3, LOAD8_F16, F16_TO_FLOAT) }
-F16C static void few_rows_f16c_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(4, LOAD8_F16, F16_TO_FLOAT) }
-AVX2_FMA static void few_rows_bf16_1(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(1, LOAD8_BF16, BF16_TO_FLOAT) }
-AVX2_FMA static void few_rows_bf16_2(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(2, LOAD8_BF16, BF16_TO_FLOAT) }
-AVX2_FMA static void few_rows_bf16_3(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(3, LOAD8_BF16, BF16_TO_FLOAT) }
-AVX2_FMA static void few_rows_bf16_4(FEW_ROWS_ARGS(uint16_t)) { FEW_ROWS_AVX2_PASS(4, LOAD8_BF16, BF16_TO_FLOAT) }
+// NAME_1 … NAME_4: the passes of 1 to 4 rows with weights of type T.
+#define FEW_ROWS_AVX2_PASSES(ATTRIBUTES, NAME, T, LOAD8, CONVERT)                                 \
+    ATTRIBUTES static void NAME##_1(FEW_ROWS_ARGS(T)) { FEW_ROWS_AVX2_PASS(1, LOAD8, CONVERT) }   \
+    ATTRIBUTES static void NAME##_2(FEW_ROWS_ARGS(T)) { FEW_ROWS_AVX2_PASS(2, LOAD8, CONVERT) }   \
+    ATTRIBUTES static void NAME##_3(FEW_ROWS_ARGS(T)) { FEW_ROWS_AVX2_PASS(3, LOAD8, CONVERT) }   \
+    ATTRIBUTES static void NAME##_4(FEW_ROWS_ARGS(T)) { FEW_ROWS_AVX2_PASS(4, LOAD8, CONVERT) }
+FEW_ROWS_AVX2_PASSES(AVX2_FMA, few_rows_f32, float, LOAD8_F32, AS_FLOAT)
+FEW_ROWS_AVX2_PASSES(F16C, few_rows_f16c, uint16_t, LOAD8_F16, F16_TO_FLOAT)
+FEW_ROWS_AVX2_PASSES(AVX2_FMA, few_rows_bf16, uint16_t, LOAD8_BF16, BF16_TO_FLOAT)
 
 // The m rows of A in passes of at most FEW_ROWS_PASS, each through PASSES[rows − 1].
 #define FEW_ROWS_IN_PASSES(PASSES)                                                                \
