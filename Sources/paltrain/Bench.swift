@@ -3,10 +3,11 @@
 // the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling (and the tiny one over
 // batches of changing lengths, with its page faults per step), PAL's training step
 // at the paper recipe's lengths with the hours 10 epochs would take, greedy decoding
-// tokens/s at both configs plain and with PAL's one- and two-branch strategy control, and the peak
-// resident memory of each, and the allreduce of the 90M gradient buffer across 2 ranks under mpirun
-// (data-parallel training's cost per step), and the memory-bandwidth floor of decoding (the weights a
-// token streams ÷ the copy bandwidth of this run). Every model workload runs in a child process of its own,
+// tokens/s at both configs plain and with PAL's one- and two-branch strategy control, with fp16 and
+// bf16 weights at 90M (and each against fp32 in interleaved pairs), and the peak resident memory of
+// each, and the allreduce of the 90M gradient buffer across 2 ranks under mpirun (data-parallel
+// training's cost per step), and the memory-bandwidth floor of decoding (the weights a token streams
+// ÷ the read bandwidth measured around each 90M decoding row). Every model workload runs in a child process of its own,
 // so its peak memory is its own. With the PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio.
 import ArgumentParser
 import DataParallel

@@ -1,8 +1,9 @@
 // The workloads of `paltrain bench` (issue: performance against PyTorch), each the same shapes as
 // scripts/bench_torch.py runs: a training step (forward + backward + gradient clipping + AdamW) of
 // BlenderbotSmall at the 90M config and at a tiny config on batch 4 × 160 source / 40 target tokens,
-// and greedy decoding of 40 new tokens for one 160-token source, plain and PAL with strategy-based
-// control (one branch, α = 0; two branches, α ≠ 0); PAL's training step at the paper recipe's
+// and greedy decoding of 40 new tokens for one 160-token source, plain (fp32, fp16 or bf16 weights,
+// and half against fp32 in alternating pairs) and PAL with strategy-based control (one branch,
+// α = 0; two branches, α ≠ 0); PAL's training step at the paper recipe's
 // lengths (dialogue and persona padded to 512, targets of 50); the tiny step over batches whose
 // lengths change every step, as bucketed training on real data runs; and the allreduce of the 90M
 // gradient buffer.
