@@ -16,13 +16,7 @@ public enum WeightPrecision: String, CaseIterable, Sendable {
     case f32, f16, bf16
 
     /// The 16-bit format of the weights, nil for fp32.
-    public var halfPrecisionFormat: HalfPrecisionFormat? {
-        switch self {
-        case .f32: return nil
-        case .f16: return .f16
-        case .bf16: return .bf16
-        }
-    }
+    public var halfPrecisionFormat: HalfPrecisionFormat? { HalfPrecisionFormat(rawValue: rawValue) }
 
     /// What the weights are, for a run's settings: nil for fp32.
     public var settingLine: String? {
