@@ -1,7 +1,8 @@
 // Multi-head attention as in HuggingFace's BartAttention (q_proj, k_proj, v_proj, out_proj), with the
-// 1/√D scaling, the additive mask and the softmax fused into one kernel. Keys and values can be
-// projected once and reused (cross-attention memory, the decoder's self-attention cache); each head
-// reads its own columns of them in place.
+// 1/√D scaling, the additive mask and the softmax fused into one kernel, and the attention weights
+// never kept whole unless dropout on them or shared keys need them (`Tensor.headAttention`). Keys and
+// values can be projected once and reused (cross-attention memory, the decoder's self-attention
+// cache); each head reads its own columns of them in place.
 // Shapes: the legend of docs/tensorcore.md (T positions attend to S positions).
 import Foundation
 import TensorCore
@@ -36,12 +37,16 @@ public final class MultiHeadAttention: Module {
     }
 
     /// Attends from `x` (B, T, C) to projected `keys` and `values` (B, S, C); each head reads its own
-    /// columns in place (`Tensor.headScores`, `headMix`). With `keyRows`, row b of `x` attends to entry
-    /// keyRows[b] of `keys` and `values` (M, S, C), which then take no gradient (decoding).
+    /// columns in place (`Tensor.headAttention`; `headScores` and `headMix` where the weights are needed
+    /// whole). With `keyRows`, row b of `x` attends to entry keyRows[b] of `keys` and `values` (M, S, C),
+    /// which then take no gradient (decoding).
     public func attend(_ x: Tensor, keys: Tensor, values: Tensor, mask: Tensor?, keyRows: [Int]? = nil, context: ForwardContext) -> Tensor {
-        let d = x.shape[2] / heads
-        let scores = qProj(x).headScores(keys: keys, heads: heads, keyRows: keyRows)            // (B, H, T, S)
-        let probs = context.dropout(scores.softmax(scale: 1 / Float(d).squareRoot(), mask: mask), dropout)
+        let scale = 1 / Float(x.shape[2] / heads).squareRoot(), queries = qProj(x)
+        guard keyRows != nil || context.training && dropout > 0 else {
+            return outProj(queries.headAttention(keys: keys, values: values, heads: heads, scale: scale, mask: mask))
+        }
+        let scores = queries.headScores(keys: keys, heads: heads, keyRows: keyRows)             // (B, H, T, S)
+        let probs = context.dropout(scores.softmax(scale: scale, mask: mask), dropout)
         return outProj(probs.headMix(values: values, heads: heads, valueRows: keyRows))         // (B, T, C)
     }
 

@@ -43,6 +43,52 @@ extension Tensor {
         }
     }
 
+    /// Every head's attention, softmax(scale·Q·Kᵀ + mask)·V, with the heads in place as for `headScores`
+    /// and `headMix`, but without keeping the (B, H, T, S) weights: each (batch entry, head) computes its
+    /// T × S block in a scratch buffer and mixes the values at once, and the backward computes the block
+    /// again from Q and K (one more T × S × D product) instead of reading it back. Each block is made by
+    /// the same products and row softmax as `headScores`, `softmax` and `headMix` make it, so the outputs
+    /// and gradients are theirs; what it saves is memory (at 512 tokens and 16 heads, 67 MB per layer
+    /// for the weights and as much again for the scores they were computed from) and the traffic to it.
+    /// self = queries (B, T, C), `keys` and `values` (B, S, C); `mask` broadcasts to (B, H, T, S).
+    public func headAttention(keys: Tensor, values: Tensor, heads: Int, scale: Float, mask: Tensor?) -> Tensor {
+        let q = self, (b, t, c) = Self.headShape(q, heads: heads), s = keys.shape[1], d = c / heads
+        precondition(keys.rank == 3 && keys.shape[0] == b && keys.shape[2] == c && values.shape == keys.shape,
+                     "headAttention: keys \(keys.shape) and values \(values.shape) do not fit queries \(q.shape)")
+        let weights = HeadWeights(queries: q, keys: keys, heads: heads, scale: scale, mask: mask)
+        let queryHeads = weights.queryHeads, keyHeads = weights.keyHeads
+        let out = Tensor(uninitializedShape: [b, t, c])
+        let grain = gemmGrain(t * s * d)
+        parallelChunks(b * heads, grain: grain) { _, entries in
+            let block = Storage(uninitializedCount: t * s)
+            for entry in entries {
+                weights.compute(entry, into: block.base)
+                gemm(false, false, m: t, n: d, k: s, block.base, lda: s, values.data + keyHeads.start(entry, heads: heads), ldb: c, beta: 0,
+                     out.data + queryHeads.start(entry, heads: heads), ldc: c)
+            }
+        }
+        return out.recorded("head_attention", [q, keys, values]) { g, _ in
+            let gradients = [q, keys, values].map { $0.requiresGrad ? Tensor(uninitializedShape: $0.shape) : nil }
+            let (dq, dk, dv) = (gradients[0]?.data, gradients[1]?.data, gradients[2]?.data)
+            parallelChunks(b * heads, grain: grain) { _, entries in
+                let block = Storage(uninitializedCount: t * s), blockGradient = Storage(uninitializedCount: t * s)
+                let (p, dp) = (block.base, blockGradient.base)
+                for entry in entries {
+                    let qAt = queryHeads.start(entry, heads: heads), kAt = keyHeads.start(entry, heads: heads)
+                    weights.compute(entry, into: p)
+                    // As headMix's backward: dP = dO·Vᵀ, dV = Pᵀ·dO; then softmax's: dS = scale·P ⊙ (dP − Σ dP⊙P).
+                    gemm(false, true, m: t, n: s, k: d, g.data + qAt, lda: c, values.data + kAt, ldb: c, beta: 0, dp, ldc: s)
+                    if let dv { gemm(true, false, m: s, n: d, k: t, p, lda: s, g.data + qAt, ldb: c, beta: 0, dv + kAt, ldc: c) }
+                    for row in 0..<t { Self.normalizedExpGradientRow(dp + row * s, p + row * s, into: dp + row * s, s, scale: scale, log: false) }
+                    // As headScores's backward: dQ = dS·K, dK = dSᵀ·Q.
+                    if let dq { gemm(false, false, m: t, n: d, k: s, dp, lda: s, keys.data + kAt, ldb: c, beta: 0, dq + qAt, ldc: c) }
+                    if let dk { gemm(true, false, m: s, n: d, k: t, dp, lda: s, q.data + qAt, ldb: c, beta: 0, dk + kAt, ldc: c) }
+                }
+            }
+            for (x, dx) in zip([q, keys, values], gradients) { if let dx { x.accumulateGrad(dx) } }
+        }
+    }
+
     /// When `x` needs a gradient: `write` fills a fresh buffer of its shape, which is accumulated into it.
     private static func accumulateGradient(_ x: Tensor, _ write: (UnsafeMutablePointer<Float>) -> Void) {
         guard x.requiresGrad else { return }
@@ -62,6 +108,33 @@ extension Tensor {
     private static func headShape(_ x: Tensor, heads: Int) -> (Int, Int, Int) {
         precondition(x.rank == 3 && heads > 0 && x.shape[2] % heads == 0, "attention heads: \(x.shape) does not split into \(heads) heads")
         return (x.shape[0], x.shape[1], x.shape[2])
+    }
+}
+
+/// Attention weights one (batch entry, head) at a time: the T × S block softmax(scale·Q_bh·K_bhᵀ + M).
+/// Keeps the queries, keys and mask it reads alive.
+private struct HeadWeights {
+    let queries: Tensor, keys: Tensor, mask: Tensor?, rowMask: RowMask?
+    let queryHeads: HeadLayout, keyHeads: HeadLayout
+    let heads: Int, rows: Int, columns: Int, width: Int, scale: Float
+
+    init(queries: Tensor, keys: Tensor, heads: Int, scale: Float, mask: Tensor?) {
+        (self.queries, self.keys, self.mask, self.heads, self.scale) = (queries, keys, mask, heads, scale)
+        (rows, columns, width) = (queries.shape[1], keys.shape[1], queries.shape[2])
+        rowMask = mask.map { RowMask($0, rowsOf: [queries.shape[0], heads, queries.shape[1], keys.shape[1]]) }
+        queryHeads = HeadLayout(rows: rows, width: width, heads: heads)
+        keyHeads = HeadLayout(rows: columns, width: width, heads: heads)
+    }
+
+    /// Entry `entry` (= b·H + h)'s block into `block` (rows × columns, packed): `headScores`'s product,
+    /// then `softmax`'s rows.
+    func compute(_ entry: Int, into block: UnsafeMutablePointer<Float>) {
+        gemm(false, true, m: rows, n: columns, k: width / heads, queries.data + queryHeads.start(entry, heads: heads), lda: width,
+             keys.data + keyHeads.start(entry, heads: heads), ldb: width, beta: 0, block, ldc: columns)
+        for row in 0..<rows {
+            let r = block + row * columns
+            Tensor.normalizedExpRow(r, into: r, columns, scale: scale, mask: rowMask?.row(entry * rows + row), log: false)
+        }
     }
 }
 

@@ -30,62 +30,76 @@ extension Tensor {
             return permuted(perm).normalizedExp(axis: -1, scale: scale, mask: m, log: log).permuted(perm)
         }
         let n = shape.last ?? 1, rows = count / max(n, 1)
-        let maskRows = mask.map { maskRowOffsets($0) }
-        let maskStride = mask.map { $0.shape.last == 1 || $0.rank == 0 ? 0 : 1 } ?? 0
+        let rowMask = mask.map { RowMask($0, rowsOf: shape) }
         let out = Tensor(uninitializedShape: shape)
-        let x = data, y = out.data, mp = mask?.data
+        let x = data, y = out.data
         parallelChunks(rows, grain: max(1, elementwiseGrain / max(n, 1))) { _, range in
-            for r in range {
-                let xr = x + r * n, yr = y + r * n
-                if let mp, let maskRows {
-                    let mr = mp + maskRows[r]
-                    if maskStride == 1 { for j in 0..<n { yr[j] = scale * xr[j] + mr[j] } } else { for j in 0..<n { yr[j] = scale * xr[j] + mr[0] } }
-                } else {
-                    for j in 0..<n { yr[j] = scale * xr[j] }
-                }
-                let mx = ck_max(yr, n)
-                if mx == -Float.infinity {
-                    yr.update(repeating: log ? -Float.infinity : 0, count: n)
-                    continue
-                }
-                if log {
-                    let lse = mx + Foundation.log(ck_exp_shifted(yr, mx, nil, n))
-                    for j in 0..<n { yr[j] -= lse }
-                } else {
-                    let inv = 1 / ck_exp_shifted(yr, mx, yr, n)
-                    for j in 0..<n { yr[j] *= inv }
-                }
-            }
+            for r in range { Self.normalizedExpRow(x + r * n, into: y + r * n, n, scale: scale, mask: rowMask?.row(r), log: log) }
         }
         return out.recorded(log ? "log_softmax" : "softmax", [self]) { g, out in
             let dx = Tensor(uninitializedShape: self.shape)
             let gp = g.data, y = out.data, d = dx.data
             parallelChunks(rows, grain: max(1, elementwiseGrain / max(n, 1))) { _, range in
-                for r in range {
-                    let gr = gp + r * n, yr = y + r * n, dr = d + r * n
-                    var dot: Float = 0
-                    if log {
-                        for j in 0..<n { dot += gr[j] }
-                        ck_exp_shifted(yr, 0, dr, n)                               // softmax; 0 where y = −∞
-                        for j in 0..<n { dr[j] = scale * (gr[j] - dr[j] * dot) }
-                    } else {
-                        for j in 0..<n { dot += gr[j] * yr[j] }
-                        for j in 0..<n { dr[j] = scale * yr[j] * (gr[j] - dot) }
-                    }
-                }
+                for r in range { Self.normalizedExpGradientRow(gp + r * n, y + r * n, into: d + r * n, n, scale: scale, log: log) }
             }
             self.accumulateGrad(dx)
         }
     }
 
-    /// For each innermost row of this tensor, the offset of the matching row of a broadcast `mask`.
-    private func maskRowOffsets(_ mask: Tensor) -> [Int] {
-        let lastOK = mask.rank == 0 || mask.shape.last == 1 || mask.shape.last == shape.last
-        precondition(lastOK && broadcastShape(mask.shape, shape) == shape,
-                     "mask \(mask.shape) does not broadcast to scores \(shape)")
-        let strides = broadcastStrides(mask.shape, to: shape)
-        var offsets = [Int](repeating: 0, count: count / max(shape.last ?? 1, 1))
-        forEachRow(shape, strides, strides) { row, off, _ in offsets[row] = off }
-        return offsets
+    /// One row of softmax(scale·x + mask), or its log, into `y` (which may be `x`).
+    @inline(__always)
+    static func normalizedExpRow(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int, scale: Float,
+                                 mask: (values: UnsafePointer<Float>, stride: Int)?, log: Bool) {
+        if let mask {
+            if mask.stride == 1 { for j in 0..<n { y[j] = scale * x[j] + mask.values[j] } } else { for j in 0..<n { y[j] = scale * x[j] + mask.values[0] } }
+        } else {
+            for j in 0..<n { y[j] = scale * x[j] }
+        }
+        let mx = ck_max(y, n)
+        if mx == -Float.infinity {
+            y.update(repeating: log ? -Float.infinity : 0, count: n)
+            return
+        }
+        if log {
+            let lse = mx + Foundation.log(ck_exp_shifted(y, mx, nil, n))
+            for j in 0..<n { y[j] -= lse }
+        } else {
+            let inv = 1 / ck_exp_shifted(y, mx, y, n)
+            for j in 0..<n { y[j] *= inv }
+        }
     }
+
+    /// One row of the gradient with respect to x of `normalizedExpRow`, from its output `y` and the
+    /// output's gradient `g`, into `dx` (which may be `g`).
+    @inline(__always)
+    static func normalizedExpGradientRow(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
+                                         _ n: Int, scale: Float, log: Bool) {
+        var dot: Float = 0
+        if log {
+            for j in 0..<n { dot += g[j] }
+            ck_exp_shifted(y, 0, dx, n)                               // softmax; 0 where y = −∞
+            for j in 0..<n { dx[j] = scale * (g[j] - dx[j] * dot) }
+        } else {
+            for j in 0..<n { dot += g[j] * y[j] }
+            for j in 0..<n { dx[j] = scale * y[j] * (g[j] - dot) }
+        }
+    }
+}
+
+/// An additive mask broadcast over the innermost rows of a tensor: where row r's mask starts, and
+/// whether it has one value per column (stride 1) or one for the whole row (stride 0).
+struct RowMask {
+    let values: UnsafePointer<Float>, offsets: [Int], stride: Int
+
+    /// `mask` against rows of `shape`: its last axis is that of `shape`, or 1.
+    init(_ mask: Tensor, rowsOf shape: [Int]) {
+        let lastOK = mask.rank == 0 || mask.shape.last == 1 || mask.shape.last == shape.last
+        precondition(lastOK && broadcastShape(mask.shape, shape) == shape, "mask \(mask.shape) does not broadcast to scores \(shape)")
+        let strides = broadcastStrides(mask.shape, to: shape)
+        var offsets = [Int](repeating: 0, count: shape.reduce(1, *) / max(shape.last ?? 1, 1))
+        forEachRow(shape, strides, strides) { row, off, _ in offsets[row] = off }
+        (values, self.offsets, stride) = (UnsafePointer(mask.data), offsets, mask.shape.last == 1 || mask.rank == 0 ? 0 : 1)
+    }
+
+    func row(_ r: Int) -> (values: UnsafePointer<Float>, stride: Int) { (values + offsets[r], stride) }
 }

@@ -226,6 +226,38 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(mapped.toArray(), copied.toArray(), "the same products on the same operands")
     }
 
+    /// Attention that never keeps its weights whole (`headAttention`) gives what the three ops give,
+    /// values and gradients, with no mask, a padding mask (one entry masked everywhere) and a causal
+    /// one, on the sgemm path (T = 3) and the one-row path (T = 1), with keys and values that take
+    /// no gradient too; and its own gradients check by finite differences.
+    func testHeadAttentionWithoutKeptWeights() {
+        for t in [3, 1] {
+            let causal = Tensor(shape: [t, 3], values: (0..<(t * 3)).map { $0 % 3 > $0 / 3 + 3 - t ? -.infinity : 0 })
+            let masks: [(String, Tensor?)] = [("no mask", nil), ("padding", Tensor(shape: [2, 1, 1, 3], values: [0, 0, -.infinity, -.infinity, -.infinity, -.infinity])),
+                                              ("causal", causal)]
+            for (name, mask) in masks {
+                let inputs = [param([2, t, 8]), param([2, 3, 8]), param([2, 3, 8])]
+                check(inputs, "attention without kept weights, \(t) queries, \(name)") { p in
+                    p[0].headAttention(keys: p[1], values: p[2], heads: 2, scale: 0.5, mask: mask)
+                }
+                for keysLearn in [true, false] {
+                    let (q, k, v) = (inputs[0], keysLearn ? inputs[1] : inputs[1].detached(), keysLearn ? inputs[2] : inputs[2].detached())
+                    let outputGradient = Tensor.uniform([2, t, 8], low: -1, high: 1, rng: &rng)
+                    func gradients(_ attend: () -> Tensor) -> [[Float]] {
+                        [q, k, v].forEach { $0.zeroGrad() }
+                        let out = attend()
+                        (out * outputGradient).sum().backward()
+                        return [out.toArray()] + [q, k, v].map { $0.grad?.toArray() ?? [] }
+                    }
+                    let fused = gradients { q.headAttention(keys: k, values: v, heads: 2, scale: 0.5, mask: mask) }
+                    let whole = gradients { q.headScores(keys: k, heads: 2).softmax(scale: 0.5, mask: mask).headMix(values: v, heads: 2) }
+                    XCTAssertEqual(fused, whole, "\(t) queries, \(name), keys and values \(keysLearn ? "" : "not ")learning: the same products and rows")
+                    XCTAssertEqual(fused[2].isEmpty, !keysLearn)
+                }
+            }
+        }
+    }
+
     override class func tearDown() {
         print("largest gradient-check error in this run: \(GradientCheckLog.largestError)")
         super.tearDown()
