@@ -1,8 +1,8 @@
 // Multi-head attention as in HuggingFace's BartAttention (q_proj, k_proj, v_proj, out_proj), with the
-// 1/√D scaling, the additive mask and the softmax fused into one kernel, and the attention weights
-// never kept whole unless dropout on them or shared keys need them (`Tensor.headAttention`). Keys and
-// values can be projected once and reused (cross-attention memory, the decoder's self-attention
-// cache); each head reads its own columns of them in place.
+// 1/√D scaling, the additive mask, the softmax and the mix fused into one op that keeps no scores,
+// nor, at long lengths, the weights (`Tensor.headAttention`), unless dropout on the weights or shared
+// keys need them whole. Keys and values can be projected once and reused (cross-attention memory, the
+// decoder's self-attention cache); each head reads its own columns of them in place.
 // Shapes: the legend of docs/tensorcore.md (T positions attend to S positions).
 import Foundation
 import TensorCore

@@ -44,26 +44,31 @@ extension Tensor {
     }
 
     /// Every head's attention, softmax(scale·Q·Kᵀ + mask)·V, with the heads in place as for `headScores`
-    /// and `headMix`, but without keeping the (B, H, T, S) weights: each (batch entry, head) computes its
-    /// T × S block in a scratch buffer and mixes the values at once, and the backward computes the block
-    /// again from Q and K (one more T × S × D product) instead of reading it back. Each block is made by
-    /// the same products and row softmax as `headScores`, `softmax` and `headMix` make it, so the outputs
-    /// and gradients are theirs; what it saves is memory (at 512 tokens and 16 heads, 67 MB per layer
-    /// for the weights and as much again for the scores they were computed from) and the traffic to it.
-    /// self = queries (B, T, C), `keys` and `values` (B, S, C); `mask` broadcasts to (B, H, T, S).
+    /// and `headMix`, without the scores before the softmax and, when the weights of the whole call
+    /// exceed `attentionWeightsKeptUpTo` elements, without keeping the (B, H, T, S) weights either: each
+    /// (batch entry, head) computes its T × S block in a scratch buffer and mixes the values at once, and
+    /// the backward computes the block again from Q and K (one more T × S × D product) instead of reading
+    /// it back. Each block is made by the same products and row softmax as `headScores`, `softmax` and
+    /// `headMix` make it, so the outputs and gradients are theirs, bit for bit; what it saves is memory
+    /// (at 512 tokens and 16 heads, 67 MB per layer for the weights and as much again for the scores)
+    /// and the traffic to it. self = queries (B, T, C), `keys` and `values` (B, S, C); `mask`
+    /// broadcasts to (B, H, T, S).
     public func headAttention(keys: Tensor, values: Tensor, heads: Int, scale: Float, mask: Tensor?) -> Tensor {
         let q = self, (b, t, c) = Self.headShape(q, heads: heads), s = keys.shape[1], d = c / heads
         precondition(keys.rank == 3 && keys.shape[0] == b && keys.shape[2] == c && values.shape == keys.shape,
                      "headAttention: keys \(keys.shape) and values \(values.shape) do not fit queries \(q.shape)")
         let weights = HeadWeights(queries: q, keys: keys, heads: heads, scale: scale, mask: mask)
         let queryHeads = weights.queryHeads, keyHeads = weights.keyHeads
+        let recording = GradMode.isEnabled && [q, keys, values].contains { $0.requiresGrad }
+        let kept = recording && b * heads * t * s <= Self.attentionWeightsKeptUpTo ? Tensor(uninitializedShape: [b, heads, t, s]) : nil
         let out = Tensor(uninitializedShape: [b, t, c])
         let grain = gemmGrain(t * s * d)
         parallelChunks(b * heads, grain: grain) { _, entries in
-            let block = Storage(uninitializedCount: t * s)
+            let scratch = kept == nil ? Storage(uninitializedCount: t * s) : nil
             for entry in entries {
-                weights.compute(entry, into: block.base)
-                gemm(false, false, m: t, n: d, k: s, block.base, lda: s, values.data + keyHeads.start(entry, heads: heads), ldb: c, beta: 0,
+                let block = kept.map { $0.data + entry * t * s } ?? scratch!.base
+                weights.compute(entry, into: block)
+                gemm(false, false, m: t, n: d, k: s, block, lda: s, values.data + keyHeads.start(entry, heads: heads), ldb: c, beta: 0,
                      out.data + queryHeads.start(entry, heads: heads), ldc: c)
             }
         }
@@ -71,11 +76,12 @@ extension Tensor {
             let gradients = [q, keys, values].map { $0.requiresGrad ? Tensor(uninitializedShape: $0.shape) : nil }
             let (dq, dk, dv) = (gradients[0]?.data, gradients[1]?.data, gradients[2]?.data)
             parallelChunks(b * heads, grain: grain) { _, entries in
-                let block = Storage(uninitializedCount: t * s), blockGradient = Storage(uninitializedCount: t * s)
-                let (p, dp) = (block.base, blockGradient.base)
+                let scratch = kept == nil ? Storage(uninitializedCount: t * s) : nil, blockGradient = Storage(uninitializedCount: t * s)
+                let dp = blockGradient.base
                 for entry in entries {
                     let qAt = queryHeads.start(entry, heads: heads), kAt = keyHeads.start(entry, heads: heads)
-                    weights.compute(entry, into: p)
+                    let p = kept.map { $0.data + entry * t * s } ?? scratch!.base
+                    if kept == nil { weights.compute(entry, into: p) }
                     // As headMix's backward: dP = dO·Vᵀ, dV = Pᵀ·dO; then softmax's: dS = scale·P ⊙ (dP − Σ dP⊙P).
                     gemm(false, true, m: t, n: s, k: d, g.data + qAt, lda: c, values.data + kAt, ldb: c, beta: 0, dp, ldc: s)
                     if let dv { gemm(true, false, m: s, n: d, k: t, p, lda: s, g.data + qAt, ldb: c, beta: 0, dv + kAt, ldc: c) }
@@ -88,6 +94,12 @@ extension Tensor {
             for (x, dx) in zip([q, keys, values], gradients) { if let dx { x.accumulateGrad(dx) } }
         }
     }
+
+    /// The most attention weights (B·H·T·S elements) one `headAttention` call keeps for its backward;
+    /// beyond it the backward makes them again. Keeping them is faster (no second Q·Kᵀ and softmax);
+    /// 2^21 (8 MB) keeps those of the 90M model on batches of 4 × 160 tokens and makes those of PAL's
+    /// 512-token batches again (67 MB per layer).
+    nonisolated(unsafe) public static var attentionWeightsKeptUpTo = 1 << 21
 
     /// When `x` needs a gradient: `write` fills a fresh buffer of its shape, which is accumulated into it.
     private static func accumulateGradient(_ x: Tensor, _ write: (UnsafeMutablePointer<Float>) -> Void) {

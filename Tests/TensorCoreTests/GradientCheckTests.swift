@@ -226,12 +226,16 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(mapped.toArray(), copied.toArray(), "the same products on the same operands")
     }
 
-    /// Attention that never keeps its weights whole (`headAttention`) gives what the three ops give,
-    /// values and gradients, with no mask, a padding mask (one entry masked everywhere) and a causal
-    /// one, on the sgemm path (T = 3) and the one-row path (T = 1), with keys and values that take
-    /// no gradient too; and its own gradients check by finite differences.
-    func testHeadAttentionWithoutKeptWeights() {
-        for t in [3, 1] {
+    /// Attention that keeps no scores (`headAttention`), and its weights only up to a size, gives what
+    /// the three ops give, values and gradients, with no mask, a padding mask (one entry masked
+    /// everywhere) and a causal one, on the sgemm path (T = 3) and the one-row path (T = 1), with the
+    /// weights made again in the backward or kept, with keys and values that take no gradient too;
+    /// and its own gradients check by finite differences.
+    func testHeadAttentionInOneOp() {
+        let limit = Tensor.attentionWeightsKeptUpTo
+        defer { Tensor.attentionWeightsKeptUpTo = limit }
+        for (t, keptUpTo) in [(3, 0), (1, 0), (3, limit)] {
+            Tensor.attentionWeightsKeptUpTo = keptUpTo
             let causal = Tensor(shape: [t, 3], values: (0..<(t * 3)).map { $0 % 3 > $0 / 3 + 3 - t ? -.infinity : 0 })
             let masks: [(String, Tensor?)] = [("no mask", nil), ("padding", Tensor(shape: [2, 1, 1, 3], values: [0, 0, -.infinity, -.infinity, -.infinity, -.infinity])),
                                               ("causal", causal)]
@@ -251,7 +255,7 @@ final class GradientCheckTests: XCTestCase {
                     }
                     let fused = gradients { q.headAttention(keys: k, values: v, heads: 2, scale: 0.5, mask: mask) }
                     let whole = gradients { q.headScores(keys: k, heads: 2).softmax(scale: 0.5, mask: mask).headMix(values: v, heads: 2) }
-                    XCTAssertEqual(fused, whole, "\(t) queries, \(name), keys and values \(keysLearn ? "" : "not ")learning: the same products and rows")
+                    XCTAssertEqual(fused, whole, "\(t) queries, \(name), keys and values \(keysLearn ? "" : "not ")learning, weights \(keptUpTo == 0 ? "made again" : "kept"): the same products and rows")
                     XCTAssertEqual(fused[2].isEmpty, !keysLearn)
                 }
             }
