@@ -386,21 +386,18 @@ static inline uint64_t splitmix64_mix(uint64_t z) {
     return z ^ (z >> 31);
 }
 
-CLONES void ck_dropout(const float *x, float *y, float *mask, long n, long j0, long j1, uint64_t seed, float p, float keep) {
+CLONES void ck_dropout(const float *x, float *y, long n, long j0, long j1, uint64_t seed, float p, float keep) {
     long pairs = n / 2 < j1 ? n / 2 : j1;   // whole pairs; an odd last element is done after the loop
     ELEMENTWISE for (long j = j0; j < pairs; j++) {
         uint64_t z = splitmix64_mix(seed + (uint64_t)(j + 1) * 0x9E3779B97F4A7C15ull);
         float m0 = (float)(z >> 40) * 0x1p-24f < p ? 0.0f : keep;
         float m1 = (float)((z >> 16) & 0xFFFFFF) * 0x1p-24f < p ? 0.0f : keep;
-        mask[2 * j] = m0;
-        mask[2 * j + 1] = m1;
         y[2 * j] = x[2 * j] * m0;
         y[2 * j + 1] = x[2 * j + 1] * m1;
     }
     if (pairs < j1) {   // pair n/2 holds only element n − 1
         uint64_t z = splitmix64_mix(seed + (uint64_t)(pairs + 1) * 0x9E3779B97F4A7C15ull);
-        mask[n - 1] = (float)(z >> 40) * 0x1p-24f < p ? 0.0f : keep;
-        y[n - 1] = x[n - 1] * mask[n - 1];
+        y[n - 1] = x[n - 1] * ((float)(z >> 40) * 0x1p-24f < p ? 0.0f : keep);
     }
 }
 

@@ -266,11 +266,10 @@ struct Bench: ParsableCommand {
                       detail: String(format: "%.0f MB of float32 gradients summed in place by MPI_Allreduce across %d ranks on this machine, "
                                      + "%.2f GB/s algorithm bandwidth, median of %d", Double(bytes) / 1e6, world.size, Double(bytes) / median / 1e9, samples.count))
         } else if name.hasPrefix("train") {
-            OpProfiler.reset()
             let paper = name == Self.paperStep, varying = name == Self.varyingLengths
             let shapes = varying ? BenchWorkloads.varyingShapes : [paper ? BenchWorkloads.paper : BenchWorkloads.standard]
             let (samples, flops, faults) = BenchWorkloads.trainingSteps(size, pal: paper, shapes: shapes, repeats: count)
-            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: shapes.count * (count + 1)) + "\n").utf8)) }
+            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: shapes.count * count) + "\n").utf8)) }
             let median = samples.sorted()[samples.count / 2]
             row = Row(name: name, value: median, unit: "s/step", samples: samples, modelGFLOPs: flops / median / 1e9,
                       detail: String(format: "%.1f model GFLOP/s (%.1f GFLOP/step), %.0f page faults per step, median of %d", flops / median / 1e9, flops / 1e9, faults, count))

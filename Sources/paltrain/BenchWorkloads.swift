@@ -81,7 +81,8 @@ enum BenchWorkloads {
     /// Training steps of the plain model or (`pal`) PAL with persona co-attention, one per shape of
     /// `shapes` in turn: each sample is the mean step of one pass over them, after one untimed pass.
     /// Also the model FLOPs of the mean step, and the minor page faults per step of the timed passes
-    /// (memory the allocator handed back to the system and took again, which the kernel zeroes).
+    /// (memory the allocator handed back to the system and took again, which the kernel zeroes); the
+    /// op profiler (`PALTRAIN_PROFILE`) restarts with them too.
     static func trainingSteps(_ size: String, pal: Bool = false, shapes: [Shape], repeats: Int) -> (seconds: [Double], flops: Double, faultsPerStep: Double) {
         let config = config(size, pal: pal)
         let model = Seq2SeqLM(config, seed: 1)
@@ -95,7 +96,10 @@ enum BenchWorkloads {
         }
         var step: UInt64 = 0, faultsBefore = 0
         let seconds = Stopwatch.samples(repeats: repeats) {
-            if step == UInt64(batches.count) { faultsBefore = faults() }   // after the warmup pass
+            if step == UInt64(batches.count) {   // after the warmup pass: count and profile the timed steps alone
+                faultsBefore = faults()
+                OpProfiler.reset()
+            }
             for inputs in batches {
                 step += 1
                 if OpProfiler.isEnabled { OpProfiler.mark("(between steps)") }

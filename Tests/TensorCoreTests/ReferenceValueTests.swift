@@ -207,4 +207,18 @@ final class ReferenceValueTests: XCTestCase {
         XCTAssertTrue(kept.allSatisfy { abs($0 - 4.0 / 3.0) < 1e-6 })
         XCTAssertEqual(Double(kept.count) / 1000, 0.75, accuracy: 0.05)
     }
+
+    /// The backward draws the forward's mask again from its seed: the gradient is the output's
+    /// gradient times exactly the forward's mask, over an odd count (a last element without its
+    /// pair) large enough to be split across threads.
+    func testDropoutBackwardUsesTheForwardMask() {
+        var g = RandomGenerator(seed: 11)
+        let n = 200_001, x = Tensor(shape: [n], repeating: 1, requiresGrad: true)
+        let outputGradient = Tensor.uniform([n], low: -1, high: 1, rng: &g)
+        let y = x.dropout(0.1, rng: &g)
+        (y * outputGradient).sum().backward()
+        let mask = y.toArray()
+        XCTAssertEqual(x.grad?.toArray(), zip(outputGradient.toArray(), mask).map { $0 * $1 })
+        XCTAssertTrue(mask.contains(0) && mask.last.map { $0 == 0 || abs($0 - 1 / 0.9) < 1e-6 } == true)
+    }
 }

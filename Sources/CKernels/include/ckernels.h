@@ -54,9 +54,10 @@ void ck_gelu_backward(const float *u, const float *g, float *d, long n);
 
 /// Inverted dropout of the element pairs j0..<j1 of x (n elements): pair j draws one SplitMix64 value,
 /// mix(seed + (j + 1)·0x9E3779B97F4A7C15), whose top 24 bits decide element 2j and the next 24 bits
-/// element 2j + 1 (dropped when u·2⁻²⁴ < p). mask[i] = 0 or keep, y[i] = x[i]·mask[i]. Each element's
-/// draw depends on its index alone, so any split of the pairs gives the same mask.
-void ck_dropout(const float *x, float *y, float *mask, long n, long j0, long j1, uint64_t seed, float p, float keep);
+/// element 2j + 1 (dropped when u·2⁻²⁴ < p): y[i] = x[i]·m[i], m[i] = 0 or keep. Each element's draw
+/// depends on its index alone, so any split of the pairs gives the same mask, and the backward draws
+/// it again from the seed (x = the output's gradient) instead of storing it.
+void ck_dropout(const float *x, float *y, long n, long j0, long j1, uint64_t seed, float p, float keep);
 
 /// AdamW on n elements, as torch.optim.AdamW's single-tensor path: p *= decay (1 when the parameter
 /// has no weight decay), m += w1·(g − m), v = v·b2 + w2·g·g, p += −step · m / (√v / correction2 + eps);
