@@ -45,8 +45,8 @@ public final class BufferPool: @unchecked Sendable {
     /// Bytes (by capacity) in buffers currently held by tensors.
     public private(set) var liveBytes = 0
     /// The most bytes tensors have held at once. The pool keeps up to this much, so a step that needs
-    /// more than `limitBytes` (PAL at 512 tokens needs 6 GB) takes back what the last one freed instead of
-    /// faulting fresh pages in, and the process holds no more than its peak.
+    /// more than `limitBytes` (PAL at 512 tokens needs about 3 GB) takes back what the last one freed
+    /// instead of faulting fresh pages in, and the process holds no more than its peak.
     public private(set) var peakLiveBytes = 0
 
     /// The capacity class of a request: `count` rounded up to a multiple of 1/8 of its power of two.

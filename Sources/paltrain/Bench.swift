@@ -1,14 +1,15 @@
 // `paltrain bench` (`make bench`): in one run on this machine's threads — raw cblas_sgemm GFLOP/s on
 // the 90M model's shapes (the ceiling of this run), a training step (forward + backward + AdamW) at
-// the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling (and the tiny one over
-// batches of changing lengths, with its page faults per step), PAL's training step
-// at the paper recipe's lengths with the hours 10 epochs would take, greedy decoding
-// tokens/s at both configs plain and with PAL's one- and two-branch strategy control, with fp16 and
-// bf16 weights at 90M (and each against fp32 in interleaved pairs), and the peak resident memory of
-// each, and the allreduce of the 90M gradient buffer across 2 ranks under mpirun (data-parallel
+// the 90M and the tiny config with its model GFLOP/s and fraction of the ceiling (and the tiny one
+// over batches of changing lengths, with its page faults per step), PAL's training step at the paper
+// recipe's lengths with the hours 10 epochs would take, greedy decoding tokens/s at both configs plain
+// and with PAL's one- and two-branch strategy control, with fp16 and bf16 weights at 90M, interleaved
+// pairs at 90M (fp16 and bf16 against fp32, two branches against one), the peak resident memory of
+// each, the allreduce of the 90M gradient buffer across 2 ranks under mpirun (data-parallel
 // training's cost per step), and the memory-bandwidth floor of decoding (the weights a token streams
-// ÷ the read bandwidth measured around each 90M decoding row). Every model workload runs in a child process of its own,
-// so its peak memory is its own. With the PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio.
+// ÷ the read bandwidth measured around each 90M decoding row). Every model workload runs in a child
+// process of its own, so its peak memory is its own. With the PyTorch peer's JSON
+// (scripts/bench_torch.py) each row gets its ratio.
 import ArgumentParser
 import DataParallel
 import Foundation
@@ -86,7 +87,8 @@ struct Bench: ParsableCommand {
     /// Workload names, in table order.
     static let workloads = ["train 90M", "train tiny", varyingLengths, paperStep, "decode 90M", "decode 90M f16 weights", "decode 90M bf16 weights",
                             "decode 90M f16 / fp32 interleaved", "decode 90M bf16 / fp32 interleaved", "decode tiny",
-                            "decode PAL 90M one branch", "decode PAL 90M two branches", "decode PAL tiny one branch", "decode PAL tiny two branches"]
+                            "decode PAL 90M one branch", "decode PAL 90M two branches", "decode PAL 90M two / one branch interleaved",
+                            "decode PAL tiny one branch", "decode PAL tiny two branches"]
 
     func validate() throws {
         if let repeats, repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
@@ -283,11 +285,14 @@ struct Bench: ParsableCommand {
                                      shape.batch, shape.source, shape.persona, shape.target, steps, Double(steps) * median / 3600)
             }
         } else if name.hasSuffix("interleaved") {
-            let format: HalfPrecisionFormat = name.contains("bf16") ? .bf16 : .f16
-            let (ratios, stepRatios) = BenchWorkloads.halfPrecisionSpeedup(format, repeats: count)
+            let format: HalfPrecisionFormat? = name.contains("PAL") ? nil : name.contains("bf16") ? .bf16 : .f16
+            let (ratios, stepRatios) = format.map {
+                BenchWorkloads.interleaved(.init("90m", .plain, halfPrecision: nil), .init("90m", .plain, halfPrecision: $0), repeats: count)
+            } ?? BenchWorkloads.interleaved(.init("90m", .palTwoBranches, halfPrecision: nil), .init("90m", .palOneBranch, halfPrecision: nil), repeats: count)
+            let what = format.map { "the speed of \($0.rawValue) weights over fp32" } ?? "the time of two branches over one"
             row = Row(name: name, value: ratios.sorted()[ratios.count / 2], unit: "×", samples: ratios,
-                      detail: String(format: "the speed of %@ weights over fp32, their decoding samples alternating in one process (both models loaded), "
-                                     + "encoder included, median of %d pairs; decoder steps alone %.2f×", format.rawValue, count, stepRatios.sorted()[stepRatios.count / 2]))
+                      detail: String(format: "%@, their decoding samples alternating in one process (both models loaded), "
+                                     + "encoder included, median of %d pairs; decoder steps alone %.2f×", what, count, stepRatios.sorted()[stepRatios.count / 2]))
         } else {
             let mode: BenchWorkloads.Decoding = name.contains("two branches") ? .palTwoBranches : name.contains("PAL") ? .palOneBranch : .plain
             let run = BenchWorkloads.DecodeRun(size, mode, halfPrecision: HalfPrecisionFormat.allCases.first { name.hasSuffix(" \($0.rawValue) weights") })

@@ -3,7 +3,7 @@
 // BlenderbotSmall at the 90M config and at a tiny config on batch 4 × 160 source / 40 target tokens,
 // and greedy decoding of 40 new tokens for one 160-token source, plain (fp32, fp16 or bf16 weights,
 // and half against fp32 in alternating pairs) and PAL with strategy-based control (one branch,
-// α = 0; two branches, α ≠ 0); PAL's training step at the paper recipe's
+// α = 0; two branches, α ≠ 0; and the two against the one in alternating pairs); PAL's training step at the paper recipe's
 // lengths (dialogue and persona padded to 512, targets of 50); the tiny step over batches whose
 // lengths change every step, as bucketed training on real data runs; and the allreduce of the 90M
 // gradient buffer.
@@ -161,14 +161,14 @@ enum BenchWorkloads {
         return (samples.map(\.total), samples.map(\.steps))
     }
 
-    /// fp32 weights against `format` on the 90M model, their samples alternating in one process so
-    /// that both see the same memory bandwidth: per pair, the fp32 sample's seconds over the half one's,
-    /// with the encoder and for the decoder steps alone.
-    static func halfPrecisionSpeedup(_ format: HalfPrecisionFormat, repeats: Int) -> (total: [Double], steps: [Double]) {
-        let plain = DecodeRun("90m", .plain, halfPrecision: nil), half = DecodeRun("90m", .plain, halfPrecision: format)
-        _ = plain.sample()
-        _ = half.sample()
-        let pairs = (0..<max(1, repeats)).map { _ in (plain.sample(), half.sample()) }
+    /// Two decoding runs, their samples alternating in one process so that both see the same memory
+    /// bandwidth: per pair, `first`'s seconds over `second`'s, with the encoder and for the decoder
+    /// steps alone (fp32 against fp16 or bf16 weights: the speedup; PAL's two branches against one:
+    /// the cost of the second branch).
+    static func interleaved(_ first: DecodeRun, _ second: DecodeRun, repeats: Int) -> (total: [Double], steps: [Double]) {
+        _ = first.sample()
+        _ = second.sample()
+        let pairs = (0..<max(1, repeats)).map { _ in (first.sample(), second.sample()) }
         return (pairs.map { $0.0.total / $0.1.total }, pairs.map { $0.0.steps / $0.1.steps })
     }
 
