@@ -4,7 +4,9 @@
 // splitting into (B, H, T, D) copies and merging back, forward and backward alike; the products and
 // their operands are the same, so the results are too. In decoding, each query row can read keys and
 // values of another batch entry (`keyRows`, `valueRows`): beams and the rows still decoding share
-// their input's cross-attention keys and values without copying them.
+// their input's cross-attention keys and values without copying them. `headAttention` runs scores,
+// softmax and mix as one op, one (batch entry, head) at a time, and keeps no scores (nor, for long
+// inputs, weights) for the backward.
 //   scores S = Q·Kᵀ:   dQ = dS·K     dK = dSᵀ·Q
 //   mix    O = P·V:    dP = dO·Vᵀ    dV = Pᵀ·dO
 

@@ -2,7 +2,8 @@
 // softmax(s·QKᵀ + M) in one pass). With z = s·x + m and upstream gradient g:
 //   softmax:      y = exp(z − lse(z)),  dx = s · y ⊙ (g − Σ g⊙y)
 //   log-softmax:  y = z − lse(z),       dx = s · (g − exp(y) · Σ g)
-// A row whose mask is −∞ everywhere gives zeros (softmax) rather than NaN.
+// A row whose mask is −∞ everywhere gives zeros (softmax) rather than NaN. The row functions serve
+// `headAttention` too, so its weights are these, bit for bit.
 import CKernels
 import Foundation
 
