@@ -285,14 +285,19 @@ struct Bench: ParsableCommand {
                                      shape.batch, shape.source, shape.persona, shape.target, steps, Double(steps) * median / 3600)
             }
         } else if name.hasSuffix("interleaved") {
-            let format: HalfPrecisionFormat? = name.contains("PAL") ? nil : name.contains("bf16") ? .bf16 : .f16
-            let (ratios, stepRatios) = format.map {
-                BenchWorkloads.interleaved(.init("90m", .plain, halfPrecision: nil), .init("90m", .plain, halfPrecision: $0), repeats: count)
-            } ?? BenchWorkloads.interleaved(.init("90m", .palTwoBranches, halfPrecision: nil), .init("90m", .palOneBranch, halfPrecision: nil), repeats: count)
-            let what = format.map { "the speed of \($0.rawValue) weights over fp32" } ?? "the time of two branches over one"
+            // fp32 against fp16 or bf16 weights (two models), or PAL's two branches against one (one model).
+            let pair: (BenchWorkloads.DecodeRun, BenchWorkloads.DecodeRun), what: String
+            if name.contains("PAL") {
+                let two = BenchWorkloads.DecodeRun("90m", .palTwoBranches, halfPrecision: nil)
+                (pair, what) = ((two, .init(.palOneBranch, sharingModelOf: two)), "the time of two branches over one, their decoding samples alternating in one process")
+            } else {
+                let format: HalfPrecisionFormat = name.contains("bf16") ? .bf16 : .f16
+                pair = (.init("90m", .plain, halfPrecision: nil), .init("90m", .plain, halfPrecision: format))
+                what = "the speed of \(format.rawValue) weights over fp32, their decoding samples alternating in one process (both models loaded)"
+            }
+            let (ratios, stepRatios) = BenchWorkloads.interleaved(pair.0, pair.1, repeats: count)
             row = Row(name: name, value: ratios.sorted()[ratios.count / 2], unit: "×", samples: ratios,
-                      detail: String(format: "%@, their decoding samples alternating in one process (both models loaded), "
-                                     + "encoder included, median of %d pairs; decoder steps alone %.2f×", what, count, stepRatios.sorted()[stepRatios.count / 2]))
+                      detail: String(format: "%@, encoder included, median of %d pairs; decoder steps alone %.2f×", what, count, stepRatios.sorted()[stepRatios.count / 2]))
         } else {
             let mode: BenchWorkloads.Decoding = name.contains("two branches") ? .palTwoBranches : name.contains("PAL") ? .palOneBranch : .plain
             let run = BenchWorkloads.DecodeRun(size, mode, halfPrecision: HalfPrecisionFormat.allCases.first { name.hasSuffix(" \($0.rawValue) weights") })

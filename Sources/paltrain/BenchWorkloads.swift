@@ -3,10 +3,10 @@
 // BlenderbotSmall at the 90M config and at a tiny config on batch 4 × 160 source / 40 target tokens,
 // and greedy decoding of 40 new tokens for one 160-token source, plain (fp32, fp16 or bf16 weights,
 // and half against fp32 in alternating pairs) and PAL with strategy-based control (one branch,
-// α = 0; two branches, α ≠ 0; and the two against the one in alternating pairs); PAL's training step at the paper recipe's
-// lengths (dialogue and persona padded to 512, targets of 50); the tiny step over batches whose
-// lengths change every step, as bucketed training on real data runs; and the allreduce of the 90M
-// gradient buffer.
+// α = 0; two branches, α ≠ 0; and the two against the one in alternating pairs); PAL's training
+// step at the paper recipe's lengths (dialogue and persona padded to 512, targets of 50); the tiny
+// step over batches whose lengths change every step, as bucketed training on real data runs; and the
+// allreduce of the 90M gradient buffer.
 import DataParallel
 import Foundation
 import Models
@@ -133,6 +133,12 @@ enum BenchWorkloads {
             self.mode = mode
             inputs = BenchWorkloads.inputs(config, rows: 1, labels: false)
             generation = ResolvedGenerationConfig(GenerationConfig(maxLength: newTokens + 1, minLength: newTokens + 1), model: config)
+        }
+
+        /// `other`'s model, source and generation settings decoded in another mode (PAL: one branch or two).
+        init(_ mode: Decoding, sharingModelOf other: DecodeRun) {
+            (model, inputs, generation) = (other.model, other.inputs, other.generation)
+            self.mode = mode
         }
 
         /// Seconds to encode the source and decode, and of those the seconds of the decoder steps alone
