@@ -9,7 +9,10 @@
 #include <string.h>
 #include <immintrin.h>
 
-#define CLONES __attribute__((target_clones("avx2", "default")))
+// Each loop is compiled three times, for AVX-512 (x86-64-v4, with FMA), AVX2 and the baseline, and the
+// loader picks the best the CPU runs. Contraction into FMA can change the last bit of a result, so
+// the AVX-512 clone's bits differ from the others'; kernels that must round as PyTorch does turn it off.
+#define CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 // The arguments of one pass of the few-row products (below): rows of A, B as T, C, sizes, columns, α, β.
 #define FEW_ROWS_ARGS(T) const float *a, const T *b, float *c, long k, long ldc, long j0, long j1, float alpha, float beta
 // Every loop is elementwise, so in-place calls (y == x) are safe: tell the vectorizer not to fall
@@ -73,6 +76,87 @@ CLONES float ck_max(const float *x, long n) {
     for (int l = 0; l < 16; l++) m = lanes[l] > m ? lanes[l] : m;
     for (; i < n; i++) m = x[i] > m ? x[i] : m;
     return m;
+}
+
+// Sums in sixteen lanes (one vector register with AVX-512, two with AVX2), lane l taking elements
+// l, l + 16, …, then the lanes in order and the tail: a fixed order, whatever the clone.
+static inline float lanes_total(const float lanes[16]) {
+    float t = 0;
+    for (int l = 0; l < 16; l++) t += lanes[l];
+    return t;
+}
+
+CLONES float ck_sum(const float *x, long n) {
+    float lanes[16] = {0};
+    long i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int l = 0; l < 16; l++) lanes[l] += x[i + l];
+    float t = lanes_total(lanes);
+    for (; i < n; i++) t += x[i];
+    return t;
+}
+
+CLONES void ck_layer_norm_rows(const float *x, const float *w, const float *b, float *y, float *stats,
+                               long c, long r0, long r1, float eps) {
+    for (long r = r0; r < r1; r++) {
+        const float *xr = x + r * c;
+        float *yr = y + r * c;
+        float mean = ck_sum(xr, c) / (float)c;
+        float lanes[16] = {0};
+        long j = 0;
+        for (; j + 16 <= c; j += 16)
+            for (int l = 0; l < 16; l++) { float d = xr[j + l] - mean; lanes[l] += d * d; }
+        float sq = lanes_total(lanes);
+        for (; j < c; j++) { float d = xr[j] - mean; sq += d * d; }
+        float rstd = 1.0f / __builtin_sqrtf(sq / (float)c + eps);
+        ELEMENTWISE for (long k = 0; k < c; k++) yr[k] = (xr[k] - mean) * rstd * w[k] + b[k];
+        stats[2 * r] = mean;
+        stats[2 * r + 1] = rstd;
+    }
+}
+
+CLONES void ck_layer_norm_backward_rows(const float *x, const float *g, const float *w, const float *stats,
+                                        float *dx, float *dw, float *db, long c, long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+        const float *xr = x + r * c, *gr = g + r * c;
+        float mean = stats[2 * r], rstd = stats[2 * r + 1];
+        float dnLanes[16] = {0}, dnnLanes[16] = {0};
+        long j = 0;
+        for (; j + 16 <= c; j += 16)
+            for (int l = 0; l < 16; l++) {
+                float nv = (xr[j + l] - mean) * rstd, dn = gr[j + l] * w[j + l];
+                dnLanes[l] += dn;
+                dnnLanes[l] += dn * nv;
+                dw[j + l] += gr[j + l] * nv;
+                db[j + l] += gr[j + l];
+            }
+        float meanDn = lanes_total(dnLanes), meanDnN = lanes_total(dnnLanes);
+        for (; j < c; j++) {
+            float nv = (xr[j] - mean) * rstd, dn = gr[j] * w[j];
+            meanDn += dn;
+            meanDnN += dn * nv;
+            dw[j] += gr[j] * nv;
+            db[j] += gr[j];
+        }
+        if (!dx) continue;
+        meanDn /= (float)c;
+        meanDnN /= (float)c;
+        float *dr = dx + r * c;
+        ELEMENTWISE for (long k = 0; k < c; k++) {
+            float nv = (xr[k] - mean) * rstd;
+            dr[k] = rstd * (gr[k] * w[k] - meanDn - nv * meanDnN);
+        }
+    }
+}
+
+CLONES void ck_softmax_backward_row(const float *g, const float *y, float *dx, long n, float scale) {
+    float lanes[16] = {0};
+    long i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int l = 0; l < 16; l++) lanes[l] += g[i + l] * y[i + l];
+    float dot = lanes_total(lanes);
+    for (; i < n; i++) dot += g[i] * y[i];
+    ELEMENTWISE for (long k = 0; k < n; k++) dx[k] = scale * y[k] * (g[k] - dot);
 }
 
 // A few rows of A against the rows j0..<j1 of B (C = α·A·Bᵀ + β·C), for decoding a small batch.
@@ -379,6 +463,31 @@ CLONES void ck_gelu_backward(const float *u, const float *g, float *d, long n) {
     }
 }
 
+CLONES void ck_bias_gelu_rows(const float *x, const float *b, float *y, long c, long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+        const float *xr = x + r * c;
+        float *yr = y + r * c;
+        ELEMENTWISE for (long j = 0; j < c; j++) {
+            float u = xr[j] + b[j];
+            yr[j] = 0.5f * u * (1.0f + erf_approx(u * 0.70710678118654752f));
+        }
+    }
+}
+
+CLONES void ck_bias_gelu_backward_rows(const float *x, const float *b, const float *g, float *d, float *db,
+                                       long c, long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+        const float *xr = x + r * c, *gr = g + r * c;
+        float *dr = d + r * c;
+        ELEMENTWISE for (long j = 0; j < c; j++) {
+            float u = xr[j] + b[j];
+            float dj = gr[j] * (0.5f * (1.0f + erf_approx(u * 0.70710678118654752f)) + u * 0.39894228040143268f * exp_approx(-0.5f * u * u));
+            dr[j] = dj;
+            if (db) db[j] += dj;
+        }
+    }
+}
+
 /// SplitMix64's output for state `z` (its mixing function).
 static inline uint64_t splitmix64_mix(uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -401,13 +510,16 @@ CLONES void ck_dropout(const float *x, float *y, long n, long j0, long j1, uint6
     }
 }
 
-CLONES void ck_adamw(float *p, float *g, float *m, float *v, long n,
+CLONES void ck_adamw(float *p, float *g, float *m, float *v, long n, float scale,
                      float decay, float w1, float b2, float w2, float step, float correction2, float eps) {
-    // The operations in PyTorch's order (nothing is reassociated), so a trajectory matches torch's.
+    // The operations in PyTorch's order (nothing is reassociated or fused), so a trajectory matches
+    // torch's; g·scale is the product clip_grad_norm_ stores before the step reads it.
+#pragma clang fp contract(off)
     ELEMENTWISE for (long i = 0; i < n; i++) {
+        float gi = g[i] * scale;
         float pi = decay == 1.0f ? p[i] : p[i] * decay;
-        float mi = m[i] + w1 * (g[i] - m[i]);
-        float vi = v[i] * b2 + w2 * g[i] * g[i];
+        float mi = m[i] + w1 * (gi - m[i]);
+        float vi = v[i] * b2 + w2 * gi * gi;
         m[i] = mi;
         v[i] = vi;
         p[i] = pi + -step * mi / (__builtin_sqrtf(vi) / correction2 + eps);

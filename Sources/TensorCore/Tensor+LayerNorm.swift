@@ -1,7 +1,7 @@
-// Layer normalisation over the last axis, fused: one pass for mean and variance, one to write.
+// Layer normalisation over the last axis, fused, row by row in CKernels (sums in fixed lanes).
 //   n = (x − mean)·rstd,  y = n·w + b,  rstd = 1/√(var + eps)
 //   dn = dy·w;  dx = rstd·(dn − mean(dn) − n·mean(dn·n));  dw = Σ dy·n;  db = Σ dy
-import Foundation
+import CKernels
 
 extension Tensor {
     /// Normalises each row of the last axis to zero mean and unit variance, then scales and shifts.
@@ -14,18 +14,7 @@ extension Tensor {
         let x = data, y = out.data, w = weight.data, b = bias.data, st = stats.data
         let grain = max(1, elementwiseGrain / max(c, 1))
         parallelChunks(rows, grain: grain) { _, range in
-            for r in range {
-                let xr = x + r * c, yr = y + r * c
-                var sum: Float = 0
-                for j in 0..<c { sum += xr[j] }
-                let mean = sum / Float(c)
-                var sq: Float = 0
-                for j in 0..<c { let d = xr[j] - mean; sq += d * d }
-                let rstd = 1 / (sq / Float(c) + eps).squareRoot()
-                for j in 0..<c { yr[j] = (xr[j] - mean) * rstd * w[j] + b[j] }
-                st[2 * r] = mean
-                st[2 * r + 1] = rstd
-            }
+            ck_layer_norm_rows(x, w, b, y, st, c, range.lowerBound, range.upperBound, eps)
         }
         return out.recorded("layer_norm", [self, weight, bias]) { g, _ in
             let chunks = chunkCount(rows, grain: grain)
@@ -34,28 +23,8 @@ extension Tensor {
             let x = self.data, w = weight.data, st = stats.data
             let gp = g.data, pp = partial.data, dxp = dx?.data
             parallelChunks(rows, grain: grain) { chunk, range in
-                let dw = pp + chunk * 2 * c, db = dw + c
-                for r in range {
-                    let xr = x + r * c, gr = gp + r * c
-                    let mean = st[2 * r], rstd = st[2 * r + 1]
-                    var meanDn: Float = 0, meanDnN: Float = 0
-                    for j in 0..<c {
-                        let n = (xr[j] - mean) * rstd
-                        let dn = gr[j] * w[j]
-                        meanDn += dn
-                        meanDnN += dn * n
-                        dw[j] += gr[j] * n
-                        db[j] += gr[j]
-                    }
-                    guard let dxp else { continue }
-                    meanDn /= Float(c)
-                    meanDnN /= Float(c)
-                    let dr = dxp + r * c
-                    for j in 0..<c {
-                        let n = (xr[j] - mean) * rstd
-                        dr[j] = rstd * (gr[j] * w[j] - meanDn - n * meanDnN)
-                    }
-                }
+                let dw = pp + chunk * 2 * c
+                ck_layer_norm_backward_rows(x, gp, w, st, dxp, dw, dw + c, c, range.lowerBound, range.upperBound)
             }
             if let dx { self.accumulateGrad(dx) }
             for chunk in 0..<chunks {

@@ -75,14 +75,12 @@ extension Tensor {
     @inline(__always)
     static func normalizedExpGradientRow(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
                                          _ n: Int, scale: Float, log: Bool) {
-        var dot: Float = 0
         if log {
-            for j in 0..<n { dot += g[j] }
+            let total = ck_sum(g, n)
             ck_exp_shifted(y, 0, dx, n)                               // softmax; 0 where y = −∞
-            for j in 0..<n { dx[j] = scale * (g[j] - dx[j] * dot) }
+            for j in 0..<n { dx[j] = scale * (g[j] - dx[j] * total) }
         } else {
-            for j in 0..<n { dot += g[j] * y[j] }
-            for j in 0..<n { dx[j] = scale * y[j] * (g[j] - dot) }
+            ck_softmax_backward_row(g, y, dx, n, scale)
         }
     }
 }

@@ -41,8 +41,10 @@ public final class AdamW {
         exponentialAverageSquared = Storage(zeroedCount: parameters.count)
     }
 
-    /// One update with learning rate `lr`, from the gradients in `parameters`, which it leaves zeroed.
-    public func step(lr: Double) {
+    /// One update with learning rate `lr`, from the gradients in `parameters` times `gradientScale`
+    /// (`ParameterBuffer.clipCoefficient`: clipping folded into the update, which reads the gradients
+    /// once instead of scaling them in a pass of its own), which it leaves zeroed.
+    public func step(lr: Double, gradientScale: Float = 1) {
         stepCount += 1
         let t = Double(stepCount)
         let stepSize = Float(lr / (1 - Foundation.pow(config.beta1, t)))
@@ -57,7 +59,7 @@ public final class AdamW {
             var k = ranges.firstIndex { $0.upperBound > chunk.lowerBound } ?? ranges.count
             while k < ranges.count && ranges[k].lowerBound < chunk.upperBound {
                 let start = max(ranges[k].lowerBound, chunk.lowerBound), end = min(ranges[k].upperBound, chunk.upperBound)
-                ck_adamw(p + start, g + start, m + start, v + start, end - start, decays[k] && decayOn ? decay : 1,
+                ck_adamw(p + start, g + start, m + start, v + start, end - start, gradientScale, decays[k] && decayOn ? decay : 1,
                          w1, b2, w2, stepSize, correction2, eps)
                 k += 1
             }

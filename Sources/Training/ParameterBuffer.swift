@@ -63,7 +63,7 @@ public final class ParameterBuffer {
     @discardableResult
     public func clipGradientNorm(_ maxNorm: Double) -> Double {
         let norm = gradientNorm()
-        let coefficient = Float(maxNorm) / (Float(norm) + 1e-6)
+        let coefficient = Self.clipCoefficient(norm: norm, maxNorm: maxNorm)
         if coefficient < 1 {
             let g = gradients.base
             parallelChunks(count, grain: elementwiseGrain) { _, range in
@@ -71,5 +71,12 @@ public final class ParameterBuffer {
             }
         }
         return norm
+    }
+
+    /// What `clipGradientNorm(maxNorm)` multiplies gradients of global norm `norm` by: maxNorm / (norm + 1e-6),
+    /// capped at 1 (1 when maxNorm is 0 or less: no clipping).
+    public static func clipCoefficient(norm: Double, maxNorm: Double) -> Float {
+        guard maxNorm > 0 else { return 1 }
+        return min(1, Float(maxNorm) / (Float(norm) + 1e-6))
     }
 }

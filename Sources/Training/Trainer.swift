@@ -175,10 +175,10 @@ public final class Trainer {
                 guard lossValue.isFinite else { throw stop("the loss is \(Float(lossValue)) at step \(state.step + 1)") }
                 loss?.backward()
                 try world.sum(parameters.gradients.base, count: parameters.count)
-                let norm = settings.maxGradNorm > 0 ? parameters.clipGradientNorm(settings.maxGradNorm) : parameters.gradientNorm()
+                let norm = parameters.gradientNorm()
                 guard norm.isFinite else { throw stop("the gradient norm is \(norm) at step \(state.step + 1)") }
                 let lr = schedule.learningRate(at: state.step)
-                optimizer.step(lr: lr)
+                optimizer.step(lr: lr, gradientScale: ParameterBuffer.clipCoefficient(norm: norm, maxNorm: settings.maxGradNorm))
                 state.step += 1
                 state.batchInEpoch += 1
                 stepsThisRun += 1

@@ -107,9 +107,9 @@ enum BenchWorkloads {
                 if OpProfiler.isEnabled { OpProfiler.mark("zero gradients") }
                 let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: step))
                 loss.backward()
-                parameters.clipGradientNorm(1)
-                if OpProfiler.isEnabled { OpProfiler.mark("clip gradient norm") }
-                optimizer.step(lr: 1e-5)
+                let norm = parameters.gradientNorm()
+                if OpProfiler.isEnabled { OpProfiler.mark("gradient norm") }
+                optimizer.step(lr: 1e-5, gradientScale: ParameterBuffer.clipCoefficient(norm: norm, maxNorm: 1))
                 if OpProfiler.isEnabled { OpProfiler.mark("AdamW") }
             }
         }.map { $0 / Double(batches.count) }

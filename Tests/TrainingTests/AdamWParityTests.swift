@@ -53,6 +53,34 @@ final class AdamWParityTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-6)
     }
 
+    /// The trainer folds clipping into the update (`step(lr:gradientScale:)`); the parameters and
+    /// moments must be those of clipping in place and then stepping, bit for bit, clipped or not.
+    func testClippingFoldedIntoTheStepMatchesClippingFirst() {
+        func run(folded: Bool, maxNorm: Double) -> [[Float]] {
+            let p = Tensor(shape: [3, 70], values: (0..<210).map { Float($0 % 17) * 0.05 - 0.4 }, requiresGrad: true)
+            let buffer = ParameterBuffer([("w", p)])
+            let optimizer = AdamW(buffer, config: AdamWConfig(weightDecay: 0.01))
+            for step in 0..<4 {
+                buffer.zeroGradients()
+                let g = p.grad!.data
+                for i in 0..<p.count { g[i] = Float((i * 7 + step) % 23) * 0.3 - 3 }
+                if folded {
+                    let norm = buffer.gradientNorm()
+                    optimizer.step(lr: 1e-3, gradientScale: ParameterBuffer.clipCoefficient(norm: norm, maxNorm: maxNorm))
+                } else {
+                    buffer.clipGradientNorm(maxNorm)
+                    optimizer.step(lr: 1e-3)
+                }
+            }
+            return [p.toArray(), Array(UnsafeBufferPointer(start: optimizer.exponentialAverage.base, count: 210)),
+                    Array(UnsafeBufferPointer(start: optimizer.exponentialAverageSquared.base, count: 210))]
+        }
+        for maxNorm in [1.0, 1e6] {   // clipped every step, and never
+            XCTAssertEqual(run(folded: true, maxNorm: maxNorm), run(folded: false, maxNorm: maxNorm), "max norm \(maxNorm)")
+        }
+        XCTAssertEqual(ParameterBuffer.clipCoefficient(norm: 5, maxNorm: 0), 1, "no clipping without a max norm")
+    }
+
     func testScheduleShape() {
         let s = LinearWarmupSchedule(peak: 1, warmupSteps: 4, totalSteps: 12)
         XCTAssertEqual((0...13).map { s.learningRate(at: $0) },

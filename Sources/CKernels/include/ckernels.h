@@ -1,5 +1,6 @@
-// ckernels.h — loops in C, where clang vectorizes them (and clones them for AVX2 at load time): exp
-// with a shift and sum for softmax and cross-entropy, exact-erf GELU, dropout, and AdamW's update.
+// ckernels.h — loops in C, where clang vectorizes them (and clones them for AVX-512 and AVX2, picked at
+// load time): exp with a shift and sum for softmax and cross-entropy, sums in fixed lanes, layer norm,
+// exact-erf GELU (with its bias), dropout, AdamW's update, and the few-row and bf16 products.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
@@ -14,6 +15,20 @@ float ck_max(const float *x, long n);
 
 /// Σ x[i]², accumulated in float within blocks of 1024 and in double across them.
 double ck_sum_squares(const float *x, long n);
+/// Σ x[i] in sixteen lanes (lane l sums elements l, l + 16, …), then the lanes in order, then the tail.
+float ck_sum(const float *x, long n);
+/// Layer normalisation of rows r0..<r1 of x (rows of c): y = (x − mean)·rstd·w + b, with
+/// rstd = 1/√(var + eps), mean and variance summed as `ck_sum` does; stats[2r] = mean, stats[2r+1] = rstd.
+void ck_layer_norm_rows(const float *x, const float *w, const float *b, float *y, float *stats,
+                        long c, long r0, long r1, float eps);
+/// The backward of `ck_layer_norm_rows` for rows r0..<r1, from the upstream gradient g and the saved
+/// stats: dw += Σ g·n, db += Σ g (over these rows, n = (x − mean)·rstd), and, when dx is not NULL,
+/// dx = rstd·(g·w − mean(g·w) − n·mean(g·w·n)).
+void ck_layer_norm_backward_rows(const float *x, const float *g, const float *w, const float *stats,
+                                 float *dx, float *dw, float *db, long c, long r0, long r1);
+/// The gradient of a softmax row y (scaled inputs): dx = scale·y·(g − Σ g·y), the dot summed as
+/// `ck_sum` does (dx may be g).
+void ck_softmax_backward_row(const float *g, const float *y, float *dx, long n, float scale);
 /// C[i][j] = alpha·(A_i · B_j) + beta·C[i][j] for i < m, j in [j0, j1): A (m×k) rows against B
 /// (n×k) rows, each B row read once for all m rows of A (few-row products, e.g. decoding a batch).
 void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
@@ -52,6 +67,12 @@ void ck_gelu(const float *u, float *y, long n);
 /// d[i] = g[i] · gelu'(u[i]) (d may be u or g).
 void ck_gelu_backward(const float *u, const float *g, float *d, long n);
 
+/// Rows r0..<r1 (of c) of y = gelu(x + b), b over each row (y may be x).
+void ck_bias_gelu_rows(const float *x, const float *b, float *y, long c, long r0, long r1);
+/// Rows r0..<r1 of d = g · gelu'(x + b) (d may be g), and db += Σ_rows d when db is not NULL.
+void ck_bias_gelu_backward_rows(const float *x, const float *b, const float *g, float *d, float *db,
+                                long c, long r0, long r1);
+
 /// Inverted dropout of the element pairs j0..<j1 of x (n elements): pair j draws one SplitMix64 value,
 /// mix(seed + (j + 1)·0x9E3779B97F4A7C15), whose top 24 bits decide element 2j and the next 24 bits
 /// element 2j + 1 (dropped when u·2⁻²⁴ < p): y[i] = x[i]·m[i], m[i] = 0 or keep. Each element's draw
@@ -59,10 +80,11 @@ void ck_gelu_backward(const float *u, const float *g, float *d, long n);
 /// it again from the seed (x = the output's gradient) instead of storing it.
 void ck_dropout(const float *x, float *y, long n, long j0, long j1, uint64_t seed, float p, float keep);
 
-/// AdamW on n elements, as torch.optim.AdamW's single-tensor path: p *= decay (1 when the parameter
-/// has no weight decay), m += w1·(g − m), v = v·b2 + w2·g·g, p += −step · m / (√v / correction2 + eps);
+/// AdamW on n elements, as torch.optim.AdamW's single-tensor path, reading the gradient as g·scale
+/// (clip_grad_norm_'s coefficient, 1 when there is none): p *= decay (1 when the parameter
+/// has no weight decay), m += w1·(g − m), v = v·b2 + w2·g·g (g scaled), p += −step · m / (√v / correction2 + eps);
 /// then g = 0, which is the next step's zeroing done while g is in cache.
-void ck_adamw(float *p, float *g, float *m, float *v, long n,
+void ck_adamw(float *p, float *g, float *m, float *v, long n, float scale,
               float decay, float w1, float b2, float w2, float step, float correction2, float eps);
 
 #endif
