@@ -159,6 +159,13 @@ CLONES void ck_softmax_backward_row(const float *g, const float *y, float *dx, l
     ELEMENTWISE for (long k = 0; k < n; k++) dx[k] = scale * y[k] * (g[k] - dot);
 }
 
+CLONES void ck_add_rows(const float *x, float *y, long rows, long ld, long j0, long j1) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * ld;
+        ELEMENTWISE for (long j = j0; j < j1; j++) y[j] += xr[j];
+    }
+}
+
 // A few rows of A against the rows j0..<j1 of B (C = α·A·Bᵀ + β·C), for decoding a small batch.
 // Every row of A meets one B row in the same pass, so B is read from memory once, and each row's
 // 16 float lanes are its own dependency chain (the rows keep the FMA units busy between them).

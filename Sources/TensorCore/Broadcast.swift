@@ -1,5 +1,6 @@
 // Broadcasting: NumPy rules for shapes, strides that repeat an operand along broadcast axes, and the
 // two kernels everything else uses: expand to a larger shape, and sum back down to a smaller one.
+import CKernels
 
 /// The shape both operands broadcast to (NumPy rules); stops with a message naming both shapes.
 public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
@@ -84,7 +85,10 @@ extension Tensor {
             return out
         }
         if isSuffix(target, of: shape) {
-            for row in 0..<(count / max(n, 1)) { addInPlace(dst, src + row * n, n) }
+            let rows = count / max(n, 1)
+            parallelChunks(n, grain: max(1, elementwiseGrain / max(rows, 1))) { _, columns in
+                ck_add_rows(src, dst, rows, n, columns.lowerBound, columns.upperBound)
+            }
             return out
         }
         let s = broadcastStrides(target, to: shape)

@@ -184,9 +184,7 @@ extension Tensor {
             if let bias, bias.requiresGrad {   // db (O) += Σ_rows g, row by row for each block of outputs
                 let db = bias.ownedGrad().data
                 parallelChunks(outF, grain: max(1, elementwiseGrain / rows)) { _, columns in
-                    for r in 0..<rows {
-                        for j in columns { db[j] += g.data[r * outF + j] }
-                    }
+                    ck_add_rows(g.data, db, rows, outF, columns.lowerBound, columns.upperBound)
                 }
             }
         }

@@ -17,6 +17,9 @@ float ck_max(const float *x, long n);
 double ck_sum_squares(const float *x, long n);
 /// Σ x[i] in sixteen lanes (lane l sums elements l, l + 16, …), then the lanes in order, then the tail.
 float ck_sum(const float *x, long n);
+/// y[j] += Σ_r x[r·ld + j] for j in [j0, j1) and r < rows, the rows added one after another (a
+/// bias's gradient: the column sums of the output's).
+void ck_add_rows(const float *x, float *y, long rows, long ld, long j0, long j1);
 /// Layer normalisation of rows r0..<r1 of x (rows of c): y = (x − mean)·rstd·w + b, with
 /// rstd = 1/√(var + eps), mean and variance summed as `ck_sum` does; stats[2r] = mean, stats[2r+1] = rstd.
 void ck_layer_norm_rows(const float *x, const float *w, const float *b, float *y, float *stats,
