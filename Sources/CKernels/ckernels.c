@@ -1,9 +1,10 @@
-// ckernels.c — exp and erf as straight-line float code that clang vectorizes (and AdamW's update): exp is Cephes' expf
+// ckernels.c — exp and erf as straight-line float code that clang vectorizes: exp is Cephes' expf
 // (round-to-nearest range reduction by ln 2 in two parts, degree-5 polynomial, 2^n from the exponent
 // bits; relative error about 1e-7), erf is Abramowitz & Stegun 7.1.26 on it (absolute error below
-// 1.5e-7). Also the few-row products of decoding (fp32, fp16 and bf16 weights) and the bf16
-// products of many rows on AVX512-BF16. Each loop is cloned for AVX2 (or has an AVX-512 body) and is
-// chosen at load time, so the build stays portable.
+// 1.5e-7). The row loops built on them and on sums in fixed lanes (softmax, layer norm, bias+GELU,
+// a bias's gradient), dropout and AdamW's update; the few-row products of decoding (fp32, fp16 and
+// bf16 weights) and the bf16 products of many rows on AVX512-BF16. Each loop is cloned for AVX-512
+// and AVX2 (or has a body for one) and is chosen at load time, so the build stays portable.
 #include "ckernels.h"
 #include <stdint.h>
 #include <string.h>
