@@ -460,25 +460,25 @@ CLONES double ck_sum_squares(const float *x, long n) {
     return total;
 }
 
+// gelu(u) = ½u(1 + erf(u/√2)) and its derivative ½(1 + erf(u/√2)) + u·e^(−u²/2)/√(2π).
+static inline float gelu_value(float u) { return 0.5f * u * (1.0f + erf_approx(u * 0.70710678118654752f)); }
+static inline float gelu_slope(float u) {
+    return 0.5f * (1.0f + erf_approx(u * 0.70710678118654752f)) + u * 0.39894228040143268f * exp_approx(-0.5f * u * u);
+}
+
 CLONES void ck_gelu(const float *u, float *y, long n) {
-    ELEMENTWISE for (long i = 0; i < n; i++) y[i] = 0.5f * u[i] * (1.0f + erf_approx(u[i] * 0.70710678118654752f));
+    ELEMENTWISE for (long i = 0; i < n; i++) y[i] = gelu_value(u[i]);
 }
 
 CLONES void ck_gelu_backward(const float *u, const float *g, float *d, long n) {
-    ELEMENTWISE for (long i = 0; i < n; i++) {
-        float x = u[i];
-        d[i] = g[i] * (0.5f * (1.0f + erf_approx(x * 0.70710678118654752f)) + x * 0.39894228040143268f * exp_approx(-0.5f * x * x));
-    }
+    ELEMENTWISE for (long i = 0; i < n; i++) d[i] = g[i] * gelu_slope(u[i]);
 }
 
 CLONES void ck_bias_gelu_rows(const float *x, const float *b, float *y, long c, long r0, long r1) {
     for (long r = r0; r < r1; r++) {
         const float *xr = x + r * c;
         float *yr = y + r * c;
-        ELEMENTWISE for (long j = 0; j < c; j++) {
-            float u = xr[j] + b[j];
-            yr[j] = 0.5f * u * (1.0f + erf_approx(u * 0.70710678118654752f));
-        }
+        ELEMENTWISE for (long j = 0; j < c; j++) yr[j] = gelu_value(xr[j] + b[j]);
     }
 }
 
@@ -488,8 +488,7 @@ CLONES void ck_bias_gelu_backward_rows(const float *x, const float *b, const flo
         const float *xr = x + r * c, *gr = g + r * c;
         float *dr = d + r * c;
         ELEMENTWISE for (long j = 0; j < c; j++) {
-            float u = xr[j] + b[j];
-            float dj = gr[j] * (0.5f * (1.0f + erf_approx(u * 0.70710678118654752f)) + u * 0.39894228040143268f * exp_approx(-0.5f * u * u));
+            float dj = gr[j] * gelu_slope(xr[j] + b[j]);
             dr[j] = dj;
             if (db) db[j] += dj;
         }

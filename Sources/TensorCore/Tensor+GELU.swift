@@ -37,7 +37,7 @@ extension Tensor {
             parallelChunks(rows, grain: grain) { chunk, range in
                 ck_bias_gelu_backward_rows(x, b, gp, d, pp.map { $0 + chunk * c }, c, range.lowerBound, range.upperBound)
             }
-            if let pp { for chunk in 0..<chunks { addInPlace(bias.ownedGrad().data, pp + chunk * c, c) } }
+            if let pp { ck_add_rows(pp, bias.ownedGrad().data, chunks, c, 0, c) }   // the chunks' sums, in order
             self.accumulateGrad(dx)
         }
     }

@@ -27,10 +27,9 @@ extension Tensor {
                 ck_layer_norm_backward_rows(x, gp, w, st, dxp, dw, dw + c, c, range.lowerBound, range.upperBound)
             }
             if let dx { self.accumulateGrad(dx) }
-            for chunk in 0..<chunks {
-                if weight.requiresGrad { addInPlace(weight.ownedGrad().data, pp + chunk * 2 * c, c) }
-                if bias.requiresGrad { addInPlace(bias.ownedGrad().data, pp + chunk * 2 * c + c, c) }
-            }
+            // The chunks' sums, in order.
+            if weight.requiresGrad { ck_add_rows(pp, weight.ownedGrad().data, chunks, 2 * c, 0, c) }
+            if bias.requiresGrad { ck_add_rows(pp + c, bias.ownedGrad().data, chunks, 2 * c, 0, c) }
         }
     }
 }
