@@ -78,24 +78,31 @@ extension Tensor {
     }
 
     /// Back-propagates from this scalar: seeds d(self)/d(self) = 1 and runs every recorded op in
-    /// reverse topological order. Leaf gradients accumulate; intermediate ones are freed.
-    public func backward() {
+    /// reverse topological order. Leaf gradients accumulate; intermediate ones are freed. When given,
+    /// `leafFinished` is called with each leaf that needs a gradient as soon as the last op that read
+    /// it has run its backward: its gradient is then final (and, just written, still in cache).
+    public func backward(leafFinished: ((Tensor) -> Void)? = nil) {
         precondition(count == 1, "backward() needs a scalar loss, got shape \(shape)")
         guard requiresGrad else { preconditionFailure("backward() on a tensor that does not require gradients") }
         accumulateGrad(Tensor(shape: shape, repeating: 1))
+        let order = topologicalOrder()
+        var readsLeft: [ObjectIdentifier: Int] = [:]   // per leaf, the ops that read it and have not run their backward
+        if leafFinished != nil {
+            for t in order { for input in t.node!.inputs where input.node == nil && input.requiresGrad { readsLeft[ObjectIdentifier(input), default: 0] += 1 } }
+        }
         withNoGrad {
-            for t in topologicalOrder().reversed() {
-                guard let node = t.node, let g = t.grad else { continue }
-                if OpProfiler.isEnabled {
-                    let start = OpProfiler.now()
-                    node.backward(g, t)
-                    OpProfiler.add("backward " + node.name, OpProfiler.now() - start)
-                } else {
-                    node.backward(g, t)
-                }
+            for t in order.reversed() {
+                guard let node = t.node else { continue }
+                if let g = t.grad { OpProfiler.timed("backward " + node.name) { node.backward(g, t) } }
                 t.node = nil
                 t.grad = nil
                 t.gradIsOwned = false
+                guard let leafFinished else { continue }
+                for input in node.inputs where input.node == nil && input.requiresGrad {
+                    let id = ObjectIdentifier(input)
+                    readsLeft[id]! -= 1
+                    if readsLeft[id] == 0 { OpProfiler.timed("backward (finished leaves)") { leafFinished(input) } }
+                }
             }
         }
         if OpProfiler.isEnabled { OpProfiler.lastMark = OpProfiler.now() }

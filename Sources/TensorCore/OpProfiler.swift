@@ -23,6 +23,15 @@ public enum OpProfiler {
         totals[key] = (old.seconds + seconds, old.calls + 1)
     }
 
+    /// Runs `body`, charging its time to `key` when profiling.
+    @inline(__always)
+    static func timed(_ key: @autoclosure () -> String, _ body: () -> Void) {
+        guard isEnabled else { return body() }
+        let start = now()
+        body()
+        add(key(), now() - start)
+    }
+
     /// Forgets what was measured and starts the clock.
     public static func reset() {
         totals = [:]

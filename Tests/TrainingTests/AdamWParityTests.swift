@@ -81,6 +81,30 @@ final class AdamWParityTests: XCTestCase {
         XCTAssertEqual(ParameterBuffer.clipCoefficient(norm: 5, maxNorm: 0), 1, "no clipping without a max norm")
     }
 
+    func testNormTakenDuringTheBackwardMatchesTheNormAfterIt() {
+        var rng = RandomGenerator(seed: 5)
+        let w = Tensor.randn([8, 6], rng: &rng, requiresGrad: true)   // read by two ops: final after the second
+        let b = Tensor.randn([8], rng: &rng, requiresGrad: true)
+        let unused = Tensor(zeros: [5], requiresGrad: true)           // the loss never reads it
+        let buffer = ParameterBuffer([("w", w), ("b", b), ("unused", unused)])
+        let x = Tensor.randn([4, 6], rng: &rng)
+        func loss() -> Tensor {
+            let h = x.linear(weight: w, bias: b).relu()
+            let y = h.matmul(w)
+            return (y * y).sum()
+        }
+        buffer.zeroGradients()
+        loss().backward()
+        let expected = buffer.gradientNorm(), gradients = w.grad!.toArray() + b.grad!.toArray()
+
+        buffer.zeroGradients()
+        unused.grad!.data.update(repeating: 0.5, count: 5)   // a gradient the backward leaves as it is
+        let norm = buffer.backwardWithGradientNorm(loss())
+        XCTAssertEqual(w.grad!.toArray() + b.grad!.toArray(), gradients, "the same backward")
+        XCTAssertEqual(norm, (expected * expected + 5 * 0.25).squareRoot(), accuracy: 1e-9 * norm)
+        XCTAssertEqual(norm, buffer.gradientNorm(), accuracy: 1e-9 * norm)
+    }
+
     func testScheduleShape() {
         let s = LinearWarmupSchedule(peak: 1, warmupSteps: 4, totalSteps: 12)
         XCTAssertEqual((0...13).map { s.learningRate(at: $0) },
