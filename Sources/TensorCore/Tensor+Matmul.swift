@@ -214,10 +214,9 @@ extension Tensor {
         }
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return out.recorded("linear", inputs) { g, _ in
-            if x.requiresGrad {   // dx (N, I) = g · W
-                let dx = Tensor(uninitializedShape: x.shape)
-                gemm(false, false, m: rows, n: inF, k: outF, g.data, weight.data, beta: 0, dx.data)
-                x.accumulateGrad(dx)
+            if x.requiresGrad {   // dx (N, I) += g · W
+                let (dx, beta) = x.gradientTarget()
+                gemm(false, false, m: rows, n: inF, k: outF, g.data, weight.data, beta: beta, dx.data)
             }
             if weight.requiresGrad {   // dW (O, I) += gᵀ · x
                 gemm(true, false, m: outF, n: inF, k: rows, g.data, x.data, beta: 1, weight.ownedGrad().data)
