@@ -70,9 +70,10 @@ extension Tensor {
     /// Where a product writes its contribution to this tensor's gradient, and with what β: the
     /// gradient itself (β = 1: the product adds into it) when there is one, made this tensor's own first
     /// if it aliases another's; a new uninitialized buffer, kept as the gradient (β = 0), when there is
-    /// none yet. A tensor several products read (a layer norm's output, which the query, key and value
-    /// projections share; the encoder's output, which every cross-attention reads) then gets their
-    /// contributions summed by the products themselves instead of one buffer and one addition each.
+    /// none yet (instead of a zeroed one). A tensor several products read (a layer norm's output, which
+    /// the query, key and value projections share; the encoder's output, which every cross-attention
+    /// reads) then gets their contributions summed by the products themselves instead of one buffer and
+    /// one addition each.
     func gradientTarget() -> (gradient: Tensor, beta: Float) {
         if grad != nil { return (ownedGrad(), 1) }
         let fresh = Tensor(uninitializedShape: shape)

@@ -91,15 +91,8 @@ private func depthSplitGemm(_ tA: Bool, _ tB: Bool, m: Int, n: Int, k: Int, alph
         sgemmPart(tA, tB, rows: 0..<m, columns: 0..<n, depth: depth, alpha: alpha, a, lda: lda, b, ldb: ldb,
                   beta: chunk == 0 ? beta : 0, chunk == 0 ? c : partials.base + (chunk - 1) * m * n, ldc: chunk == 0 ? ldc : n)
     }
-    let extra = partials.count / (m * n)
     parallelChunks(m, grain: max(1, elementwiseGrain / n)) { _, rows in
-        for row in rows {
-            let target = c + row * ldc
-            for p in 0..<extra {
-                let partial = partials.base + p * m * n + row * n
-                for j in 0..<n { target[j] += partial[j] }
-            }
-        }
+        for row in rows { ck_add_rows(partials.base + row * n, c + row * ldc, partials.count / (m * n), m * n, 0, n) }
     }
 }
 
@@ -165,23 +158,23 @@ extension Tensor {
                     beta: 0, out.data, strideC: sC)
         return out.recorded("matmul", [a, b]) { g, _ in
             if a.requiresGrad {
-                let da = a.ownedGrad()
-                if tA {   // dA (k×m) = op(B)·dCᵀ
+                let (da, beta) = a.gradientTarget()
+                if tA {   // dA (k×m) += op(B)·dCᵀ
                     batchedGemm(tB, true, batch: gb, m: k, n: gm, k: n, b.data, strideA: sB, g.data, strideB: sC,
-                                beta: 1, da.data, strideC: sA)
-                } else {  // dA (m×k) = dC·op(B)ᵀ
+                                beta: beta, da.data, strideC: sA)
+                } else {  // dA (m×k) += dC·op(B)ᵀ
                     batchedGemm(false, !tB, batch: gb, m: gm, n: k, k: n, g.data, strideA: sC, b.data, strideB: sB,
-                                beta: 1, da.data, strideC: gm * k)
+                                beta: beta, da.data, strideC: gm * k)
                 }
             }
             if b.requiresGrad {
-                let db = b.ownedGrad()
-                if tB {   // dB (n×k) = dCᵀ·op(A)
+                let (db, beta) = b.gradientTarget()
+                if tB {   // dB (n×k) += dCᵀ·op(A)
                     batchedGemm(true, tA, batch: gb, m: n, n: k, k: gm, g.data, strideA: sC, a.data, strideB: m * k,
-                                beta: 1, db.data, strideC: sB)
-                } else {  // dB (k×n) = op(A)ᵀ·dC
+                                beta: beta, db.data, strideC: sB)
+                } else {  // dB (k×n) += op(A)ᵀ·dC
                     batchedGemm(!tA, false, batch: gb, m: k, n: n, k: gm, a.data, strideA: m * k, g.data, strideB: sC,
-                                beta: 1, db.data, strideC: sB)
+                                beta: beta, db.data, strideC: sB)
                 }
             }
         }
@@ -219,7 +212,8 @@ extension Tensor {
                 gemm(false, false, m: rows, n: inF, k: outF, g.data, weight.data, beta: beta, dx.data)
             }
             if weight.requiresGrad {   // dW (O, I) += gᵀ · x
-                gemm(true, false, m: outF, n: inF, k: rows, g.data, x.data, beta: 1, weight.ownedGrad().data)
+                let (dw, beta) = weight.gradientTarget()
+                gemm(true, false, m: outF, n: inF, k: rows, g.data, x.data, beta: beta, dw.data)
             }
             if let bias, bias.requiresGrad {   // db (O) += Σ_rows g, row by row for each block of outputs
                 let db = bias.ownedGrad().data

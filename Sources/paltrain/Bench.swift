@@ -7,8 +7,8 @@
 // pairs at 90M (fp16 and bf16 against fp32, two branches against one), the peak resident memory of
 // each, the allreduce of the 90M gradient buffer across 2 ranks under mpirun (data-parallel
 // training's cost per step), and the memory-bandwidth floor of decoding (the weights a token streams
-// ÷ the read bandwidth measured around each 90M decoding row). Every measurement runs in a child
-// process of its own, so a workload's peak memory is its own; the sgemm ceiling and the training
+// ÷ the read bandwidth measured around each 90M decoding row). Every workload and sgemm probe runs
+// in a child process of its own, so a workload's peak memory is its own; the sgemm ceiling and the training
 // rows with targets run in `--runs` processes spread over the bench, the fastest kept. With the
 // PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio.
 import ArgumentParser
@@ -118,8 +118,8 @@ struct Bench: ParsableCommand {
         try FileAccess.checkOutputFile(URL(fileURLWithPath: json))
         print("paltrain bench — OpenBLAS core \(BLAS.coreName), \(Threading.threads) threads")
         let peerRows = try loadPeer(peer), tunedRows = try loadPeer(tunedPeer)
-        // Every measurement in a child process: a child's peak resident memory starts from its
-        // parent's at the time it is spawned, so the parent stays small.
+        // Workloads and probes in child processes, the memory probes in this one after them: a child's
+        // peak resident memory starts from its parent's at the time it is spawned.
         var ceilings: [Row] = []
         func probeCeilings() throws {   // each shape in a child of its own; the fastest of every probe so far kept
             guard only == nil else { return }
