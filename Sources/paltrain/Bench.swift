@@ -25,7 +25,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed repetitions per workload (after one warmup); default 5 at 90M (3 for the paper-length PAL step), 50 for the tiny config.")
     var repeats: Int?
 
-    @Option(help: "Processes each training row with a speed target (\(Bench.spreadRows.joined(separator: ", "))) runs in, spread over the bench: the row keeps the fastest one's median, as the PyTorch peers do.")
+    @Option(help: "Processes each training row with a speed target (\(Bench.spreadRows.joined(separator: ", "))) and each sgemm ceiling probe runs in, spread over the bench: each keeps its fastest process, as the PyTorch peers do for their rows.")
     var runs = 3
 
     @Option(help: "Run only the workloads whose name contains this (e.g. tiny, decode).")
