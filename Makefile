@@ -74,12 +74,18 @@ PEER := .venv-bench/bin/python
 
 JEMALLOC := /usr/lib/x86_64-linux-gnu/libjemalloc.so.2
 
+TUNED_PEER := LD_PRELOAD=$(JEMALLOC) MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 $(PEER)
+
+# With the peers installed, their rows without speed targets run first; `paltrain bench` then runs
+# each process of a row with a target just after one of each peer's (--peer-workload).
 bench: build  ## sgemm ceiling, training steps, decoding, peak memory → bench.json; ratios against both PyTorch peers when installed
 	@if [ -x $(PEER) ]; then \
-		$(PEER) scripts/bench_torch.py --output bench-torch.json && \
-		LD_PRELOAD=$(JEMALLOC) MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 $(PEER) scripts/bench_torch.py --tuned --output bench-torch-tuned.json; \
-	else rm -f bench-torch.json bench-torch-tuned.json; fi
-	$(PALTRAIN) bench --peer bench-torch.json --tuned-peer bench-torch-tuned.json
+		$(PEER) scripts/bench_torch.py --runs 0 --output bench-torch.json && \
+		$(TUNED_PEER) scripts/bench_torch.py --tuned --runs 0 --output bench-torch-tuned.json && \
+		$(PALTRAIN) bench --peer bench-torch.json --tuned-peer bench-torch-tuned.json \
+			--peer-workload "$(PEER) scripts/bench_torch.py --workload" \
+			--tuned-peer-workload "$(TUNED_PEER) scripts/bench_torch.py --tuned --workload"; \
+	else rm -f bench-torch.json bench-torch-tuned.json && $(PALTRAIN) bench; fi
 
 bench-peer:  ## PyTorch + transformers from PyPI into .venv-bench, and jemalloc from Debian, for `make bench`'s comparison (nothing else uses them)
 	$(SUDO) apt-get install -y libjemalloc2

@@ -21,7 +21,8 @@ Debian preloaded with MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1, so freed 
 reuse instead of being returned and faulted in again every step.
 
 Comparison only: nothing in paltrain needs this. `make bench-peer` makes the virtual environment;
-`make bench` runs this (default and tuned) and then `paltrain bench`.
+`make bench` runs this (default and tuned) with --runs 0, and then `paltrain bench`, which runs the
+rows with speed targets of both peers itself through --workload, each process just before one of its own.
 Usage: bench_torch.py [--output bench-torch.json] [--threads N] [--runs N] [--only SUBSTRING] [--tuned]
 """
 import argparse
@@ -204,7 +205,8 @@ def main():
     parser.add_argument("--output", default="bench-torch.json")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--repeats", type=int, default=0)
-    parser.add_argument("--runs", type=int, default=3, help="processes for each of " + ", ".join(SPREAD_ROWS) + "; the fastest is kept")
+    parser.add_argument("--runs", type=int, default=3, help="processes for each of " + ", ".join(SPREAD_ROWS)
+                        + "; the fastest is kept (0: leave them out, for `paltrain bench --peer-workload` to run)")
     parser.add_argument("--only")
     parser.add_argument("--tuned", action="store_true", help="fused AdamW (run under jemalloc: see the header)")
     parser.add_argument("--workload", help=argparse.SUPPRESS)
@@ -217,7 +219,8 @@ def main():
     # The workloads first, before this process imports torch: a child's peak resident memory starts
     # from its parent's at the time it is spawned.
     print(f"bench_torch: {args.threads} threads{', tuned' if args.tuned else ''}")
-    rows = [run_child(name, args) for name in WORKLOADS if not args.only or args.only in name]
+    rows = [run_child(name, args) for name in WORKLOADS
+            if (not args.only or args.only in name) and (args.runs > 0 or name not in SPREAD_ROWS)]
     # The rows with speed targets again, after all the others, as `paltrain bench --runs` does.
     for i, row in enumerate(rows):
         if row["name"] in SPREAD_ROWS and args.runs > 1:

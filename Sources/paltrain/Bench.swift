@@ -10,7 +10,9 @@
 // ÷ the read bandwidth measured around each 90M decoding row). Every workload and sgemm probe runs
 // in a child process of its own, so a workload's peak memory is its own; the sgemm ceiling and the training
 // rows with targets run in `--runs` processes spread over the bench, the fastest kept. With the
-// PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio.
+// PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio; with the peers' workload
+// commands (`make bench` gives them), each process of a row with a target runs just after one of each
+// peer's, so the VM's slow spells meet every side of its ratios.
 import ArgumentParser
 import DataParallel
 import Foundation
@@ -39,6 +41,12 @@ struct Bench: ParsableCommand {
 
     @Option(help: "The tuned PyTorch peer's results (bench_torch.py --tuned under jemalloc); ratios are printed when the file exists.")
     var tunedPeer = "bench-torch-tuned.json"
+
+    @Option(help: "A shell command that measures one of the PyTorch peer's workloads, named by the argument added after it, and prints its row as JSON (`bench_torch.py --workload`). With it, each process of a row with a speed target (\(Bench.spreadRows.joined(separator: ", "))) runs just after one of the peer's, and the fastest of those replaces the peer's row from --peer.")
+    var peerWorkload: String?
+
+    @Option(help: "The same for the tuned peer (its row replaces the one from --tuned-peer).")
+    var tunedPeerWorkload: String?
 
     @Option(help: .hidden)
     var workload: String?
@@ -73,10 +81,14 @@ struct Bench: ParsableCommand {
             case peakMB = "peak_rss_mb", modelGFLOPs = "model_gflops", ceilingFraction = "ceiling_fraction", peerValue = "peer_value", peerPeakMB = "peer_peak_rss_mb", memoryRatio = "memory_ratio"
             case tunedPeerValue = "tuned_peer_value", tunedPeerPeakMB = "tuned_peer_peak_rss_mb", tunedRatio = "tuned_ratio"
             case stepMilliseconds = "step_ms_per_token", readGBps = "read_gbps_around", processMedians = "process_medians"
+            case peerProcessMedians = "peer_process_medians", tunedPeerProcessMedians = "tuned_peer_process_medians"
         }
 
-        /// The medians of every process that ran this row (`--runs`), in the order they ran.
+        /// The medians of every process that ran this row (`--runs`), in the order they ran; the same
+        /// for each peer's processes paired with them (`--peer-workload`, `--tuned-peer-workload`).
         var processMedians: [Double]?
+        var peerProcessMedians: [Double]?
+        var tunedPeerProcessMedians: [Double]?
 
         /// How many times better than `peer`'s value (throughput ratio; time inverted).
         func ratio(to peer: Double) -> Double { unit == "s/step" ? peer / value : value / peer }
@@ -88,7 +100,7 @@ struct Bench: ParsableCommand {
             guard runs.count > 1 else { return row }
             row.processMedians = runs.map(\.value)
             row.peakMB = runs.compactMap(\.peakMB).max()
-            row.detail += "; the fastest of \(runs.count) processes (medians " + runs.map { String(format: "%.4f", $0.value) }.joined(separator: ", ") + " s)"
+            row.detail += "; the fastest of \(runs.count) processes (medians " + Bench.medians(runs.map(\.value)) + ")"
             return row
         }
     }
@@ -117,7 +129,7 @@ struct Bench: ParsableCommand {
         if let workload { return try measure(workload) }
         try FileAccess.checkOutputFile(URL(fileURLWithPath: json))
         print("paltrain bench — OpenBLAS core \(BLAS.coreName), \(Threading.threads) threads")
-        let peerRows = try loadPeer(peer), tunedRows = try loadPeer(tunedPeer)
+        var peerRows = try loadPeer(peer), tunedRows = try loadPeer(tunedPeer)
         // Workloads and probes in child processes, the memory probes in this one after them: a child's
         // peak resident memory starts from its parent's at the time it is spawned.
         var ceilings: [Row] = []
@@ -129,8 +141,20 @@ struct Bench: ParsableCommand {
             }
         }
         try probeCeilings()
+        // A row with a speed target: one process of each peer given a workload command, then ours.
+        var ours: [String: [Row]] = [:], peers: [String: [Row]] = [:], tunedPeers: [String: [Row]] = [:]
+        func runPaired(_ name: String) throws {
+            if let peerWorkload { peers[name, default: []].append(try peerChild(peerWorkload, name)) }
+            if let tunedPeerWorkload { tunedPeers[name, default: []].append(try peerChild(tunedPeerWorkload, name)) }
+            ours[name, default: []].append(try child(name))
+        }
         var workloads: [Row] = []
         for name in Self.workloads where selected(name) {
+            if Self.spreadRows.contains(name) {
+                try runPaired(name)
+                workloads.append(ours[name]![0])
+                continue
+            }
             let streamsWeights = name.hasPrefix("decode") && name.contains("90M") && !name.hasSuffix("interleaved")
             let before = streamsWeights ? try child(Self.readProbe).value : nil
             var row = try child(name)
@@ -139,13 +163,18 @@ struct Bench: ParsableCommand {
         }
         // The rows with speed targets, and the sgemm ceiling, again after all the others: this VM's
         // slow spells are shorter.
-        let spread = workloads.indices.filter { Self.spreadRows.contains(workloads[$0].name) }
-        var runsOf = Dictionary(uniqueKeysWithValues: spread.map { ($0, [workloads[$0]]) })
         for _ in 1..<runs {
-            for i in spread { runsOf[i]!.append(try child(workloads[i].name)) }
+            for name in Self.spreadRows where selected(name) { try runPaired(name) }
             try probeCeilings()
         }
-        for i in spread { workloads[i] = .fastest(of: runsOf[i]!) }
+        let paired = peerWorkload != nil || tunedPeerWorkload != nil
+        for i in workloads.indices {
+            guard let runs = ours[workloads[i].name] else { continue }
+            workloads[i] = .fastest(of: runs)
+            if paired { workloads[i].detail += "; each process just after one of each peer's" }
+        }
+        for (name, runs) in peers { peerRows[name] = .fastest(of: runs) }
+        for (name, runs) in tunedPeers { tunedRows[name] = .fastest(of: runs) }
         if selected(Self.allreduce) {
             if let row = try allreduceAcrossRanks() { workloads.append(row) }
         }
@@ -198,12 +227,16 @@ struct Bench: ParsableCommand {
         for i in rows.indices {
             if let p = peerRows[rows[i].name] {
                 rows[i].peerValue = p.value
+                rows[i].peerProcessMedians = p.processMedians
+                if let medians = p.processMedians { rows[i].detail += "; PyTorch's processes " + Self.medians(medians) }
                 rows[i].peerPeakMB = p.peakMB
                 rows[i].ratio = rows[i].ratio(to: p.value)
                 if let mine = rows[i].peakMB, let theirs = p.peakMB { rows[i].memoryRatio = theirs / mine }
             }
             if let t = tunedRows[rows[i].name] {
                 rows[i].tunedPeerValue = t.value
+                rows[i].tunedPeerProcessMedians = t.processMedians
+                if let medians = t.processMedians { rows[i].detail += "; tuned PyTorch's " + Self.medians(medians) }
                 rows[i].tunedPeerPeakMB = t.peakMB
                 rows[i].tunedRatio = rows[i].ratio(to: t.value)
             }
@@ -250,6 +283,9 @@ struct Bench: ParsableCommand {
     /// process lands in one by chance, on either side of a ratio (`docs/performance.md`, tenth round).
     static let spreadRows = ["train 90M", "train tiny"]
 
+    /// Processes' median step times, as the table prints them.
+    static func medians(_ seconds: [Double]) -> String { seconds.map { String(format: "%.4f", $0) }.joined(separator: ", ") + " s" }
+
     /// PAL's training step at `recipes/pal-paper.yaml`'s lengths.
     static let paperStep = "train PAL 90M paper lengths"
 
@@ -269,6 +305,25 @@ struct Bench: ParsableCommand {
             return nil
         }
         return try child(Self.allreduce, launcher: [mpirun, "-np", "2", "--oversubscribe", "--mca", "btl_vader_single_copy_mechanism", "none"])
+    }
+
+    /// Runs a peer's workload `name` through its shell `command` (the name added as its last argument)
+    /// and reads the row it prints last.
+    private func peerChild(_ command: String, _ name: String) throws -> Row {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command + " \"$1\"", "sh", name]
+        let out = Pipe()
+        process.standardOutput = out   // its warnings go to our standard error as they come
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        guard process.terminationStatus == 0, let row = try? JSONDecoder().decode(Row.self, from: Data(last.utf8)) else {
+            throw ValidationError("the peer's workload \(name) failed (`\(command) '\(name)'`, status \(process.terminationStatus)); its output: "
+                                  + String(decoding: data, as: UTF8.self).suffix(2000))
+        }
+        return row
     }
 
     /// Runs `name` in a child `paltrain bench --workload name` (started through `launcher` when
