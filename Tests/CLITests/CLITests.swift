@@ -188,6 +188,31 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertTrue(r.out.contains("page faults per step"), r.out)
         XCTAssertTrue(r.out.contains("no PyTorch peer"), r.out)
     }
+
+    /// With a peer's workload command, each process of a row with a speed target runs after one of
+    /// the peer's; the peer's fastest process (of the values 0.1 s, 0.2 s its stand-in prints in turn)
+    /// becomes its row, every process's median is kept, and a failing command is named in the error.
+    func testPeerProcessesArePairedWithOursAndTheFastestKept() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paltrain-bench-pair-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("bench.json").path, count = dir.appendingPathComponent("count").path
+        let peer = "n=$(cat \(count) 2>/dev/null || echo 0); n=$((n + 1)); echo $n > \(count); "
+            + "printf '{\"name\": \"%s\", \"value\": 0.'$n', \"unit\": \"s/step\", \"peak_rss_mb\": 9, \"detail\": \"stand-in\"}\\n'"
+        let r = try CLI().run(["bench", "--only", "train tiny", "--repeats", "1", "--runs", "2", "--json", json, "--peer", "/nonexistent",
+                               "--peer-workload", peer])
+        XCTAssertEqual(r.status, 0, r.err)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [[String: Any]])
+        let tiny = try XCTUnwrap(rows.first { $0["name"] as? String == "train tiny" })
+        XCTAssertEqual(tiny["peer_value"] as? Double, 0.1)
+        XCTAssertEqual(tiny["peer_process_medians"] as? [Double], [0.1, 0.2])
+        XCTAssertEqual((tiny["process_medians"] as? [Double])?.count, 2)
+        XCTAssertTrue(r.out.contains("each process just after one of each peer's; PyTorch's processes 0.1000, 0.2000 s"), r.out)
+
+        let failing = try CLI().run(["bench", "--only", "train tiny", "--repeats", "1", "--runs", "1", "--json", json, "--peer-workload", "echo broken; exit 3"])
+        XCTAssertNotEqual(failing.status, 0)
+        XCTAssertTrue(failing.err.contains("the peer's workload train tiny failed (`echo broken; exit 3 'train tiny'`, status 3); its output: broken"), failing.err)
+    }
 }
 
 /// `paltrain metrics` on the metric fixtures that nltk and PAL's formulas scored
