@@ -188,7 +188,7 @@ struct Bench: ParsableCommand {
             for i in workloads.indices {
                 guard let gflops = workloads[i].modelGFLOPs else { continue }
                 workloads[i].ceilingFraction = gflops / ceiling
-                workloads[i].detail += String(format: "; %.0f%% of the sgemm ceiling (%.0f GFLOP/s)", 100 * gflops / ceiling, ceiling)
+                workloads[i].detail += String(format: "; %.1f%% of the sgemm ceiling (%.0f GFLOP/s)", 100 * gflops / ceiling, ceiling)
             }
         }
         rows += workloads
