@@ -60,6 +60,10 @@ struct Bench: ParsableCommand {
         /// Training rows: model FLOPs per second, and that as a fraction of this run's sgemm ceiling.
         var modelGFLOPs: Double?
         var ceilingFraction: Double?
+        /// Training rows: the sgemm ceiling of the projection shapes probed in child processes just
+        /// before and just after the row's (the faster), so that a slow spell of the VM over the row
+        /// shows on both sides of the share.
+        var ceilingAround: Double?
         var detail: String
         var peerValue: Double?
         var peerPeakMB: Double?
@@ -80,7 +84,7 @@ struct Bench: ParsableCommand {
             case name, value, unit, samples, detail, ratio
             case peakMB = "peak_rss_mb", modelGFLOPs = "model_gflops", ceilingFraction = "ceiling_fraction", peerValue = "peer_value", peerPeakMB = "peer_peak_rss_mb", memoryRatio = "memory_ratio"
             case tunedPeerValue = "tuned_peer_value", tunedPeerPeakMB = "tuned_peer_peak_rss_mb", tunedRatio = "tuned_ratio"
-            case stepMilliseconds = "step_ms_per_token", readGBps = "read_gbps_around", processMedians = "process_medians"
+            case stepMilliseconds = "step_ms_per_token", readGBps = "read_gbps_around", processMedians = "process_medians", ceilingAround = "ceiling_around_gflops"
             case peerProcessMedians = "peer_process_medians", tunedPeerProcessMedians = "tuned_peer_process_medians"
         }
 
@@ -146,7 +150,7 @@ struct Bench: ParsableCommand {
         func runPaired(_ name: String) throws {
             if let peerWorkload { peers[name, default: []].append(try peerChild(peerWorkload, name)) }
             if let tunedPeerWorkload { tunedPeers[name, default: []].append(try peerChild(tunedPeerWorkload, name)) }
-            ours[name, default: []].append(try child(name))
+            ours[name, default: []].append(try probed(name))
         }
         var workloads: [Row] = []
         for name in Self.workloads where selected(name) {
@@ -155,11 +159,7 @@ struct Bench: ParsableCommand {
                 workloads.append(ours[name]![0])
                 continue
             }
-            let streamsWeights = name.hasPrefix("decode") && name.contains("90M") && !name.hasSuffix("interleaved")
-            let before = streamsWeights ? try child(Self.readProbe).value : nil
-            var row = try child(name)
-            if let before { row.readGBps = (before + (try child(Self.readProbe).value)) / 2 }
-            workloads.append(row)
+            workloads.append(try probed(name))
         }
         // The rows with speed targets, and the sgemm ceiling, again after all the others: this VM's
         // slow spells are shorter.
@@ -190,6 +190,10 @@ struct Bench: ParsableCommand {
                 workloads[i].ceilingFraction = gflops / ceiling
                 workloads[i].detail += String(format: "; %.1f%% of the sgemm ceiling (%.0f GFLOP/s)", 100 * gflops / ceiling, ceiling)
             }
+        }
+        for i in workloads.indices {
+            guard let gflops = workloads[i].modelGFLOPs, let around = workloads[i].ceilingAround else { continue }
+            workloads[i].detail += String(format: "; %.1f%% of the %.0f GFLOP/s probed just before and after its process", 100 * gflops / around, around)
         }
         rows += workloads
         if selected("decode 90M") {
@@ -297,6 +301,22 @@ struct Bench: ParsableCommand {
     /// The read-bandwidth probe as a child of its own, run just before and after each 90M decoding
     /// row (in the parent, its 1 GiB would count in every later child's peak memory).
     static let readProbe = "memory read probe"
+    /// The sgemm probe run as a child just before and after each training row: the fastest of the
+    /// q/k/v/out, fc1 and fc2 shapes (the first three of `shapes`, where the run's ceiling comes from).
+    static let ceilingProbe = "projection sgemm probe"
+
+    /// `name` in a child process, between two children of the probe its row is read against: the
+    /// sgemm ceiling for a training row, the read bandwidth for a 90M decoding row that streams weights.
+    private func probed(_ name: String) throws -> Row {
+        let probe = name.hasPrefix("train") ? Self.ceilingProbe
+            : name.hasPrefix("decode") && name.contains("90M") && !name.hasSuffix("interleaved") ? Self.readProbe : nil
+        guard let probe else { return try child(name) }
+        let before = try child(probe).value
+        var row = try child(name)
+        let after = try child(probe).value
+        if probe == Self.ceilingProbe { row.ceilingAround = max(before, after) } else { row.readGBps = (before + after) / 2 }
+        return row
+    }
 
     /// The allreduce row, from `mpirun -np 2 paltrain bench --workload …` (nil, said, without mpirun).
     private func allreduceAcrossRanks() throws -> Row? {
@@ -354,6 +374,9 @@ struct Bench: ParsableCommand {
         var row: Row
         if name == Self.readProbe {
             row = Row(name: name, value: BandwidthProbe.readGBps(), unit: "GB/s", detail: "")
+        } else if name == Self.ceilingProbe {
+            row = Row(name: name, value: Self.shapes.prefix(3).map { SgemmProbe.gflops(m: $0.1, n: $0.2, k: $0.3, batch: $0.4, repeats: 30) }.max()!,
+                      unit: "GFLOP/s", detail: "")
         } else if let (_, m, n, k, batch) = Self.shapes.first(where: { "sgemm " + $0.0 == name }) {
             row = Row(name: name, value: SgemmProbe.gflops(m: m, n: n, k: k, batch: batch, repeats: 30), unit: "GFLOP/s",
                       detail: "raw cblas_sgemm, best of 30")

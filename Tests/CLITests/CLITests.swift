@@ -187,6 +187,12 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertTrue(r.out.contains("the time of one branch"), r.out)
         XCTAssertTrue(r.out.contains("page faults per step"), r.out)
         XCTAssertTrue(r.out.contains("no PyTorch peer"), r.out)
+        // Each training row is read against the sgemm ceiling probed in children just before and after it.
+        for row in rows where (row["name"] as? String)?.hasPrefix("train") == true {
+            XCTAssertGreaterThan(row["ceiling_around_gflops"] as? Double ?? 0, 0, "\(row["name"]!)")
+            XCTAssertTrue((row["detail"] as? String)?.contains("GFLOP/s probed just before and after its process") == true, "\(row)")
+        }
+        XCTAssertNil(rows.first { $0["name"] as? String == "decode tiny" }?["ceiling_around_gflops"])
     }
 
     /// With a peer's workload command, each process of a row with a speed target runs after one of
@@ -207,7 +213,8 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(tiny["peer_value"] as? Double, 0.1)
         XCTAssertEqual(tiny["peer_process_medians"] as? [Double], [0.1, 0.2])
         XCTAssertEqual((tiny["process_medians"] as? [Double])?.count, 2)
-        XCTAssertTrue(r.out.contains("each process just after one of each peer's; PyTorch's processes 0.1000, 0.2000 s"), r.out)
+        XCTAssertTrue(r.out.contains("each process just after one of each peer's"), r.out)
+        XCTAssertTrue(r.out.contains("PyTorch's processes 0.1000, 0.2000 s"), r.out)
 
         let failing = try CLI().run(["bench", "--only", "train tiny", "--repeats", "1", "--runs", "1", "--json", json, "--peer-workload", "echo broken; exit 3"])
         XCTAssertNotEqual(failing.status, 0)
