@@ -9,7 +9,8 @@
 // training's cost per step), and the memory-bandwidth floor of decoding (the weights a token streams
 // ÷ the read bandwidth measured around each 90M decoding row). Every workload and sgemm probe runs
 // in a child process of its own, so a workload's peak memory is its own; the sgemm ceiling and the training
-// rows with targets run in `--runs` processes spread over the bench, the fastest kept. With the
+// rows with targets run in `--runs` processes spread over the bench, the fastest kept, and each training
+// row's process runs between two children that probe the ceiling again, for its share of it. With the
 // PyTorch peer's JSON (scripts/bench_torch.py) each row gets its ratio; with the peers' workload
 // commands (`make bench` gives them), each process of a row with a target runs just after one of each
 // peer's, so the VM's slow spells meet every side of its ratios.
