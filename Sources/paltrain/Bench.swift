@@ -185,16 +185,16 @@ struct Bench: ParsableCommand {
             if runs > 1 { row.detail += ", the fastest of \(runs) processes spread over the bench" }
             return row
         }
-        if let ceiling = rows.map(\.value).max() {
-            for i in workloads.indices {
-                guard let gflops = workloads[i].modelGFLOPs else { continue }
+        let ceiling = rows.map(\.value).max()
+        for i in workloads.indices {
+            guard let gflops = workloads[i].modelGFLOPs else { continue }
+            if let ceiling {
                 workloads[i].ceilingFraction = gflops / ceiling
                 workloads[i].detail += String(format: "; %.1f%% of the sgemm ceiling (%.0f GFLOP/s)", 100 * gflops / ceiling, ceiling)
             }
-        }
-        for i in workloads.indices {
-            guard let gflops = workloads[i].modelGFLOPs, let around = workloads[i].ceilingAround else { continue }
-            workloads[i].detail += String(format: "; %.1f%% of the %.0f GFLOP/s probed just before and after its process", 100 * gflops / around, around)
+            if let around = workloads[i].ceilingAround {
+                workloads[i].detail += String(format: "; %.1f%% of the %.0f GFLOP/s probed just before and after its process", 100 * gflops / around, around)
+            }
         }
         rows += workloads
         if selected("decode 90M") {
@@ -306,6 +306,11 @@ struct Bench: ParsableCommand {
     /// q/k/v/out, fc1 and fc2 shapes (the first three of `shapes`, where the run's ceiling comes from).
     static let ceilingProbe = "projection sgemm probe"
 
+    /// One of `shapes` through `SgemmProbe`, best of 30.
+    static func sgemmGFLOPs(_ shape: (String, Int, Int, Int, Int)) -> Double {
+        SgemmProbe.gflops(m: shape.1, n: shape.2, k: shape.3, batch: shape.4, repeats: 30)
+    }
+
     /// `name` in a child process, between two children of the probe its row is read against: the
     /// sgemm ceiling for a training row, the read bandwidth for a 90M decoding row that streams weights.
     private func probed(_ name: String) throws -> Row {
@@ -376,11 +381,9 @@ struct Bench: ParsableCommand {
         if name == Self.readProbe {
             row = Row(name: name, value: BandwidthProbe.readGBps(), unit: "GB/s", detail: "")
         } else if name == Self.ceilingProbe {
-            row = Row(name: name, value: Self.shapes.prefix(3).map { SgemmProbe.gflops(m: $0.1, n: $0.2, k: $0.3, batch: $0.4, repeats: 30) }.max()!,
-                      unit: "GFLOP/s", detail: "")
-        } else if let (_, m, n, k, batch) = Self.shapes.first(where: { "sgemm " + $0.0 == name }) {
-            row = Row(name: name, value: SgemmProbe.gflops(m: m, n: n, k: k, batch: batch, repeats: 30), unit: "GFLOP/s",
-                      detail: "raw cblas_sgemm, best of 30")
+            row = Row(name: name, value: Self.shapes.prefix(3).map(Self.sgemmGFLOPs).max()!, unit: "GFLOP/s", detail: "")
+        } else if let shape = Self.shapes.first(where: { "sgemm " + $0.0 == name }) {
+            row = Row(name: name, value: Self.sgemmGFLOPs(shape), unit: "GFLOP/s", detail: "raw cblas_sgemm, best of 30")
         } else if name == Self.allreduce {
             let world = try World.join()
             defer { world.finish() }
