@@ -31,11 +31,12 @@ public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
 }
 
 extension Tensor {
-    /// Attaches `backward` to `self` (an op's fresh output) when gradients are on and an input needs them.
+    /// Attaches `backward` to `self` (an op's fresh output) when gradients are on and an input needs
+    /// them; the op profiler charges the op either way.
     @discardableResult
     func recorded(_ name: String, _ inputs: [Tensor], backward: @escaping (Tensor, Tensor) -> Void) -> Tensor {
-        guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
         if OpProfiler.isEnabled { OpProfiler.mark(name) }
+        guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
         requiresGrad = true
         node = Node(name: name, inputs: inputs, backward: backward)
         return self

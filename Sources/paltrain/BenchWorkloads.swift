@@ -159,9 +159,10 @@ enum BenchWorkloads {
         }
     }
 
-    /// `repeats` samples of `run` after one warmup.
+    /// `repeats` samples of `run` after one warmup (the op profiler, `PALTRAIN_PROFILE`, restarts after it).
     static func decode(_ run: DecodeRun, repeats: Int) -> (total: [Double], steps: [Double]) {
         _ = run.sample()
+        if OpProfiler.isEnabled { OpProfiler.reset() }
         let samples = (0..<max(1, repeats)).map { _ in run.sample() }
         return (samples.map(\.total), samples.map(\.steps))
     }

@@ -150,6 +150,34 @@ final class ReferenceValueTests: XCTestCase {
         }
     }
 
+    /// The few-row product of decoding sums each output in one documented order, whichever of its
+    /// bodies (AVX2, or AVX-512 for 16-bit weights) the CPU runs: 16 lanes, lane l fusing the products
+    /// of p ≡ l (mod 16) in order of p, then the lanes added from the first. Written out here with
+    /// fused multiply-adds, it must give the same bits for fp32, fp16 and bf16 weights and 1 to 4 rows.
+    func testFewRowProductsSumLanesInTheirDocumentedOrder() throws {
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n").first { $0.hasPrefix("flags") }
+        guard let flags, flags.contains(" avx2"), flags.contains(" fma") else { throw XCTSkip("the fused lanes need AVX2 and FMA") }
+        var rng = RandomGenerator(seed: 11)
+        let inF = 48, outF = 300
+        for format in [nil] + HalfPrecisionFormat.allCases {
+            let w = Tensor.uniform([outF, inF], low: -1, high: 1, rng: &rng)
+            if let format { w.makeHalfPrecision(format) }
+            let wv = w.toArray()
+            for rows in 1...4 {
+                let x = Tensor.uniform([rows, inF], low: -1, high: 1, rng: &rng), xv = x.toArray()
+                let got = x.linear(weight: w, bias: nil).toArray()
+                let expected = (0..<rows * outF).map { at in
+                    let (i, j) = at.quotientAndRemainder(dividingBy: outF)
+                    var lanes = [Float](repeating: 0, count: 16)
+                    for p in 0..<inF { lanes[p % 16].addProduct(xv[i * inF + p], wv[j * inF + p]) }
+                    return lanes.reduce(0, +)
+                }
+                let differing = expected.indices.first { got[$0] != expected[$0] }
+                XCTAssertNil(differing, "\(format?.rawValue ?? "f32") weights, \(rows) rows: output \(differing ?? 0) is \(got[differing ?? 0]), not \(expected[differing ?? 0])")
+            }
+        }
+    }
+
     func testSoftmaxAndLogSoftmaxValues() {
         let x = Tensor(shape: [1, 3], values: [1, 2, 3])
         XCTAssertLessThan(difference(x.softmax(), Tensor(shape: [1, 3], values: [0.09003057, 0.24472847, 0.66524096])).maxAbsolute, 1e-7)
