@@ -1,7 +1,8 @@
 // OpProfiler: wall time per op, on when the environment sets PALTRAIN_PROFILE (`PALTRAIN_PROFILE=1
-// paltrain bench --workload "train tiny"` prints the table). Backward closures are timed exactly; a
-// forward op is charged the time since the previous op was recorded (its own work, plus any glue
-// code just before it). Off, it costs one branch per op.
+// paltrain bench --workload "train tiny"` prints the table per step, a decoding row per new token).
+// Backward closures are timed exactly; a forward op, with gradients on or off, is charged the time
+// since the previous op was recorded (its own work, plus any glue code just before it). Off, it costs
+// one branch per op.
 import Foundation
 
 public enum OpProfiler {
@@ -38,11 +39,11 @@ public enum OpProfiler {
         lastMark = now()
     }
 
-    /// The `top` most expensive ops as lines of milliseconds and calls per `steps`, with their share.
-    public static func report(steps: Int, top: Int = 30) -> String {
+    /// The `top` most expensive ops as lines of milliseconds and calls per `unit`, of which `steps` ran, with their share.
+    public static func report(steps: Int, per unit: String = "step", top: Int = 30) -> String {
         let total = totals.values.map(\.seconds).reduce(0, +)
         let n = Double(max(steps, 1))
-        return (["op profile per step (total \(String(format: "%.2f", total * 1e3 / n)) ms):"] + totals.sorted { $0.value.seconds > $1.value.seconds }.prefix(top).map { key, value in
+        return (["op profile per \(unit) (total \(String(format: "%.2f", total * 1e3 / n)) ms):"] + totals.sorted { $0.value.seconds > $1.value.seconds }.prefix(top).map { key, value in
             String(format: "%8.3f ms %5.1f%% %6.0f calls  %@", value.seconds * 1e3 / n, 100 * value.seconds / max(total, 1e-12), Double(value.calls) / n, key)
         }).joined(separator: "\n")
     }

@@ -428,7 +428,7 @@ struct Bench: ParsableCommand {
             let mode: BenchWorkloads.Decoding = name.contains("two branches") ? .palTwoBranches : name.contains("PAL") ? .palOneBranch : .plain
             let run = BenchWorkloads.DecodeRun(size, mode, halfPrecision: HalfPrecisionFormat.allCases.first { name.hasSuffix(" \($0.rawValue) weights") })
             let (samples, steps) = BenchWorkloads.decode(run, repeats: count)
-            if OpProfiler.isEnabled { FileHandle.standardError.write(Data(("per new token, the encoder's share included: " + OpProfiler.report(steps: count * BenchWorkloads.newTokens) + "\n").utf8)) }
+            if OpProfiler.isEnabled { FileHandle.standardError.write(Data((OpProfiler.report(steps: count * BenchWorkloads.newTokens, per: "new token, the encoder's share included") + "\n").utf8)) }
             let median = samples.sorted()[samples.count / 2], stepMedian = steps.sorted()[steps.count / 2]
             row = Row(name: name, value: Double(BenchWorkloads.newTokens) / median, unit: "tokens/s", samples: samples,
                       detail: "greedy, batch 1, \(BenchWorkloads.standard.source) source tokens, \(BenchWorkloads.newTokens) new tokens, encoder included, median of \(count)")
