@@ -9,11 +9,14 @@ public enum OpProfiler {
     nonisolated(unsafe) public static var isEnabled = ProcessInfo.processInfo.environment["PALTRAIN_PROFILE"] != nil
     nonisolated(unsafe) static var totals: [String: (seconds: Double, calls: Int)] = [:]
     nonisolated(unsafe) static var lastMark = now()
+    /// Whether a `timed` body (a backward closure) is running: the ops it calls are part of its time.
+    nonisolated(unsafe) static var inTimedBody = false
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
     /// Charges the time since the last mark to `key` (callers mark their own phases, e.g. the optimizer).
     public static func mark(_ key: String) {
+        guard !inTimedBody else { return }
         let t = now()
         add(key, t - lastMark)
         lastMark = t
@@ -29,7 +32,9 @@ public enum OpProfiler {
     static func timed(_ key: @autoclosure () -> String, _ body: () -> Void) {
         guard isEnabled else { return body() }
         let start = now()
+        inTimedBody = true
         body()
+        inTimedBody = false
         add(key(), now() - start)
     }
 
