@@ -312,17 +312,90 @@ void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long 
     FEW_ROWS_DISPATCH(few_rows_f32, few_rows_f32, 1, AS_FLOAT)   // fp32: the AVX2 passes with AVX-512 too (above)
 }
 
-void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
+// fp16 weights in blocks of F16_BLOCK rows, where the CPU has AVX-512 (`ck_f16_block_rows`): for each
+// chunk of 16 values along k, the block's rows' 16 values side by side (32 bytes each), then the
+// block's tails (the last k mod 16 values of each row); rows past the last whole block stay as they
+// are. A pass reads a block's weights in the order they are stored and keeps F16_BLOCK independent
+// sums per row of A: one stream that the prefetchers follow, where reading F16_BLOCK rows side by
+// side in the plain layout streamed at half the speed (twelfth round). Each product sums the same
+// lanes in the same order as the plain passes, so the bits are theirs.
+#define F16_BLOCK 8
+#define F16_CHUNK (F16_BLOCK * 16)
+// The columns col0..<col0 + COLS of the block at `block` (B rows j..<j + F16_BLOCK) for M rows of A.
+#define F16_BLOCK_PASS(M, COLS)                                                                   \
+    do {                                                                                          \
+        __m512 acc[M][COLS];                                                                      \
+        for (int i = 0; i < M; i++)                                                               \
+            for (int col = 0; col < (COLS); col++) acc[i][col] = _mm512_setzero_ps();             \
+        long p = 0;                                                                               \
+        for (; p + 16 <= k; p += 16) {                                                            \
+            const uint16_t *chunk = block + p / 16 * F16_CHUNK + col0 * 16;                       \
+            __m512 x[M];                                                                          \
+            for (int i = 0; i < M; i++) x[i] = _mm512_loadu_ps(a + i * k + p);                   \
+            for (int col = 0; col < (COLS); col++) {                                              \
+                __m512 w = LOAD16_F16(chunk + col * 16);                                          \
+                for (int i = 0; i < M; i++) acc[i][col] = _mm512_fmadd_ps(x[i], w, acc[i][col]);  \
+            }                                                                                     \
+        }                                                                                         \
+        /* Column col's tail value q (p ≤ q < k) is tails[col·(k − p) + q]. */                    \
+        const uint16_t *tails = block + p / 16 * F16_CHUNK - p;                                   \
+        for (int i = 0; i < M; i++)                                                               \
+            for (int col = 0; col < (COLS); col++) {                                              \
+                float lanes[16];                                                                  \
+                _mm512_storeu_ps(lanes, acc[i][col]);                                             \
+                FEW_ROWS_FINISH(lanes, a + i * k, tails + (col0 + col) * (k - p), p, k,           \
+                                c + i * ldc + j + col0 + col, F16_TO_FLOAT);                      \
+            }                                                                                     \
+    } while (0)
+// f16_blocks_M: M rows of A against the blocks of B rows j0..<j1 (multiples of F16_BLOCK), COLS
+// columns at a time (all 8 for one or two rows; 4 for three or four, to stay within 32 registers).
+#define F16_BLOCKS(M, COLS)                                                                       \
+    AVX512_FMA static void f16_blocks_##M(FEW_ROWS_ARGS(uint16_t)) {                              \
+        for (long j = j0; j < j1; j += F16_BLOCK) {                                               \
+            const uint16_t *block = b + j * k;                                                    \
+            for (long col0 = 0; col0 < F16_BLOCK; col0 += (COLS)) F16_BLOCK_PASS(M, COLS);        \
+        }                                                                                         \
+    }
+F16_BLOCKS(1, 8)
+F16_BLOCKS(2, 8)
+F16_BLOCKS(3, 4)
+F16_BLOCKS(4, 4)
+static void (*const f16_blocks[])(FEW_ROWS_ARGS(uint16_t)) = {f16_blocks_1, f16_blocks_2, f16_blocks_3, f16_blocks_4};
+
+long ck_f16_block_rows(void) { return has_avx512f() ? F16_BLOCK : 1; }
+
+void ck_f32_to_f16_rows(const float *x, uint16_t *y, long rows, long k) {
+    _Float16 *h = (_Float16 *)y;
+    long blocked = rows / ck_f16_block_rows() * ck_f16_block_rows(), whole = k / 16 * 16;
+    for (long j = 0; j < rows; j++) {
+        const float *row = x + j * k;
+        if (j >= blocked || ck_f16_block_rows() == 1) {
+            for (long p = 0; p < k; p++) h[j * k + p] = (_Float16)row[p];
+            continue;
+        }
+        _Float16 *block = h + j / F16_BLOCK * F16_BLOCK * k;
+        long col = j % F16_BLOCK;
+        for (long p = 0; p < whole; p++) block[p / 16 * F16_CHUNK + col * 16 + p % 16] = (_Float16)row[p];
+        for (long p = whole; p < k; p++) block[whole / 16 * F16_CHUNK + col * (k - whole) + p - whole] = (_Float16)row[p];
+    }
+}
+
+void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long n, long ldc,
+                             long j0, long j1, float alpha, float beta) {
+    long blocked = n / ck_f16_block_rows() * ck_f16_block_rows();
+    if (ck_f16_block_rows() > 1 && j0 < blocked) {
+        long end = j1 < blocked ? j1 : blocked;
+        for (long i = 0; i < m; i += FEW_ROWS_PASS) {
+            long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;
+            f16_blocks[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, end, alpha, beta);
+        }
+        j0 = end;
+    }
     FEW_ROWS_DISPATCH(few_rows_f16_avx512, few_rows_f16c, __builtin_cpu_supports("f16c"), F16_TO_FLOAT)
 }
 
 void ck_gemm_few_rows_bt_bf16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
     FEW_ROWS_DISPATCH(few_rows_bf16_avx512, few_rows_bf16, 1, BF16_TO_FLOAT)
-}
-
-void ck_f32_to_f16(const float *x, uint16_t *y, long n) {
-    _Float16 *h = (_Float16 *)y;
-    for (long i = 0; i < n; i++) h[i] = (_Float16)x[i];
 }
 
 // fp32 → bf16, rounding half to even; a NaN stays a (quiet) NaN.

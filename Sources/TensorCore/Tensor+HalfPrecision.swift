@@ -12,27 +12,21 @@ public enum HalfPrecisionFormat: String, CaseIterable, Sendable {
     case f16, bf16
 }
 
-/// 16-bit patterns of a tensor's values.
+/// 16-bit patterns of a tensor's values: fp16 in the layout the few-row kernel reads
+/// (`ck_f32_to_f16_rows`: blocks of 8 rows on AVX-512), bf16 row by row as stored.
 public final class HalfPrecisionCopy {
     public let format: HalfPrecisionFormat
     public let bits: UnsafeMutablePointer<UInt16>
     public let count: Int
 
-    init(_ values: UnsafePointer<Float>, count: Int, format: HalfPrecisionFormat) {
+    /// The copy of `rows` × `columns` values.
+    init(_ values: UnsafePointer<Float>, rows: Int, columns: Int, format: HalfPrecisionFormat) {
         self.format = format
-        self.count = count
+        count = rows * columns
         bits = .allocate(capacity: count)
         switch format {
-        case .f16: ck_f32_to_f16(values, bits, count)
+        case .f16: ck_f32_to_f16_rows(values, bits, rows, columns)
         case .bf16: ck_f32_to_bf16(values, bits, count)
-        }
-    }
-
-    /// Value `i` as fp32 (exact: both formats are subsets of fp32).
-    func value(_ i: Int) -> Float {
-        switch format {
-        case .f16: return Float(Float16(bitPattern: bits[i]))
-        case .bf16: return Float(bitPattern: UInt32(bits[i]) << 16)
         }
     }
 
@@ -46,8 +40,12 @@ extension Tensor {
     /// Rounds the values to `format` in place and keeps their 16-bit copy (for a weight that is no
     /// longer trained: the copy does not follow later updates).
     public func makeHalfPrecision(_ format: HalfPrecisionFormat = .f16) {
-        let copy = HalfPrecisionCopy(data, count: count, format: format)
-        for i in 0..<count { data[i] = copy.value(i) }
+        let (rows, columns) = rank == 2 ? (shape[0], shape[1]) : (1, count)
+        let copy = HalfPrecisionCopy(data, rows: rows, columns: columns, format: format)
+        switch format {   // the copy's values, exact in fp32 (both formats are subsets of it)
+        case .f16: for i in 0..<count { data[i] = Float(Float16(data[i])) }   // rounded as F16C rounds, to nearest even
+        case .bf16: for i in 0..<count { data[i] = Float(bitPattern: UInt32(copy.bits[i]) << 16) }
+        }
         halfPrecision = copy
     }
 }

@@ -178,6 +178,26 @@ final class ReferenceValueTests: XCTestCase {
         }
     }
 
+    /// fp16 weights are laid out for the few-row kernel (in blocks of 8 rows on AVX-512, the rest row
+    /// by row): a few rows against them give the same bits as against their fp32 values in the plain
+    /// layout, with tails along k, rows past the last whole block, 1 to 8 rows, and a bias.
+    func testFP16WeightsInTheirLayoutGiveThePlainLayoutsBits() {
+        var rng = RandomGenerator(seed: 12)
+        for (inF, outF) in [(37, 300), (53, 16), (48, 5), (16, 9)] {
+            let w = Tensor.uniform([outF, inF], low: -1, high: 1, rng: &rng), b = Tensor.uniform([outF], low: -1, high: 1, rng: &rng)
+            w.makeHalfPrecision(.f16)
+            let plain = Tensor(shape: [outF, inF], values: w.toArray())
+            for rows in 1...8 {
+                let x = Tensor.uniform([rows, inF], low: -1, high: 1, rng: &rng)
+                for bias in [nil, b] {
+                    let got = x.linear(weight: w, bias: bias).toArray(), expected = x.linear(weight: plain, bias: bias).toArray()
+                    let differing = expected.indices.first { got[$0] != expected[$0] }
+                    XCTAssertNil(differing, "\(rows)×\(inF) · \(outF)ᵀ\(bias == nil ? "" : " + bias"): output \(differing ?? 0) is \(got[differing ?? 0]), not \(expected[differing ?? 0])")
+                }
+            }
+        }
+    }
+
     func testSoftmaxAndLogSoftmaxValues() {
         let x = Tensor(shape: [1, 3], values: [1, 2, 3])
         XCTAssertLessThan(difference(x.softmax(), Tensor(shape: [1, 3], values: [0.09003057, 0.24472847, 0.66524096])).maxAbsolute, 1e-7)

@@ -35,13 +35,19 @@ void ck_softmax_backward_row(const float *g, const float *y, float *dx, long n, 
 /// C[i][j] = alpha·(A_i · B_j) + beta·C[i][j] for i < m, j in [j0, j1): A (m×k) rows against B
 /// (n×k) rows, each B row read once for all m rows of A (few-row products, e.g. decoding a batch).
 void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
-/// The same with B stored as IEEE half precision (fp16 bit patterns), converted with F16C where the
-/// CPU has it (a portable conversion otherwise): decoding reads half the bytes.
-void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
+/// The same with B (n rows) stored as IEEE half precision (fp16 bit patterns) in the layout of
+/// `ck_f32_to_f16_rows`, converted with F16C where the CPU has it (a portable conversion otherwise):
+/// decoding reads half the bytes. j0 is a multiple of `ck_f16_block_rows()`.
+void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long n, long ldc,
+                             long j0, long j1, float alpha, float beta);
+/// How many rows of fp16 weights `ck_f32_to_f16_rows` lays out together: 8 where the CPU has AVX-512,
+/// 1 (rows as they are) otherwise.
+long ck_f16_block_rows(void);
+/// The rows × k matrix x rounded to the nearest fp16 (bit patterns) and laid out for
+/// `ck_gemm_few_rows_bt_f16`: blocks of `ck_f16_block_rows()` rows, the rest row by row.
+void ck_f32_to_f16_rows(const float *x, uint16_t *y, long rows, long k);
 /// The same with B stored as bf16 bit patterns (the top half of an fp32), converted by a shift.
 void ck_gemm_few_rows_bt_bf16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
-/// y[i] = x[i] rounded to the nearest fp16 (bit patterns), for i < n.
-void ck_f32_to_f16(const float *x, uint16_t *y, long n);
 /// y[i] = x[i] rounded to the nearest bf16, half to even (bit patterns), for i < n.
 void ck_f32_to_bf16(const float *x, uint16_t *y, long n);
 
