@@ -312,90 +312,97 @@ void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long 
     FEW_ROWS_DISPATCH(few_rows_f32, few_rows_f32, 1, AS_FLOAT)   // fp32: the AVX2 passes with AVX-512 too (above)
 }
 
-// fp16 weights in blocks of F16_BLOCK rows, where the CPU has AVX-512 (`ck_f16_block_rows`): for each
-// chunk of 16 values along k, the block's rows' 16 values side by side (32 bytes each), then the
+// 16-bit weights in blocks of HALF_BLOCK rows, where the CPU has AVX-512 (`ck_half_block_rows`): for
+// each chunk of 16 values along k, the block's rows' 16 values side by side (32 bytes each), then the
 // block's tails (the last k mod 16 values of each row); rows past the last whole block stay as they
-// are. A pass reads a block's weights in the order they are stored and keeps F16_BLOCK independent
-// sums per row of A: one stream that the prefetchers follow, where reading F16_BLOCK rows side by
+// are. A pass reads a block's weights in the order they are stored and keeps HALF_BLOCK independent
+// sums per row of A: one stream that the prefetchers follow, where reading HALF_BLOCK rows side by
 // side in the plain layout streamed at half the speed (twelfth round). Each product sums the same
 // lanes in the same order as the plain passes, so the bits are theirs.
-#define F16_BLOCK 8
-#define F16_CHUNK (F16_BLOCK * 16)
-// The columns col0..<col0 + COLS of the block at `block` (B rows j..<j + F16_BLOCK) for M rows of A.
-#define F16_BLOCK_PASS(M, COLS)                                                                   \
+#define HALF_BLOCK 8
+#define HALF_CHUNK (HALF_BLOCK * 16)
+
+long ck_half_block_rows(void) { return has_avx512f() ? HALF_BLOCK : 1; }
+
+// Where value p of row j of a rows × k matrix sits in that layout.
+static long half_layout_index(long j, long p, long rows, long k) {
+    long blocked = rows / ck_half_block_rows() * ck_half_block_rows(), whole = k / 16 * 16;
+    if (j >= blocked || ck_half_block_rows() == 1) return j * k + p;
+    long block = j / HALF_BLOCK * HALF_BLOCK * k, col = j % HALF_BLOCK;
+    return p < whole ? block + p / 16 * HALF_CHUNK + col * 16 + p % 16 : block + whole / 16 * HALF_CHUNK + col * (k - whole) + p - whole;
+}
+
+void ck_f32_to_f16_rows(const float *x, uint16_t *y, long rows, long k) {
+    _Float16 *h = (_Float16 *)y;
+    for (long j = 0; j < rows; j++)
+        for (long p = 0; p < k; p++) h[half_layout_index(j, p, rows, k)] = (_Float16)x[j * k + p];
+}
+
+// The columns col0..<col0 + COLS of the block at `block` (B rows j..<j + HALF_BLOCK) for M rows of A.
+#define HALF_BLOCK_PASS(M, COLS, LOAD16, CONVERT)                                                 \
     do {                                                                                          \
         __m512 acc[M][COLS];                                                                      \
         for (int i = 0; i < M; i++)                                                               \
             for (int col = 0; col < (COLS); col++) acc[i][col] = _mm512_setzero_ps();             \
         long p = 0;                                                                               \
         for (; p + 16 <= k; p += 16) {                                                            \
-            const uint16_t *chunk = block + p / 16 * F16_CHUNK + col0 * 16;                       \
+            const uint16_t *chunk = block + p / 16 * HALF_CHUNK + col0 * 16;                      \
             __m512 x[M];                                                                          \
             for (int i = 0; i < M; i++) x[i] = _mm512_loadu_ps(a + i * k + p);                   \
             for (int col = 0; col < (COLS); col++) {                                              \
-                __m512 w = LOAD16_F16(chunk + col * 16);                                          \
+                __m512 w = LOAD16(chunk + col * 16);                                              \
                 for (int i = 0; i < M; i++) acc[i][col] = _mm512_fmadd_ps(x[i], w, acc[i][col]);  \
             }                                                                                     \
         }                                                                                         \
         /* Column col's tail value q (p ≤ q < k) is tails[col·(k − p) + q]. */                    \
-        const uint16_t *tails = block + p / 16 * F16_CHUNK - p;                                   \
+        const uint16_t *tails = block + p / 16 * HALF_CHUNK - p;                                  \
         for (int i = 0; i < M; i++)                                                               \
             for (int col = 0; col < (COLS); col++) {                                              \
                 float lanes[16];                                                                  \
                 _mm512_storeu_ps(lanes, acc[i][col]);                                             \
                 FEW_ROWS_FINISH(lanes, a + i * k, tails + (col0 + col) * (k - p), p, k,           \
-                                c + i * ldc + j + col0 + col, F16_TO_FLOAT);                      \
+                                c + i * ldc + j + col0 + col, CONVERT);                           \
             }                                                                                     \
     } while (0)
-// f16_blocks_M: M rows of A against the blocks of B rows j0..<j1 (multiples of F16_BLOCK), COLS
-// columns at a time (all 8 for one or two rows; 4 for three or four, to stay within 32 registers).
-#define F16_BLOCKS(M, COLS)                                                                       \
-    AVX512_FMA static void f16_blocks_##M(FEW_ROWS_ARGS(uint16_t)) {                              \
-        for (long j = j0; j < j1; j += F16_BLOCK) {                                               \
+// NAME_M: M rows of A against the blocks of B rows j0..<j1 (multiples of HALF_BLOCK), COLS columns
+// at a time (all 8 for one or two rows; 4 for three or four, to stay within 32 registers).
+#define HALF_BLOCKS(NAME, M, COLS, LOAD16, CONVERT)                                               \
+    AVX512_FMA static void NAME##_##M(FEW_ROWS_ARGS(uint16_t)) {                                  \
+        for (long j = j0; j < j1; j += HALF_BLOCK) {                                              \
             const uint16_t *block = b + j * k;                                                    \
-            for (long col0 = 0; col0 < F16_BLOCK; col0 += (COLS)) F16_BLOCK_PASS(M, COLS);        \
+            for (long col0 = 0; col0 < HALF_BLOCK; col0 += (COLS)) HALF_BLOCK_PASS(M, COLS, LOAD16, CONVERT); \
         }                                                                                         \
     }
-F16_BLOCKS(1, 8)
-F16_BLOCKS(2, 8)
-F16_BLOCKS(3, 4)
-F16_BLOCKS(4, 4)
-static void (*const f16_blocks[])(FEW_ROWS_ARGS(uint16_t)) = {f16_blocks_1, f16_blocks_2, f16_blocks_3, f16_blocks_4};
+#define HALF_BLOCK_PASSES(NAME, LOAD16, CONVERT)                                                  \
+    HALF_BLOCKS(NAME, 1, 8, LOAD16, CONVERT)                                                      \
+    HALF_BLOCKS(NAME, 2, 8, LOAD16, CONVERT)                                                      \
+    HALF_BLOCKS(NAME, 3, 4, LOAD16, CONVERT)                                                      \
+    HALF_BLOCKS(NAME, 4, 4, LOAD16, CONVERT)                                                      \
+    static void (*const NAME[])(FEW_ROWS_ARGS(uint16_t)) = {NAME##_1, NAME##_2, NAME##_3, NAME##_4};
+HALF_BLOCK_PASSES(f16_blocks, LOAD16_F16, F16_TO_FLOAT)
+HALF_BLOCK_PASSES(bf16_blocks, LOAD16_BF16, BF16_TO_FLOAT)
 
-long ck_f16_block_rows(void) { return has_avx512f() ? F16_BLOCK : 1; }
-
-void ck_f32_to_f16_rows(const float *x, uint16_t *y, long rows, long k) {
-    _Float16 *h = (_Float16 *)y;
-    long blocked = rows / ck_f16_block_rows() * ck_f16_block_rows(), whole = k / 16 * 16;
-    for (long j = 0; j < rows; j++) {
-        const float *row = x + j * k;
-        if (j >= blocked || ck_f16_block_rows() == 1) {
-            for (long p = 0; p < k; p++) h[j * k + p] = (_Float16)row[p];
-            continue;
-        }
-        _Float16 *block = h + j / F16_BLOCK * F16_BLOCK * k;
-        long col = j % F16_BLOCK;
-        for (long p = 0; p < whole; p++) block[p / 16 * F16_CHUNK + col * 16 + p % 16] = (_Float16)row[p];
-        for (long p = whole; p < k; p++) block[whole / 16 * F16_CHUNK + col * (k - whole) + p - whole] = (_Float16)row[p];
-    }
-}
+// The blocks among B's rows j0..<j1 through BLOCKS, the rest through the plain passes.
+#define HALF_FEW_ROWS(BLOCKS, AVX512_PASSES, AVX2_PASSES, AVX2_ALSO, CONVERT)                       \
+    long blocked = n / ck_half_block_rows() * ck_half_block_rows();                               \
+    if (ck_half_block_rows() > 1 && j0 < blocked) {                                               \
+        long end = j1 < blocked ? j1 : blocked;                                                   \
+        for (long i = 0; i < m; i += FEW_ROWS_PASS) {                                             \
+            long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;                            \
+            BLOCKS[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, end, alpha, beta);            \
+        }                                                                                         \
+        j0 = end;                                                                                 \
+    }                                                                                             \
+    FEW_ROWS_DISPATCH(AVX512_PASSES, AVX2_PASSES, AVX2_ALSO, CONVERT)
 
 void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long n, long ldc,
                              long j0, long j1, float alpha, float beta) {
-    long blocked = n / ck_f16_block_rows() * ck_f16_block_rows();
-    if (ck_f16_block_rows() > 1 && j0 < blocked) {
-        long end = j1 < blocked ? j1 : blocked;
-        for (long i = 0; i < m; i += FEW_ROWS_PASS) {
-            long rows = m - i < FEW_ROWS_PASS ? m - i : FEW_ROWS_PASS;
-            f16_blocks[rows - 1](a + i * k, b, c + i * ldc, k, ldc, j0, end, alpha, beta);
-        }
-        j0 = end;
-    }
-    FEW_ROWS_DISPATCH(few_rows_f16_avx512, few_rows_f16c, __builtin_cpu_supports("f16c"), F16_TO_FLOAT)
+    HALF_FEW_ROWS(f16_blocks, few_rows_f16_avx512, few_rows_f16c, __builtin_cpu_supports("f16c"), F16_TO_FLOAT)
 }
 
-void ck_gemm_few_rows_bt_bf16(const float *a, const uint16_t *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta) {
-    FEW_ROWS_DISPATCH(few_rows_bf16_avx512, few_rows_bf16, 1, BF16_TO_FLOAT)
+void ck_gemm_few_rows_bt_bf16(const float *a, const uint16_t *b, float *c, long m, long k, long n, long ldc,
+                              long j0, long j1, float alpha, float beta) {
+    HALF_FEW_ROWS(bf16_blocks, few_rows_bf16_avx512, few_rows_bf16, 1, BF16_TO_FLOAT)
 }
 
 // fp32 → bf16, rounding half to even; a NaN stays a (quiet) NaN.
@@ -410,15 +417,19 @@ CLONES void ck_f32_to_bf16(const float *x, uint16_t *y, long n) {
     for (long i = 0; i < n; i++) y[i] = float_to_bf16(x[i]);
 }
 
+void ck_f32_to_bf16_rows(const float *x, uint16_t *y, long rows, long k) {
+    for (long j = 0; j < rows; j++)
+        for (long p = 0; p < k; p++) y[half_layout_index(j, p, rows, k)] = float_to_bf16(x[j * k + p]);
+}
+
 // Products of many rows with bf16 weights on AVX512-BF16: vdpbf16ps multiplies 32 bf16 pairs and adds
 // them into 16 fp32 lanes, twice the multiply-adds of an fp32 FMA per instruction. A is rounded to
 // bf16 and laid out in blocks of BF16_ROWS rows, pair q of the block's rows side by side (32-bit each),
 // so two loads give the block's pairs at q; each weight row's pair q (its own two bf16 values, read
-// where the weights are stored) is broadcast to every lane. A tile is BF16_ROWS rows × NR weight
-// rows (BF16_TILE_WEIGHTS, or 1 for the last few) in 2·NR accumulators, summed over all of k, then
-// written out with α and β.
+// where the weights are stored) is broadcast to every lane. A tile is BF16_ROWS rows × one block of
+// HALF_BLOCK weight rows (in the layout of `ck_f32_to_bf16_rows`), or × 1 weight row past the last
+// block, in 2 accumulators per weight row, summed over all of k, then written out with α and β.
 #define BF16_ROWS 32
-#define BF16_TILE_WEIGHTS 12
 
 int ck_has_bf16_products(void) {
     static int known = -1;
@@ -432,7 +443,7 @@ long ck_bf16_packed_rows_count(long m, long k) {
     return (m + BF16_ROWS - 1) / BF16_ROWS * BF16_ROWS * ((k + 1) / 2);
 }
 
-long ck_bf16_tile_weights(void) { return BF16_TILE_WEIGHTS; }
+long ck_bf16_tile_weights(void) { return HALF_BLOCK; }
 
 long ck_bf16_block_rows(void) { return BF16_ROWS; }
 
@@ -488,8 +499,8 @@ AVX512_BF16 void ck_bf16_pack_rows(const float *a, uint32_t *packed, long m, lon
     }
 }
 
-// One tile: the block's rows (pairs at `block`) against the NR weight rows from `w` (k values each);
-// tile[j][r] gets row r's product with weight row j. An odd k's last pair holds one value.
+// One tile: the block's rows (pairs at `block`) against NR weight rows from `w`; tile[j][r] gets row
+// r's product with weight row j, summed pair by pair in order of k. An odd k's last pair holds one value.
 #define BF16_TILE_STEP(NR, Q, PAIR_OF_ROW)                                                        \
     do {                                                                                          \
         __m512bh a0 = (__m512bh)_mm512_loadu_si512(block + (Q) * BF16_ROWS);                      \
@@ -500,39 +511,53 @@ AVX512_BF16 void ck_bf16_pack_rows(const float *a, uint32_t *packed, long m, lon
             acc[j][1] = _mm512_dpbf16_ps(acc[j][1], a1, wj);                                      \
         }                                                                                         \
     } while (0)
-#define BF16_TILE(NR)                                                                             \
-    AVX512_BF16 static void bf16_tile_##NR(const uint32_t *block, const uint16_t *w, long k, float *tile) { \
-        __m512 acc[NR][2];                                                                        \
-        for (int j = 0; j < NR; j++) acc[j][0] = acc[j][1] = _mm512_setzero_ps();                 \
-        for (long q = 0; q < k / 2; q++) {                                                        \
-            BF16_TILE_STEP(NR, q, WHOLE_PAIR);                                                    \
-        }                                                                                         \
-        if (k & 1) BF16_TILE_STEP(NR, k / 2, LAST_VALUE);                                         \
-        for (int j = 0; j < NR; j++) {                                                            \
-            _mm512_storeu_ps(tile + j * BF16_ROWS, acc[j][0]);                                    \
-            _mm512_storeu_ps(tile + j * BF16_ROWS + 16, acc[j][1]);                               \
-        }                                                                                         \
-    }
 static inline uint32_t load_pair(const uint16_t *p) {
     uint32_t pair;
     memcpy(&pair, p, sizeof pair);
     return pair;
 }
-#define WHOLE_PAIR(j) load_pair(w + (j) * k + 2 * q)
-#define LAST_VALUE(j) (uint32_t)w[(j) * k + k - 1]
-BF16_TILE(12)
-BF16_TILE(1)
+#define BF16_TILE_OUT(NR)                                                                         \
+    for (int j = 0; j < NR; j++) {                                                                \
+        _mm512_storeu_ps(tile + j * BF16_ROWS, acc[j][0]);                                        \
+        _mm512_storeu_ps(tile + j * BF16_ROWS + 16, acc[j][1]);                                   \
+    }
+// A block of HALF_BLOCK weight rows: pair q < 8·(k / 16) of row j in chunk q / 8, the tails after.
+#define CHUNK_PAIR(j) load_pair(chunk + (j) * 16)
+#define TAIL_PAIR(j) load_pair(tails + (j) * (k - whole) + 2 * q)
+#define TAIL_LAST(j) (uint32_t)tails[(j) * (k - whole) + k - 1]
+AVX512_BF16 static void bf16_tile_block(const uint32_t *block, const uint16_t *w, long k, float *tile) {
+    __m512 acc[HALF_BLOCK][2];
+    for (int j = 0; j < HALF_BLOCK; j++) acc[j][0] = acc[j][1] = _mm512_setzero_ps();
+    long whole = k / 16 * 16, q = 0;
+    for (; q < whole / 2; q++) {
+        const uint16_t *chunk = w + q / 8 * HALF_CHUNK + q % 8 * 2;
+        BF16_TILE_STEP(HALF_BLOCK, q, CHUNK_PAIR);
+    }
+    const uint16_t *tails = w + whole / 16 * HALF_CHUNK - whole;   // row j's value p ≥ whole: tails[j·(k − whole) + p]
+    for (; q < k / 2; q++) BF16_TILE_STEP(HALF_BLOCK, q, TAIL_PAIR);
+    if (k & 1) BF16_TILE_STEP(HALF_BLOCK, k / 2, TAIL_LAST);
+    BF16_TILE_OUT(HALF_BLOCK)
+}
+// One weight row as stored.
+#define ROW_PAIR(j) load_pair(w + 2 * q)
+#define ROW_LAST(j) (uint32_t)w[k - 1]
+AVX512_BF16 static void bf16_tile_row(const uint32_t *block, const uint16_t *w, long k, float *tile) {
+    __m512 acc[1][2] = {{_mm512_setzero_ps(), _mm512_setzero_ps()}};
+    for (long q = 0; q < k / 2; q++) BF16_TILE_STEP(1, q, ROW_PAIR);
+    if (k & 1) BF16_TILE_STEP(1, k / 2, ROW_LAST);
+    BF16_TILE_OUT(1)
+}
 
-void ck_gemm_bf16_bt(const uint32_t *packed, const uint16_t *b, float *c, long m, long k, long ldc,
+void ck_gemm_bf16_bt(const uint32_t *packed, const uint16_t *b, float *c, long m, long k, long n, long ldc,
                      long j0, long j1, float alpha, float beta) {
-    long pairs = (k + 1) / 2, blocks = (m + BF16_ROWS - 1) / BF16_ROWS;
-    float tile[BF16_TILE_WEIGHTS * BF16_ROWS];
+    long pairs = (k + 1) / 2, blocks = (m + BF16_ROWS - 1) / BF16_ROWS, blocked = n / HALF_BLOCK * HALF_BLOCK;
+    float tile[HALF_BLOCK * BF16_ROWS];
     for (long j = j0; j < j1;) {
-        long width = j1 - j >= BF16_TILE_WEIGHTS ? BF16_TILE_WEIGHTS : 1;
+        long width = j + HALF_BLOCK <= blocked ? HALF_BLOCK : 1;
         for (long blk = 0; blk < blocks; blk++) {
             const uint32_t *block = packed + blk * pairs * BF16_ROWS;
-            if (width == BF16_TILE_WEIGHTS) bf16_tile_12(block, b + j * k, k, tile);
-            else bf16_tile_1(block, b + j * k, k, tile);
+            if (width == HALF_BLOCK) bf16_tile_block(block, b + j * k, k, tile);
+            else bf16_tile_row(block, b + j * k, k, tile);
             long rows = m - blk * BF16_ROWS < BF16_ROWS ? m - blk * BF16_ROWS : BF16_ROWS;
             for (long r = 0; r < rows; r++) {
                 float *out = c + (blk * BF16_ROWS + r) * ldc + j;

@@ -12,8 +12,8 @@ public enum HalfPrecisionFormat: String, CaseIterable, Sendable {
     case f16, bf16
 }
 
-/// 16-bit patterns of a tensor's values: fp16 in the layout the few-row kernel reads
-/// (`ck_f32_to_f16_rows`: blocks of 8 rows on AVX-512), bf16 row by row as stored.
+/// 16-bit patterns of a tensor's values in the layout the few-row kernel reads (`ck_f32_to_f16_rows`,
+/// `ck_f32_to_bf16_rows`: blocks of 8 rows on AVX-512, rows as stored elsewhere).
 public final class HalfPrecisionCopy {
     public let format: HalfPrecisionFormat
     public let bits: UnsafeMutablePointer<UInt16>
@@ -26,7 +26,7 @@ public final class HalfPrecisionCopy {
         bits = .allocate(capacity: count)
         switch format {
         case .f16: ck_f32_to_f16_rows(values, bits, rows, columns)
-        case .bf16: ck_f32_to_bf16(values, bits, count)
+        case .bf16: ck_f32_to_bf16_rows(values, bits, rows, columns)
         }
     }
 
@@ -44,7 +44,13 @@ extension Tensor {
         let copy = HalfPrecisionCopy(data, rows: rows, columns: columns, format: format)
         switch format {   // the copy's values, exact in fp32 (both formats are subsets of it)
         case .f16: for i in 0..<count { data[i] = Float(Float16(data[i])) }   // rounded as F16C rounds, to nearest even
-        case .bf16: for i in 0..<count { data[i] = Float(bitPattern: UInt32(copy.bits[i]) << 16) }
+        case .bf16:   // rounded as the copy was, a few thousand values at a time
+            var rounded = [UInt16](repeating: 0, count: min(count, 1 << 12))
+            for start in stride(from: 0, to: count, by: rounded.count) {
+                let n = min(rounded.count, count - start)
+                ck_f32_to_bf16(data + start, &rounded, n)
+                for i in 0..<n { data[start + i] = Float(bitPattern: UInt32(rounded[i]) << 16) }
+            }
         }
         halfPrecision = copy
     }
@@ -63,6 +69,6 @@ func bf16ProductBT(_ x: UnsafePointer<Float>, _ weight: HalfPrecisionCopy, _ out
     }
     let tile = ck_bf16_tile_weights()
     parallelChunks((outF + tile - 1) / tile, grain: gemmGrain(rows * tile * inF)) { _, tiles in
-        ck_gemm_bf16_bt(packed, weight.bits, out, rows, inF, outF, tiles.lowerBound * tile, min(outF, tiles.upperBound * tile), 1, beta)
+        ck_gemm_bf16_bt(packed, weight.bits, out, rows, inF, outF, outF, tiles.lowerBound * tile, min(outF, tiles.upperBound * tile), 1, beta)
     }
 }

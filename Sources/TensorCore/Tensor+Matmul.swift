@@ -196,14 +196,10 @@ extension Tensor {
         }
         let beta: Float = bias == nil ? 0 : 1
         if let half = weight.halfPrecision, rows <= fewRows {   // decoding with half-precision weights
-            // Whole blocks of the fp16 layout to each thread (`ck_f16_block_rows`).
-            let block = half.format == .f16 ? ck_f16_block_rows() : 1
+            // Whole blocks of the copy's layout to each thread (`ck_half_block_rows`).
+            let block = ck_half_block_rows(), kernel = half.format == .f16 ? ck_gemm_few_rows_bt_f16 : ck_gemm_few_rows_bt_bf16
             parallelChunks((outF + block - 1) / block, grain: max(1, fewRowsGrain / block)) { _, blocks in
-                let (j0, j1) = (blocks.lowerBound * block, min(outF, blocks.upperBound * block))
-                switch half.format {
-                case .f16: ck_gemm_few_rows_bt_f16(x.data, half.bits, out.data, rows, inF, outF, outF, j0, j1, 1, beta)
-                case .bf16: ck_gemm_few_rows_bt_bf16(x.data, half.bits, out.data, rows, inF, outF, j0, j1, 1, beta)
-                }
+                kernel(x.data, half.bits, out.data, rows, inF, outF, outF, blocks.lowerBound * block, min(outF, blocks.upperBound * block), 1, beta)
             }
         } else if let half = weight.halfPrecision, half.format == .bf16, bf16ProductsAvailable {
             bf16ProductBT(x.data, half, out.data, rows: rows, inF: inF, outF: outF, beta: beta)

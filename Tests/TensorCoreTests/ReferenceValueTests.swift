@@ -178,21 +178,22 @@ final class ReferenceValueTests: XCTestCase {
         }
     }
 
-    /// fp16 weights are laid out for the few-row kernel (in blocks of 8 rows on AVX-512, the rest row
+    /// 16-bit weights are laid out for the few-row kernel (in blocks of 8 rows on AVX-512, the rest row
     /// by row): a few rows against them give the same bits as against their fp32 values in the plain
     /// layout, with tails along k, rows past the last whole block, 1 to 8 rows, and a bias.
-    func testFP16WeightsInTheirLayoutGiveThePlainLayoutsBits() {
+    func testHalfPrecisionWeightsInTheirLayoutGiveThePlainLayoutsBits() {
         var rng = RandomGenerator(seed: 12)
-        for (inF, outF) in [(37, 300), (53, 16), (48, 5), (16, 9)] {
+        let shapes = HalfPrecisionFormat.allCases.flatMap { format in [(37, 300), (53, 16), (48, 5), (16, 9)].map { (format, $0.0, $0.1) } }
+        for (format, inF, outF) in shapes {
             let w = Tensor.uniform([outF, inF], low: -1, high: 1, rng: &rng), b = Tensor.uniform([outF], low: -1, high: 1, rng: &rng)
-            w.makeHalfPrecision(.f16)
+            w.makeHalfPrecision(format)
             let plain = Tensor(shape: [outF, inF], values: w.toArray())
             for rows in 1...8 {
                 let x = Tensor.uniform([rows, inF], low: -1, high: 1, rng: &rng)
                 for bias in [nil, b] {
                     let got = x.linear(weight: w, bias: bias).toArray(), expected = x.linear(weight: plain, bias: bias).toArray()
                     let differing = expected.indices.first { got[$0] != expected[$0] }
-                    XCTAssertNil(differing, "\(rows)×\(inF) · \(outF)ᵀ\(bias == nil ? "" : " + bias"): output \(differing ?? 0) is \(got[differing ?? 0]), not \(expected[differing ?? 0])")
+                    XCTAssertNil(differing, "\(format.rawValue) \(rows)×\(inF) · \(outF)ᵀ\(bias == nil ? "" : " + bias"): output \(differing ?? 0) is \(got[differing ?? 0]), not \(expected[differing ?? 0])")
                 }
             }
         }
