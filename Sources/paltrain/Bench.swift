@@ -210,10 +210,13 @@ struct Bench: ParsableCommand {
                             detail: String(format: "%.0f MB of decoder and vocabulary weights streamed per token ÷ the read bandwidth (%.1f ms at the copy's)",
                                            Double(bytes) / 1e6, Double(bytes) / (copy * 1e9) * 1000)))
             for i in rows.indices where rows[i].name.hasPrefix("decode") && rows[i].name.contains("90M") && rows[i].unit == "tokens/s" {
-                // Each row against the floor at the bandwidth read around it (the run's read without one).
-                let rowFloor = Double(bytes) / ((rows[i].readGBps ?? read) * 1e9)
-                rows[i].detail += String(format: "; %.2f ms/token, %.2fx the bandwidth floor (%.2f ms at the %.1f GB/s read around this row)",
-                                         1000 / rows[i].value, 1 / rows[i].value / rowFloor, rowFloor * 1000, rows[i].readGBps ?? read)
+                // Each row against the floor of the bytes it streams (half the matrices' with 16-bit
+                // weights) at the bandwidth read around it (the run's read without one).
+                let halfPrecision = HalfPrecisionFormat.allCases.contains { rows[i].name.hasSuffix(" \($0.rawValue) weights") }
+                let rowBytes = halfPrecision ? BandwidthProbe.decoderBytesPerToken(BenchWorkloads.config("90m"), matrixBytes: 2) : bytes
+                let rowFloor = Double(rowBytes) / ((rows[i].readGBps ?? read) * 1e9)
+                rows[i].detail += String(format: "; %.2f ms/token, %.2fx the bandwidth floor (%.2f ms: %.0f MB at the %.1f GB/s read around this row)",
+                                         1000 / rows[i].value, 1 / rows[i].value / rowFloor, rowFloor * 1000, Double(rowBytes) / 1e6, rows[i].readGBps ?? read)
                 if let step = rows[i].stepMilliseconds {
                     rows[i].detail += String(format: "; decoder steps alone %.2f ms/token, %.2fx the floor", step, step / 1000 / rowFloor)
                 }

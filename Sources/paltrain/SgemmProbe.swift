@@ -81,9 +81,11 @@ enum BandwidthProbe {
     /// Bytes of weights one cached decoder step reads at `config`: per layer the self-attention's four
     /// projections, the cross-attention's query and output (its keys and values are cached), the FFN,
     /// with biases and layer norms; then the vocabulary projection (embeddings read one row: left out).
-    static func decoderBytesPerToken(_ c: Seq2SeqConfig) -> Int {
+    /// The matrices take `matrixBytes` a value (2 with half-precision weights), the rest fp32's 4.
+    static func decoderBytesPerToken(_ c: Seq2SeqConfig, matrixBytes: Int = MemoryLayout<Float>.stride) -> Int {
         let d = c.dModel, f = c.decoderFfnDim
-        let layer = 6 * (d * d + d) + (d * f + f) + (f * d + d) + 3 * 2 * d
-        return MemoryLayout<Float>.stride * (c.decoderLayers * layer + c.vocabSize * d)
+        let matrices = c.decoderLayers * (6 * d * d + 2 * d * f) + c.vocabSize * d
+        let vectors = c.decoderLayers * (6 * d + f + d + 3 * 2 * d)
+        return matrixBytes * matrices + MemoryLayout<Float>.stride * vectors
     }
 }
