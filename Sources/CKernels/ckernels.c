@@ -324,19 +324,6 @@ void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long 
 
 long ck_half_block_rows(void) { return has_avx512f() ? HALF_BLOCK : 1; }
 
-// Where value p of row j of a rows × k matrix sits in that layout.
-static long half_layout_index(long j, long p, long rows, long k) {
-    long blocked = rows / ck_half_block_rows() * ck_half_block_rows(), whole = k / 16 * 16;
-    if (j >= blocked || ck_half_block_rows() == 1) return j * k + p;
-    long block = j / HALF_BLOCK * HALF_BLOCK * k, col = j % HALF_BLOCK;
-    return p < whole ? block + p / 16 * HALF_CHUNK + col * 16 + p % 16 : block + whole / 16 * HALF_CHUNK + col * (k - whole) + p - whole;
-}
-
-void ck_f32_to_f16_rows(const float *x, uint16_t *y, long rows, long k) {
-    _Float16 *h = (_Float16 *)y;
-    for (long j = 0; j < rows; j++)
-        for (long p = 0; p < k; p++) h[half_layout_index(j, p, rows, k)] = (_Float16)x[j * k + p];
-}
 
 // The columns col0..<col0 + COLS of the block at `block` (B rows j..<j + HALF_BLOCK) for M rows of A.
 #define HALF_BLOCK_PASS(M, COLS, LOAD16, CONVERT)                                                 \
@@ -413,13 +400,28 @@ static inline uint16_t float_to_bf16(float f) {
     return (uint16_t)((bits + 0x7FFFu + ((bits >> 16) & 1)) >> 16);
 }
 
-CLONES void ck_f32_to_bf16(const float *x, uint16_t *y, long n) {
-    for (long i = 0; i < n; i++) y[i] = float_to_bf16(x[i]);
-}
-
-void ck_f32_to_bf16_rows(const float *x, uint16_t *y, long rows, long k) {
-    for (long j = 0; j < rows; j++)
-        for (long p = 0; p < k; p++) y[half_layout_index(j, p, rows, k)] = float_to_bf16(x[j * k + p]);
+void ck_round_to_half_rows(float *x, uint16_t *y, long rows, long k, int bf16) {
+    // Rows before `blocked` go in blocks (ck_half_block_rows() > 1), the rest as they are.
+    long blocked = ck_half_block_rows() > 1 ? rows / HALF_BLOCK * HALF_BLOCK : 0, whole = k / 16 * 16;
+    for (long j = 0; j < rows; j++) {
+        long block = j / HALF_BLOCK * HALF_BLOCK * k, col = j % HALF_BLOCK;
+        for (long p = 0; p < k; p++) {
+            float *value = x + j * k + p;
+            uint16_t bits;
+            if (bf16) {
+                bits = float_to_bf16(*value);
+                *value = bf16_to_float(bits);
+            } else {
+                _Float16 h = (_Float16)*value;
+                memcpy(&bits, &h, sizeof bits);
+                *value = (float)h;
+            }
+            long at = j >= blocked ? j * k + p
+                    : p < whole ? block + p / 16 * HALF_CHUNK + col * 16 + p % 16
+                                : block + whole / 16 * HALF_CHUNK + col * (k - whole) + p - whole;
+            y[at] = bits;
+        }
+    }
 }
 
 // Products of many rows with bf16 weights on AVX512-BF16: vdpbf16ps multiplies 32 bf16 pairs and adds
@@ -427,7 +429,7 @@ void ck_f32_to_bf16_rows(const float *x, uint16_t *y, long rows, long k) {
 // bf16 and laid out in blocks of BF16_ROWS rows, pair q of the block's rows side by side (32-bit each),
 // so two loads give the block's pairs at q; each weight row's pair q (its own two bf16 values, read
 // where the weights are stored) is broadcast to every lane. A tile is BF16_ROWS rows × one block of
-// HALF_BLOCK weight rows (in the layout of `ck_f32_to_bf16_rows`), or × 1 weight row past the last
+// HALF_BLOCK weight rows (in the layout of `ck_round_to_half_rows`), or × 1 weight row past the last
 // block, in 2 accumulators per weight row, summed over all of k, then written out with α and β.
 #define BF16_ROWS 32
 

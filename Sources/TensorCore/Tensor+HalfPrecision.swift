@@ -12,22 +12,20 @@ public enum HalfPrecisionFormat: String, CaseIterable, Sendable {
     case f16, bf16
 }
 
-/// 16-bit patterns of a tensor's values in the layout the few-row kernel reads (`ck_f32_to_f16_rows`,
-/// `ck_f32_to_bf16_rows`: blocks of 8 rows on AVX-512, rows as stored elsewhere).
+/// 16-bit patterns of a tensor's values in the layout the 16-bit kernels read (`ck_round_to_half_rows`:
+/// blocks of 8 rows on AVX-512, rows as stored elsewhere).
 public final class HalfPrecisionCopy {
     public let format: HalfPrecisionFormat
     public let bits: UnsafeMutablePointer<UInt16>
     public let count: Int
 
-    /// The copy of `rows` × `columns` values.
-    init(_ values: UnsafePointer<Float>, rows: Int, columns: Int, format: HalfPrecisionFormat) {
+    /// The copy of `rows` × `columns` values, which are rounded to `format` in place (exact in fp32:
+    /// both formats are subsets of it), so the fp32 array holds the copy's values.
+    init(rounding values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, format: HalfPrecisionFormat) {
         self.format = format
         count = rows * columns
         bits = .allocate(capacity: count)
-        switch format {
-        case .f16: ck_f32_to_f16_rows(values, bits, rows, columns)
-        case .bf16: ck_f32_to_bf16_rows(values, bits, rows, columns)
-        }
+        ck_round_to_half_rows(values, bits, rows, columns, format == .bf16 ? 1 : 0)
     }
 
     deinit { bits.deallocate() }
@@ -41,18 +39,7 @@ extension Tensor {
     /// longer trained: the copy does not follow later updates).
     public func makeHalfPrecision(_ format: HalfPrecisionFormat = .f16) {
         let (rows, columns) = rank == 2 ? (shape[0], shape[1]) : (1, count)
-        let copy = HalfPrecisionCopy(data, rows: rows, columns: columns, format: format)
-        switch format {   // the copy's values, exact in fp32 (both formats are subsets of it)
-        case .f16: for i in 0..<count { data[i] = Float(Float16(data[i])) }   // rounded as F16C rounds, to nearest even
-        case .bf16:   // rounded as the copy was, a few thousand values at a time
-            var rounded = [UInt16](repeating: 0, count: min(count, 1 << 12))
-            for start in stride(from: 0, to: count, by: rounded.count) {
-                let n = min(rounded.count, count - start)
-                ck_f32_to_bf16(data + start, &rounded, n)
-                for i in 0..<n { data[start + i] = Float(bitPattern: UInt32(rounded[i]) << 16) }
-            }
-        }
-        halfPrecision = copy
+        halfPrecision = HalfPrecisionCopy(rounding: data, rows: rows, columns: columns, format: format)
     }
 }
 

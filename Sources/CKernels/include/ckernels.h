@@ -36,25 +36,22 @@ void ck_softmax_backward_row(const float *g, const float *y, float *dx, long n, 
 /// (n×k) rows, each B row read once for all m rows of A (few-row products, e.g. decoding a batch).
 void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
 /// The same with B (n rows) stored as IEEE half precision (fp16 bit patterns) in the layout of
-/// `ck_f32_to_f16_rows`, converted with F16C where the CPU has it (a portable conversion otherwise):
+/// `ck_round_to_half_rows`, converted with F16C where the CPU has it (a portable conversion otherwise):
 /// decoding reads half the bytes. j0 is a multiple of `ck_half_block_rows()`.
 void ck_gemm_few_rows_bt_f16(const float *a, const uint16_t *b, float *c, long m, long k, long n, long ldc,
                              long j0, long j1, float alpha, float beta);
-/// How many rows of 16-bit weights `ck_f32_to_f16_rows` and `ck_f32_to_bf16_rows` lay out together:
-/// 8 where the CPU has AVX-512, 1 (rows as they are) otherwise.
+/// How many rows of 16-bit weights `ck_round_to_half_rows` lays out together: 8 where the CPU has
+/// AVX-512, 1 (rows as they are) otherwise.
 long ck_half_block_rows(void);
-/// The rows × k matrix x rounded to the nearest fp16 (bit patterns) and laid out for
-/// `ck_gemm_few_rows_bt_f16`: blocks of `ck_half_block_rows()` rows, the rest row by row.
-void ck_f32_to_f16_rows(const float *x, uint16_t *y, long rows, long k);
+/// The rows × k matrix x rounded in place to the nearest fp16, or (bf16 ≠ 0) to bf16 (half to even; a
+/// NaN stays a quiet NaN), and its bit patterns written to y in the layout the 16-bit kernels read:
+/// blocks of `ck_half_block_rows()` rows (for each 16 values along k, the block's rows' 16 values side
+/// by side, then the rows' last k mod 16 values), the rows past the last whole block as they are.
+void ck_round_to_half_rows(float *x, uint16_t *y, long rows, long k, int bf16);
 /// The same with B stored as bf16 bit patterns (the top half of an fp32) in the layout of
-/// `ck_f32_to_bf16_rows`, converted by a shift.
+/// `ck_round_to_half_rows`, converted by a shift.
 void ck_gemm_few_rows_bt_bf16(const float *a, const uint16_t *b, float *c, long m, long k, long n, long ldc,
                               long j0, long j1, float alpha, float beta);
-/// y[i] = x[i] rounded to the nearest bf16, half to even (bit patterns), for i < n.
-void ck_f32_to_bf16(const float *x, uint16_t *y, long n);
-/// The rows × k matrix x rounded to bf16 as `ck_f32_to_bf16` rounds and laid out as `ck_f32_to_f16_rows`
-/// lays out fp16, for `ck_gemm_few_rows_bt_bf16` and `ck_gemm_bf16_bt`.
-void ck_f32_to_bf16_rows(const float *x, uint16_t *y, long rows, long k);
 
 /// Whether this CPU has AVX512-BF16 (with AVX512F, BW, VL), which `ck_gemm_bf16_bt` needs.
 int ck_has_bf16_products(void);
@@ -67,10 +64,10 @@ long ck_bf16_packed_rows_count(long m, long k);
 /// and 2q+1 of a row, the second 0 past an odd k) for its 32 rows side by side. Only where
 /// `ck_has_bf16_products()`.
 void ck_bf16_pack_rows(const float *a, uint32_t *packed, long m, long k, long b0, long b1);
-/// Weight rows per tile of `ck_gemm_bf16_bt` (a block of `ck_f32_to_bf16_rows`): split j0..<j1 at multiples of it.
+/// Weight rows per tile of `ck_gemm_bf16_bt` (a block of `ck_round_to_half_rows`): split j0..<j1 at multiples of it.
 long ck_bf16_tile_weights(void);
 /// C[i][j] = α·(A_i · B_j) + β·C[i][j] for i < m, j in [j0, j1), with A packed by `ck_bf16_pack_rows`
-/// and B (n×k) bf16 bit patterns in the layout of `ck_f32_to_bf16_rows`: bf16 products summed in fp32
+/// and B (n×k) bf16 bit patterns in the layout of `ck_round_to_half_rows`: bf16 products summed in fp32
 /// by AVX512-BF16's vdpbf16ps. Only where `ck_has_bf16_products()`.
 void ck_gemm_bf16_bt(const uint32_t *packed, const uint16_t *b, float *c, long m, long k, long n, long ldc,
                      long j0, long j1, float alpha, float beta);
