@@ -23,7 +23,7 @@ import TextData
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure sgemm, training steps (PAL's at the paper recipe's lengths too) and decoding (fp32 and fp16 weights, against the memory-bandwidth floor) at the 90M and a tiny config, with peak memory, and the 2-rank allreduce under mpirun; compare with both PyTorch peers when their results are given.")
+        abstract: "Measure sgemm, training steps (PAL's at the paper recipe's lengths too) and decoding (fp32, fp16 and bf16 weights, against the memory-bandwidth floor) at the 90M and a tiny config, with peak memory, and the 2-rank allreduce under mpirun; compare with both PyTorch peers when their results are given.")
 
     @Option(help: "Timed repetitions per workload (after one warmup); default 5 at 90M (3 for the paper-length PAL step), 50 for the tiny config.")
     var repeats: Int?
