@@ -167,6 +167,44 @@ CLONES void ck_add_rows(const float *x, float *y, long rows, long ld, long j0, l
     }
 }
 
+// Attention for one query row, every head in one pass over the keys and one over the values: each
+// key (value) row is read once, front to back, for all heads, where a product per head reads its
+// columns 2 KB apart at the 90M width, a pattern that runs far below the memory's speed when the
+// keys come from memory, as they do in decoding (twelfth round).
+// Each score sums 16 lanes along the head's columns, then the lanes pairwise (8 + 8, 4 + 4, …), then
+// the tail; each output sums the rows in order.
+CLONES void ck_head_scores_row(const float *q, const float *keys, long ld, long s, long heads, long d, float *scores) {
+    for (long j = 0; j < s; j++) {
+        const float *kj = keys + j * ld;
+        for (long h = 0; h < heads; h++) {
+            const float *qh = q + h * d, *kh = kj + h * d;
+            float lanes[16] = {0};
+            long p = 0;
+            for (; p + 16 <= d; p += 16)
+                for (int l = 0; l < 16; l++) lanes[l] += qh[p + l] * kh[p + l];
+            for (int width = 8; width >= 1; width /= 2)
+                for (int l = 0; l < width; l++) lanes[l] += lanes[l + width];
+            float dot = lanes[0];
+            for (; p < d; p++) dot += qh[p] * kh[p];
+            scores[h * s + j] = dot;
+        }
+    }
+}
+
+CLONES void ck_head_mix_row(const float *weights, const float *values, long ld, long s, long heads, long d, float *out) {
+    long width = heads * d;
+    for (long c = 0; c < width; c++) out[c] = 0;
+    for (long j = 0; j < s; j++) {
+        const float *vj = values + j * ld;
+        for (long h = 0; h < heads; h++) {
+            float w = weights[h * s + j];
+            float *oh = out + h * d;
+            const float *vh = vj + h * d;
+            for (long c = 0; c < d; c++) oh[c] += w * vh[c];
+        }
+    }
+}
+
 // A few rows of A against the rows j0..<j1 of B (C = α·A·Bᵀ + β·C), for decoding a small batch.
 // Every row of A meets one B row in the same pass, so B is read from memory once, and each row's
 // 16 float lanes are its own dependency chain (the rows keep the FMA units busy between them).

@@ -1,7 +1,7 @@
 // Multi-head attention as in HuggingFace's BartAttention (q_proj, k_proj, v_proj, out_proj), with the
 // 1/√D scaling, the additive mask, the softmax and the mix fused into one op that keeps no scores,
-// nor, at long lengths, the weights (`Tensor.headAttention`), unless dropout on the weights or shared
-// keys need them whole. Keys and values can be projected once and reused (cross-attention memory, the
+// nor, at long lengths, the weights (`Tensor.headAttention`), unless dropout on the weights needs
+// them whole. Keys and values can be projected once and reused (cross-attention memory, the
 // decoder's self-attention cache); each head reads its own columns of them in place.
 // Shapes: the legend of docs/tensorcore.md (T positions attend to S positions).
 import Foundation
@@ -42,8 +42,8 @@ public final class MultiHeadAttention: Module {
     /// which then take no gradient (decoding).
     public func attend(_ x: Tensor, keys: Tensor, values: Tensor, mask: Tensor?, keyRows: [Int]? = nil, context: ForwardContext) -> Tensor {
         let scale = 1 / Float(x.shape[2] / heads).squareRoot(), queries = qProj(x)
-        guard keyRows != nil || context.training && dropout > 0 else {
-            return outProj(queries.headAttention(keys: keys, values: values, heads: heads, scale: scale, mask: mask))
+        guard context.training && dropout > 0 else {
+            return outProj(queries.headAttention(keys: keys, values: values, heads: heads, scale: scale, mask: mask, keyRows: keyRows))
         }
         let scores = queries.headScores(keys: keys, heads: heads, keyRows: keyRows)             // (B, H, T, S)
         let probs = context.dropout(scores.softmax(scale: scale, mask: mask), dropout)

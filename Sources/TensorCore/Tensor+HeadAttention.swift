@@ -6,9 +6,12 @@
 // values of another batch entry (`keyRows`, `valueRows`): beams and the rows still decoding share
 // their input's cross-attention keys and values without copying them. `headAttention` runs scores,
 // softmax and mix as one op, one (batch entry, head) at a time, and keeps no scores (nor, for long
-// inputs, weights) for the backward.
+// inputs, weights) for the backward; a decoding step's single query row takes all heads in one pass
+// over the keys and one over the values.
 //   scores S = Q·Kᵀ:   dQ = dS·K     dK = dSᵀ·Q
 //   mix    O = P·V:    dP = dO·Vᵀ    dV = Pᵀ·dO
+
+import CKernels
 
 extension Tensor {
     /// Every head's attention scores: self = queries (B, T, C), `keys` (B, S, C), C split into `heads`
@@ -54,14 +57,22 @@ extension Tensor {
     /// `headMix` make it, so the outputs and gradients are theirs, bit for bit; what it saves is memory
     /// (at 512 tokens and 16 heads, 67 MB per layer for the weights and as much again for the scores)
     /// and the traffic to it. self = queries (B, T, C), `keys` and `values` (B, S, C); `mask`
-    /// broadcasts to (B, H, T, S).
-    public func headAttention(keys: Tensor, values: Tensor, heads: Int, scale: Float, mask: Tensor?) -> Tensor {
+    /// broadcasts to (B, H, T, S). With `keyRows` (B entries), query entry b reads keys and values
+    /// entry keyRows[b], which take no gradient.
+    ///
+    /// A single query row per entry without a gradient (a decoding step) takes every head in one pass
+    /// over each entry's keys and one over its values (`ck_head_scores_row`, `ck_head_mix_row`), the
+    /// softmax between them as everywhere else: the dot products sum in another order than sgemv's, so
+    /// its outputs are the three ops' up to rounding, and an entry's are the same bits in any batch.
+    public func headAttention(keys: Tensor, values: Tensor, heads: Int, scale: Float, mask: Tensor?, keyRows: [Int]? = nil) -> Tensor {
         let q = self, (b, t, c) = Self.headShape(q, heads: heads), s = keys.shape[1], d = c / heads
-        precondition(keys.rank == 3 && keys.shape[0] == b && keys.shape[2] == c && values.shape == keys.shape,
+        precondition(keys.rank == 3 && keys.shape[2] == c && values.shape == keys.shape && Self.fits(keys, batch: b, rows: keyRows)
+                     && Self.fits(values, batch: b, rows: keyRows),
                      "headAttention: keys \(keys.shape) and values \(values.shape) do not fit queries \(q.shape)")
-        let weights = HeadWeights(queries: q, keys: keys, heads: heads, scale: scale, mask: mask)
+        let weights = HeadWeights(queries: q, keys: keys, heads: heads, scale: scale, mask: mask, keyRows: keyRows)
         let queryHeads = weights.queryHeads, keyHeads = weights.keyHeads
         let recording = GradMode.isEnabled && [q, keys, values].contains { $0.requiresGrad }
+        if t == 1 && !recording { return weights.singleRows(values: values) }
         let kept = recording && b * heads * t * s <= Self.attentionWeightsKeptUpTo ? Tensor(uninitializedShape: [b, heads, t, s]) : nil
         let out = Tensor(uninitializedShape: [b, t, c])
         let grain = gemmGrain(t * s * d)
@@ -132,12 +143,33 @@ private struct HeadWeights {
     let queryHeads: HeadLayout, keyHeads: HeadLayout
     let heads: Int, rows: Int, columns: Int, width: Int, scale: Float
 
-    init(queries: Tensor, keys: Tensor, heads: Int, scale: Float, mask: Tensor?) {
+    init(queries: Tensor, keys: Tensor, heads: Int, scale: Float, mask: Tensor?, keyRows: [Int]?) {
         (self.queries, self.keys, self.mask, self.heads, self.scale) = (queries, keys, mask, heads, scale)
         (rows, columns, width) = (queries.shape[1], keys.shape[1], queries.shape[2])
         rowMask = mask.map { RowMask($0, rowsOf: [queries.shape[0], heads, queries.shape[1], keys.shape[1]]) }
         queryHeads = HeadLayout(rows: rows, width: width, heads: heads)
-        keyHeads = HeadLayout(rows: columns, width: width, heads: heads)
+        keyHeads = HeadLayout(rows: columns, width: width, heads: heads, batchRows: keyRows)
+    }
+
+    /// The attention of one query row per batch entry (rows = 1), without a gradient: each entry's
+    /// scores for every head, their softmax rows, and the mix, an entry to each thread of the pool.
+    func singleRows(values: Tensor) -> Tensor {
+        let entries = queries.shape[0], d = width / heads
+        let out = Tensor(uninitializedShape: [entries, 1, width])
+        parallelChunks(entries, grain: 1) { _, range in
+            let scores = Storage(uninitializedCount: heads * columns)
+            for b in range {
+                let at = keyHeads.start(b * heads, heads: heads)
+                ck_head_scores_row(queries.data + b * width, keys.data + at, width, columns, heads, d, scores.base)
+                for h in 0..<heads {
+                    let row = scores.base + h * columns
+                    Tensor.normalizedExpRow(row, into: row, columns, scale: scale, mask: rowMask?.row(b * heads + h), log: false)
+                }
+                ck_head_mix_row(scores.base, values.data + at, width, columns, heads, d, out.data + b * width)
+            }
+        }
+        if OpProfiler.isEnabled { OpProfiler.mark("head_attention") }
+        return out
     }
 
     /// Entry `entry` (= b·H + h)'s block into `block` (rows × columns, packed): `headScores`'s product,

@@ -262,6 +262,32 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    /// One query row per entry without a gradient (a decoding step) takes every head in one pass over
+    /// the keys and one over the values: it gives what the three ops give, up to the order of each dot
+    /// product's sums, for heads narrower than, as wide as and wider than the 16 lanes (with tails),
+    /// with no mask, a padding mask (an entry masked everywhere: zeros) and entries reading other
+    /// entries' keys and values; and an entry gets the same bits alone as in a batch.
+    func testHeadAttentionOfOneQueryRowWithoutGradient() {
+        for (heads, width) in [(2, 16), (2, 48), (4, 256), (8, 512)] {
+            let s = 7, keys = param([2, s, width]).detached(), values = param([2, s, width]).detached(), queries = param([3, 1, width])
+            let padding = Tensor(shape: [3, 1, 1, s], values: (0..<(3 * s)).map { $0 / s == 1 || $0 % s == 5 ? -.infinity : 0 })
+            for (name, mask, rows) in [("no mask", nil, nil), ("padding", padding, nil), ("row map", padding, [1, 1, 0])] as [(String, Tensor?, [Int]?)] {
+                let (k, v) = rows == nil ? (keys.selectingRows([0, 1, 0]), values.selectingRows([0, 1, 0])) : (keys, values)
+                let oneRow = withNoGrad { queries.headAttention(keys: k, values: v, heads: heads, scale: 0.3, mask: mask, keyRows: rows) }
+                let whole = withNoGrad {
+                    queries.headScores(keys: k, heads: heads, keyRows: rows).softmax(scale: 0.3, mask: mask).headMix(values: v, heads: heads, valueRows: rows)
+                }
+                XCTAssertLessThan(difference(oneRow, whole).maxAbsolute, 1e-6, "\(heads) heads of \(width / heads), \(name)")
+                if mask != nil { XCTAssertEqual(Array(oneRow.toArray()[width..<(2 * width)]), [Float](repeating: 0, count: width), "\(name): a row masked everywhere") }
+                let alone = withNoGrad {
+                    queries.selectingRows([2]).headAttention(keys: k, values: v, heads: heads, scale: 0.3, mask: mask?.selectingRows([2]),
+                                                             keyRows: [rows?[2] ?? 2])
+                }
+                XCTAssertEqual(alone.toArray(), Array(oneRow.toArray()[(2 * width)...]), "\(heads) heads, \(name): the same bits alone")
+            }
+        }
+    }
+
     override class func tearDown() {
         print("largest gradient-check error in this run: \(GradientCheckLog.largestError)")
         super.tearDown()

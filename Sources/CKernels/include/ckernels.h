@@ -32,6 +32,13 @@ void ck_layer_norm_backward_rows(const float *x, const float *g, const float *w,
 /// The gradient of a softmax row y (scaled inputs): dx = scale·y·(g − Σ g·y), the dot summed as
 /// `ck_sum` does (dx may be g).
 void ck_softmax_backward_row(const float *g, const float *y, float *dx, long n, float scale);
+/// One query row's attention scores for each of `heads` heads of d columns: scores[h·s + j] = q_h · k_j,h
+/// for the s key rows (ld floats apart), each key row read once for all heads. Each dot product sums
+/// 16 lanes, then the lanes pairwise, then the tail.
+void ck_head_scores_row(const float *q, const float *keys, long ld, long s, long heads, long d, float *scores);
+/// One query row's attention output for each head: out_h = Σ_j weights[h·s + j] · v_j,h over the s
+/// value rows (ld floats apart) in order, each value row read once for all heads; out holds heads·d.
+void ck_head_mix_row(const float *weights, const float *values, long ld, long s, long heads, long d, float *out);
 /// C[i][j] = alpha·(A_i · B_j) + beta·C[i][j] for i < m, j in [j0, j1): A (m×k) rows against B
 /// (n×k) rows, each B row read once for all m rows of A (few-row products, e.g. decoding a batch).
 void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long k, long ldc, long j0, long j1, float alpha, float beta);
