@@ -39,12 +39,16 @@ public final class MultiHeadAttention: Module {
     /// Attends from `x` (B, T, C) to projected `keys` and `values` (B, S, C); each head reads its own
     /// columns in place (`Tensor.headAttention`; `headScores` and `headMix` where the weights are needed
     /// whole). With `keyRows`, row b of `x` attends to entry keyRows[b] of `keys` and `values` (M, S, C),
-    /// which then take no gradient (decoding).
-    public func attend(_ x: Tensor, keys: Tensor, values: Tensor, mask: Tensor?, keyRows: [Int]? = nil, context: ForwardContext) -> Tensor {
+    /// which then take no gradient (decoding). With `keyLength`, only the first `keyLength` positions
+    /// of `keys` and `values` are attended to (a decoding cache with room to grow, `PositionBuffer`).
+    public func attend(_ x: Tensor, keys: Tensor, values: Tensor, mask: Tensor?, keyRows: [Int]? = nil, keyLength: Int? = nil,
+                       context: ForwardContext) -> Tensor {
         let scale = 1 / Float(x.shape[2] / heads).squareRoot(), queries = qProj(x)
         guard context.training && dropout > 0 else {
-            return outProj(queries.headAttention(keys: keys, values: values, heads: heads, scale: scale, mask: mask, keyRows: keyRows))
+            return outProj(queries.headAttention(keys: keys, values: values, heads: heads, scale: scale, mask: mask, keyRows: keyRows,
+                                                 keyLength: keyLength))
         }
+        let (keys, values) = keyLength.map { (keys.slice(axis: 1, 0..<$0), values.slice(axis: 1, 0..<$0)) } ?? (keys, values)
         let scores = queries.headScores(keys: keys, heads: heads, keyRows: keyRows)             // (B, H, T, S)
         let probs = context.dropout(scores.softmax(scale: scale, mask: mask), dropout)
         return outProj(probs.headMix(values: values, heads: heads, valueRows: keyRows))         // (B, T, C)

@@ -6,9 +6,9 @@ import TensorCore
 
 /// One decoder layer's cached attention state during incremental decoding.
 public struct DecoderLayerCache {
-    /// Self-attention keys and values of the positions decoded so far, (B, t, C).
-    public var selfKeys: Tensor?
-    public var selfValues: Tensor?
+    /// Self-attention keys and values of the positions decoded so far.
+    public var selfKeys: PositionBuffer?
+    public var selfValues: PositionBuffer?
     /// Cross-attention keys and values of the encoder memory, computed once, (M, S, C): one entry per
     /// memory row, which the decoder's rows may share (`step`'s `memoryRows`).
     public var crossKeys: Tensor
@@ -68,21 +68,18 @@ public final class TransformerDecoderLayer: Module {
     private func forward(_ x: Tensor, cache: inout DecoderLayerCache, appendToCache: Bool, selfMask: Tensor?,
                          memoryMask: Tensor?, memoryRows: [Int]? = nil, context: ForwardContext) -> Tensor {
         var (k, v) = selfAttention.keysValues(x)                                  // (B, T, C)
-        var mask = selfMask
+        var mask = selfMask, cached: Int?
         if appendToCache {
-            if let pastK = cache.selfKeys, let pastV = cache.selfValues {
-                k = Tensor.concatenate([pastK, k], axis: 1)
-                v = Tensor.concatenate([pastV, v], axis: 1)
-                // New positions see every cached one and the causal part among themselves.
-                if let m = selfMask {
-                    let t = x.shape[1], past = pastK.shape[1]
-                    mask = Tensor.concatenate([Tensor(zeros: [t, past]), m], axis: 1)
-                }
+            let past = cache.selfKeys?.length ?? 0
+            // New positions see every cached one and the causal part among themselves.
+            if let m = selfMask, past > 0 { mask = Tensor.concatenate([Tensor(zeros: [x.shape[1], past]), m], axis: 1) }
+            if cache.selfKeys == nil { (cache.selfKeys, cache.selfValues) = (PositionBuffer(k), PositionBuffer(v)) } else {
+                cache.selfKeys!.append(k)
+                cache.selfValues!.append(v)
             }
-            cache.selfKeys = k
-            cache.selfValues = v
+            (k, v, cached) = (cache.selfKeys!.buffer, cache.selfValues!.buffer, cache.selfKeys!.length)
         }
-        let attended = selfAttention.attend(x, keys: k, values: v, mask: mask, context: context)
+        let attended = selfAttention.attend(x, keys: k, values: v, mask: mask, keyLength: cached, context: context)
         let h1 = selfAttentionLayerNorm(x + context.dropout(attended, config.dropout))                      // (B, T, C)
         let crossed = crossAttention.attend(h1, keys: cache.crossKeys, values: cache.crossValues, mask: memoryMask,
                                             keyRows: memoryRows, context: context)

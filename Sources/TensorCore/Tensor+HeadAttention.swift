@@ -58,18 +58,20 @@ extension Tensor {
     /// (at 512 tokens and 16 heads, 67 MB per layer for the weights and as much again for the scores)
     /// and the traffic to it. self = queries (B, T, C), `keys` and `values` (B, S, C); `mask`
     /// broadcasts to (B, H, T, S). With `keyRows` (B entries), query entry b reads keys and values
-    /// entry keyRows[b], which take no gradient.
+    /// entry keyRows[b]; with `keyLength`, keys and values are (B, capacity, C) of which only the first
+    /// `keyLength` positions are read (S = keyLength). Either way they take no gradient.
     ///
     /// A single query row per entry without a gradient (a decoding step) takes every head in one pass
     /// over each entry's keys and one over its values (`ck_head_scores_row`, `ck_head_mix_row`), the
     /// softmax between them as everywhere else: the dot products sum in another order than sgemv's, so
     /// its outputs are the three ops' up to rounding, and an entry's are the same bits in any batch.
-    public func headAttention(keys: Tensor, values: Tensor, heads: Int, scale: Float, mask: Tensor?, keyRows: [Int]? = nil) -> Tensor {
-        let q = self, (b, t, c) = Self.headShape(q, heads: heads), s = keys.shape[1], d = c / heads
+    public func headAttention(keys: Tensor, values: Tensor, heads: Int, scale: Float, mask: Tensor?, keyRows: [Int]? = nil,
+                              keyLength: Int? = nil) -> Tensor {
+        let q = self, (b, t, c) = Self.headShape(q, heads: heads), s = keyLength ?? keys.shape[1], d = c / heads
         precondition(keys.rank == 3 && keys.shape[2] == c && values.shape == keys.shape && Self.fits(keys, batch: b, rows: keyRows)
-                     && Self.fits(values, batch: b, rows: keyRows),
+                     && Self.fits(values, batch: b, rows: keyRows) && (keyLength == nil || (s <= keys.shape[1] && ![keys, values].contains { $0.requiresGrad })),
                      "headAttention: keys \(keys.shape) and values \(values.shape) do not fit queries \(q.shape)")
-        let weights = HeadWeights(queries: q, keys: keys, heads: heads, scale: scale, mask: mask, keyRows: keyRows)
+        let weights = HeadWeights(queries: q, keys: keys, heads: heads, scale: scale, mask: mask, keyRows: keyRows, keyLength: s)
         let queryHeads = weights.queryHeads, keyHeads = weights.keyHeads
         let recording = GradMode.isEnabled && [q, keys, values].contains { $0.requiresGrad }
         if t == 1 && !recording { return weights.singleRows(values: values) }
@@ -143,12 +145,13 @@ private struct HeadWeights {
     let queryHeads: HeadLayout, keyHeads: HeadLayout
     let heads: Int, rows: Int, columns: Int, width: Int, scale: Float
 
-    init(queries: Tensor, keys: Tensor, heads: Int, scale: Float, mask: Tensor?, keyRows: [Int]?) {
+    /// Weights over the first `keyLength` positions of `keys` (B or, through `keyRows`, more entries).
+    init(queries: Tensor, keys: Tensor, heads: Int, scale: Float, mask: Tensor?, keyRows: [Int]?, keyLength: Int) {
         (self.queries, self.keys, self.mask, self.heads, self.scale) = (queries, keys, mask, heads, scale)
-        (rows, columns, width) = (queries.shape[1], keys.shape[1], queries.shape[2])
-        rowMask = mask.map { RowMask($0, rowsOf: [queries.shape[0], heads, queries.shape[1], keys.shape[1]]) }
+        (rows, columns, width) = (queries.shape[1], keyLength, queries.shape[2])
+        rowMask = mask.map { RowMask($0, rowsOf: [queries.shape[0], heads, queries.shape[1], keyLength]) }
         queryHeads = HeadLayout(rows: rows, width: width, heads: heads)
-        keyHeads = HeadLayout(rows: columns, width: width, heads: heads, batchRows: keyRows)
+        keyHeads = HeadLayout(rows: keys.shape[1], width: width, heads: heads, batchRows: keyRows)
     }
 
     /// The attention of one query row per batch entry (rows = 1), without a gradient: each entry's
