@@ -73,7 +73,9 @@ public final class TransformerDecoderLayer: Module {
             let past = cache.selfKeys?.length ?? 0
             // New positions see every cached one and the causal part among themselves.
             if let m = selfMask, past > 0 { mask = Tensor.concatenate([Tensor(zeros: [x.shape[1], past]), m], axis: 1) }
-            if cache.selfKeys == nil { (cache.selfKeys, cache.selfValues) = (PositionBuffer(k), PositionBuffer(v)) } else {
+            if cache.selfKeys == nil {
+                (cache.selfKeys, cache.selfValues) = (PositionBuffer(k), PositionBuffer(v))
+            } else {
                 cache.selfKeys!.append(k)
                 cache.selfValues!.append(v)
             }
