@@ -3,7 +3,7 @@
 // bits; relative error about 1e-7), erf is Abramowitz & Stegun 7.1.26 on it (absolute error below
 // 1.5e-7). The row loops built on them and on sums in fixed lanes (softmax, layer norm, bias+GELU,
 // a bias's gradient), dropout and AdamW's update; the few-row products of decoding (fp32, fp16 and
-// bf16 weights) and the bf16 products of many rows on AVX512-BF16. Each loop is cloned for AVX-512
+// bf16 weights), a decoding step's attention, and the bf16 products of many rows on AVX512-BF16. Each loop is cloned for AVX-512
 // and AVX2 (or has a body for one) and is chosen at load time, so the build stays portable.
 #include "ckernels.h"
 #include <stdint.h>
@@ -170,7 +170,7 @@ CLONES void ck_add_rows(const float *x, float *y, long rows, long ld, long j0, l
 // Attention for one query row, every head in one pass over the keys and one over the values: each
 // key (value) row is read once, front to back, for all heads, where a product per head reads its
 // columns 2 KB apart at the 90M width, a pattern that runs far below the memory's speed when the
-// keys come from memory, as they do in decoding (twelfth round).
+// keys come from memory, as they do in decoding (docs/performance.md, thirteenth round).
 // Each score sums 16 lanes along the head's columns, then the lanes pairwise (8 + 8, 4 + 4, …), then
 // the tail; each output sums the rows in order.
 CLONES void ck_head_scores_row(const float *q, const float *keys, long ld, long s, long heads, long d, float *scores) {

@@ -1,6 +1,7 @@
 // ckernels.h — loops in C, where clang vectorizes them (and clones them for AVX-512 and AVX2, picked at
 // load time): exp with a shift and sum for softmax and cross-entropy, sums in fixed lanes, layer norm,
-// exact-erf GELU (with its bias), dropout, AdamW's update, and the few-row and bf16 products.
+// exact-erf GELU (with its bias), dropout, AdamW's update, the few-row and bf16 products, and a
+// decoding step's attention.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
