@@ -3,8 +3,9 @@
 // bits; relative error about 1e-7), erf is Abramowitz & Stegun 7.1.26 on it (absolute error below
 // 1.5e-7). The row loops built on them and on sums in fixed lanes (softmax, layer norm, bias+GELU,
 // a bias's gradient), dropout and AdamW's update; the few-row products of decoding (fp32, fp16 and
-// bf16 weights), a decoding step's attention, and the bf16 products of many rows on AVX512-BF16. Each loop is cloned for AVX-512
-// and AVX2 (or has a body for one) and is chosen at load time, so the build stays portable.
+// bf16 weights), a decoding step's attention, and the bf16 products of many rows on AVX512-BF16.
+// Each loop is cloned for AVX-512 and AVX2 (or has a body for one) and is chosen at load time, so
+// the build stays portable.
 #include "ckernels.h"
 #include <stdint.h>
 #include <string.h>
@@ -361,7 +362,6 @@ void ck_gemm_few_rows_bt(const float *a, const float *b, float *c, long m, long 
 #define HALF_CHUNK (HALF_BLOCK * 16)
 
 long ck_half_block_rows(void) { return has_avx512f() ? HALF_BLOCK : 1; }
-
 
 // The columns col0..<col0 + COLS of the block at `block` (B rows j..<j + HALF_BLOCK) for M rows of A.
 #define HALF_BLOCK_PASS(M, COLS, LOAD16, CONVERT)                                                 \
